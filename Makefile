@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# ovnmig top-level build.  Each part keeps its rules in its own fragment
+# (bpf/bpf.mk, user/user.mk, kmod/kmod.mk, tools/tools.mk) which appends
+# its final products to ALL_TARGETS and its own phony targets.
+#
+#   make            build everything into build/
+#   make check      install what is missing, build, run every test
+#   make demo       the end-to-end live-migration demo in a VM
+#   make bench      benchmarks, JSON under build/bench/
+#   V=1             show full commands
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+TOP	:= $(CURDIR)
+BUILD	?= $(TOP)/build
+CC	?= gcc
+CLANG	?= clang
+BPFTOOL	?= bpftool
+KDIR	?= $(firstword $(wildcard /usr/src/linux-headers-*-amd64))
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' '$(1)' '$(patsubst $(TOP)/%,%,$(2))';
+endif
+
+CWARN	:= -Wall -Wextra -Werror
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=gnu11 $(CWARN) -I$(TOP)/include
+
+ALL_TARGETS :=
+
+-include bpf/bpf.mk
+-include user/user.mk
+-include kmod/kmod.mk
+-include tools/tools.mk
+
+.PHONY: all deps check bench demo baseline fuzz clean
+all: $(ALL_TARGETS)
+
+deps:
+	$(Q)scripts/install-deps
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)selftests/run
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)bench/run
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/demo
+
+baseline: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/baseline
+
+clean:
+	$(Q)rm -rf $(BUILD)

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * ovnmig datapath ABI: the one contract between the BPF programs
+ * (bpf/), the agent and CLI (user/) and the tests.  Everything that
+ * crosses the BPF <-> user boundary is defined here and nowhere else.
+ *
+ * Maps are pinned by name (LIBBPF_PIN_BY_NAME) under
+ * <bpffs>/tc/globals/<name>, which is where iproute2's ip/tc loaders
+ * pin them too, so programs attached by hand and by ovnmigd share them.
+ */
+#ifndef OVNMIG_ABI_H
+#define OVNMIG_ABI_H
+
+#include <linux/types.h>
+
+/* What OVN puts on the wire (see shared/docs/platform.md). */
+#define OVNMIG_GENEVE_UDP_PORT	6081
+#define OVNMIG_OVN_OPT_CLASS	0x0102
+#define OVNMIG_OVN_OPT_TYPE	0x80	/* critical bit set */
+#define OVNMIG_OVN_OPT_LEN	4	/* bytes of option data */
+#define OVNMIG_OVN_MCAST_MIN	32768	/* egress keys >= this: multicast */
+#define OVNMIG_VNI_MASK		0xffffffu
+
+/* Pinned map names. */
+#define OVNMIG_MAP_STEER	"ovnmig_steer"
+#define OVNMIG_MAP_FWD		"ovnmig_fwd"
+#define OVNMIG_MAP_STATS	"ovnmig_stats"
+#define OVNMIG_MAP_CONFIG	"ovnmig_config"
+#define OVNMIG_PIN_SUBDIR	"tc/globals"	/* below the bpffs mount */
+
+#define OVNMIG_STEER_MAX_ENTRIES	65536	/* agent may resize before load */
+#define OVNMIG_FWD_MAX_ENTRIES		65536
+
+/* A port as OVN identifies it on the wire. */
+struct ovnmig_port_key {
+	__u32 dp_key;		/* VNI = Datapath_Binding.tunnel_key (24 bit) */
+	__u16 port_key;		/* OVN option egress port key (< 32768) */
+	__u16 pad;		/* must be zero */
+};
+
+/* An underlay address; IPv4 uses v4 and leaves the rest zero. */
+struct ovnmig_ip {
+	union {
+		__be32 v4;
+		__be32 v6[4];
+	};
+};
+
+/* Entry flags (steer and fwd). */
+#define OVNMIG_F_IPV6	(1u << 0)	/* addresses in the entry are IPv6 */
+#define OVNMIG_F_DROP	(1u << 1)	/* steer: multichassis port, drop the
+					 * now useless copy to old_remote
+					 * instead of rewriting it */
+
+/*
+ * Steering entry (TC egress on genev_sys_6081 of every chassis): packets
+ * for the key whose tunnel destination is old_remote are sent to
+ * new_remote instead, until expires_ns.
+ */
+struct ovnmig_steer {
+	struct ovnmig_ip old_remote;
+	struct ovnmig_ip new_remote;
+	__u64 expires_ns;	/* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u32 generation;	/* agent's counter, for reconcile */
+	__u32 flags;		/* OVNMIG_F_* */
+};
+
+/*
+ * Forwarding pointer (XDP on the underlay NIC of the host the port left):
+ * Geneve packets for the key arriving here go on to new_host, once.
+ */
+struct ovnmig_fwd {
+	struct ovnmig_ip new_host;
+	__u64 expires_ns;	/* CLOCK_MONOTONIC */
+	__u32 generation;
+	__u32 flags;		/* OVNMIG_F_* */
+};
+
+/* Single-entry config array (key 0). */
+struct ovnmig_config {
+	__be32 local_v4;	/* this host's underlay IPv4 (bounce source) */
+	__u32 steer_active;	/* 0: steer map empty, skip the lookup */
+	__be32 local_v6[4];	/* this host's underlay IPv6 */
+	__u32 fwd_active;	/* 0: fwd map empty, skip the lookup */
+	__u32 flags;
+};
+
+/*
+ * Per-CPU counters, one per outcome.  Every exit of every program is
+ * counted in exactly one of these.  X-macro so user code gets the names.
+ */
+#define OVNMIG_STATS(X)							\
+	X(STEER_IDLE,		"steer_idle")				\
+	X(STEER_STEERED,	"steer_steered")			\
+	X(STEER_DROPPED_DUP,	"steer_dropped_dup")			\
+	X(STEER_MISS,		"steer_miss")				\
+	X(STEER_EXPIRED,	"steer_expired")			\
+	X(STEER_OTHER_REMOTE,	"steer_other_remote")			\
+	X(STEER_MCAST,		"steer_mcast")				\
+	X(STEER_NOT_OVN,	"steer_not_ovn")			\
+	X(STEER_ERROR,		"steer_error")				\
+	X(BOUNCE_IDLE,		"bounce_idle")				\
+	X(BOUNCE_FORWARDED,	"bounce_forwarded")			\
+	X(BOUNCE_MISS,		"bounce_miss")				\
+	X(BOUNCE_EXPIRED,	"bounce_expired")			\
+	X(BOUNCE_NOT_GENEVE,	"bounce_not_geneve")			\
+	X(BOUNCE_MALFORMED,	"bounce_malformed")			\
+	X(BOUNCE_FRAGMENT,	"bounce_fragment")			\
+	X(BOUNCE_MCAST,		"bounce_mcast")				\
+	X(BOUNCE_LOOP_REFUSED,	"bounce_loop_refused")			\
+	X(BOUNCE_FIB_FAIL,	"bounce_fib_fail")
+
+enum ovnmig_stat {
+#define OVNMIG_STAT_ENUM(id, name) OVNMIG_STAT_##id,
+	OVNMIG_STATS(OVNMIG_STAT_ENUM)
+#undef OVNMIG_STAT_ENUM
+	OVNMIG_STAT_MAX
+};
+
+struct ovnmig_counter {
+	__u64 packets;
+	__u64 bytes;
+};
+
+#endif /* OVNMIG_ABI_H */

@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Small TAP/kselftest helpers for shell tests.  Source it:
+#   . "$TOP/selftests/lib/ktap.sh"
+#   ktap_ok "name" / ktap_fail "name" "why" / ktap_skip "name" "why"
+#   ktap_check "name" cmd args...      (ok if cmd succeeds)
+#   ns=$(setup_ns)                     (netns removed on exit, LIFO)
+#   defer cmd args...                  (runs at exit, LIFO)
+#   ktap_finish                        (exit status from the results)
+KSFT_SKIP=4
+TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BUILD=${BUILD:-$TOP/build}
+_ktap_n=0 _ktap_fail=0 _ktap_pass=0 _ktap_skip=0
+_ktap_defer=()
+
+ktap_ok() { _ktap_n=$((_ktap_n + 1)); _ktap_pass=$((_ktap_pass + 1)); echo "ok $_ktap_n $1"; }
+ktap_fail() { _ktap_n=$((_ktap_n + 1)); _ktap_fail=$((_ktap_fail + 1)); echo "not ok $_ktap_n $1${2:+ # $2}"; }
+ktap_skip() { _ktap_n=$((_ktap_n + 1)); _ktap_skip=$((_ktap_skip + 1)); echo "ok $_ktap_n $1 # SKIP $2"; }
+ktap_check() {
+	local name=$1; shift
+	if "$@"; then ktap_ok "$name"; else ktap_fail "$name" "failed: $*"; fi
+}
+ktap_finish() {
+	echo "1..$_ktap_n"
+	[ $_ktap_fail -gt 0 ] && exit 1
+	[ $_ktap_pass -eq 0 ] && [ $_ktap_skip -gt 0 ] && exit $KSFT_SKIP
+	exit 0
+}
+# Skip the whole test file.
+ktap_skip_all() { echo "ok 1 ${KTAP_NAME:-$(basename "$0")} # SKIP $1"; exit $KSFT_SKIP; }
+
+defer() { _ktap_defer+=("$(printf '%q ' "$@")"); }
+_ktap_run_defer() {
+	local i
+	for ((i = ${#_ktap_defer[@]} - 1; i >= 0; i--)); do
+		eval "${_ktap_defer[$i]}" >/dev/null 2>&1
+	done
+	_ktap_defer=()
+}
+trap _ktap_run_defer EXIT
+
+# setup_ns [prefix]: create a uniquely named netns, removed at exit.
+setup_ns() {
+	local ns="${1:-ovnmig}-$$-$RANDOM"
+	ip netns add "$ns" || return 1
+	defer ip netns del "$ns"
+	ip -n "$ns" link set lo up
+	echo "$ns"
+}
+
+require_root() { [ "$(id -u)" = 0 ] || ktap_skip_all "needs root"; }
+require_cmd() { command -v "$1" >/dev/null 2>&1 || ktap_skip_all "needs $1"; }
