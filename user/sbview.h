@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <netinet/in.h>
+#include <poll.h>
 
 #define SBVIEW_UUID_LEN		36	/* textual UUID, without NUL */
 #define SBVIEW_NAME_MAX		256
@@ -101,7 +102,16 @@ struct sbview_ops {
 
 struct sbview;
 
-/* Lookups into the current state; NULL when unknown. */
+/* Lookups into the current state; NULL when unknown.
+ *
+ * Chassis and local pointers stay valid until the row changes or goes,
+ * i.e. until the next sbview_run().  Bindings are stored compactly (a
+ * 100,000-port SB must fit in a few tens of MiB), so
+ * sbview_binding_by_port() returns a decoded copy in a small ring of
+ * per-view buffers: valid until the next sbview_run() or
+ * SBVIEW_LOOKUP_RING further binding lookups, whichever comes first.
+ * Use sbview_binding_get() to keep a copy of your own. */
+#define SBVIEW_LOOKUP_RING	8
 const struct sbview_chassis *sbview_chassis_by_uuid(const struct sbview *v,
 						     const char *uuid);
 const struct sbview_chassis *sbview_chassis_by_name(const struct sbview *v,
@@ -109,5 +119,96 @@ const struct sbview_chassis *sbview_chassis_by_name(const struct sbview *v,
 const struct sbview_binding *sbview_binding_by_port(const struct sbview *v,
 						     const char *logical_port);
 const struct sbview_local *sbview_local(const struct sbview *v);
+
+/* More lookups (added by the follower; the contract above is unchanged). */
+bool sbview_binding_get(const struct sbview *v, const char *logical_port,
+			struct sbview_binding *out);
+/* Datapath_Binding.tunnel_key by datapath uuid; 0 when unknown. */
+uint32_t sbview_datapath_key(const struct sbview *v, const char *dp_uuid);
+/* Local OVS Interface by external_ids:iface-id; NULL when none.  Valid
+ * until the next sbview_run(). */
+const struct sbview_iface *sbview_iface_by_id(const struct sbview *v,
+					      const char *iface_id);
+/* Walk every row (e.g. to reconcile pinned maps at start-up).  The row is
+ * valid during the call only; a non-zero return stops the walk and is
+ * returned.  Do not call sbview_run() from the callback. */
+int sbview_foreach_binding(const struct sbview *v,
+			   int (*cb)(void *arg, const struct sbview_binding *b),
+			   void *arg);
+int sbview_foreach_chassis(const struct sbview *v,
+			   int (*cb)(void *arg, const struct sbview_chassis *c),
+			   void *arg);
+int sbview_foreach_iface(const struct sbview *v,
+			 int (*cb)(void *arg, const struct sbview_iface *i),
+			 void *arg);
+unsigned int sbview_n_bindings(const struct sbview *v);
+unsigned int sbview_n_chassis(const struct sbview *v);
+
+/*
+ * Driving the follower from a poll loop (ovnmigd's main loop).
+ *
+ *	struct sbview *v = sbview_create(&ops, ctx);
+ *	sbview_connect_sb(v, "tcp:198.18.0.1:6642,tcp:198.18.0.2:6642", NULL);
+ *	sbview_connect_local(v, "unix:/var/run/openvswitch/db.sock");
+ *	for (;;) {
+ *		struct pollfd pfd[SBVIEW_MAX_FDS + N];
+ *		int n = sbview_fds(v, pfd, SBVIEW_MAX_FDS);
+ *		... add your own fds after pfd[n - 1] ...
+ *		poll(pfd, n + N, sbview_timeout(v));
+ *		sbview_run(v, 0);	// never blocks with 0
+ *		...
+ *	}
+ *	sbview_destroy(v);
+ *
+ * Or simply sbview_run(v, timeout_ms): polls the view's own fds for at
+ * most timeout_ms, then does all work that is ready.  Callbacks (ops) are
+ * only ever called from sbview_run(), never from connect or destroy.
+ *
+ * Connections are kept up by the follower: remotes are tried in turn with
+ * a backoff (100 ms doubling to 8 s), an inactivity probe (echo after
+ * probe_ms of silence, reconnect after as much again), and on reconnect the
+ * SB monitor resumes from the last transaction id (monitor_cond_since);
+ * when the server cannot resume, the full snapshot is diffed against the
+ * view, so the policy sees only the real changes (deleted rows included).
+ * A malformed or hostile reply is logged once ("ovnmigd: ovsdb: <remote>:
+ * <why>") and the connection is dropped and retried; no callback sees a
+ * row from such a message.
+ *
+ * Return values: 0 or a negative errno (libbpf style).
+ */
+#define SBVIEW_MAX_FDS		2
+
+struct ovsdb_ssl_opts {
+	const char *private_key;	/* PEM files, like ovn-controller's */
+	const char *certificate;	/* --private-key, --certificate and */
+	const char *ca_cert;		/* --ca-cert */
+};
+
+struct sbview_status {
+	bool sb_connected;		/* monitor up and initial sync done */
+	bool local_connected;
+	char sb_remote[SBVIEW_NAME_MAX];	/* remote in use, "" if none */
+	char sb_txn_id[SBVIEW_UUID_LEN + 1];	/* last SB transaction id */
+	uint64_t sb_reconnects;		/* connections lost or dropped */
+	uint64_t local_reconnects;
+	uint64_t sb_updates;		/* update messages applied */
+	uint64_t sb_resumes;		/* reconnects resumed by txn id */
+	uint64_t errors;		/* malformed messages dropped */
+};
+
+struct sbview *sbview_create(const struct sbview_ops *ops, void *ctx);
+void sbview_destroy(struct sbview *v);		/* NULL is fine */
+/* remotes: comma-separated "tcp:IP:PORT", "ssl:IP:PORT", "unix:PATH"
+ * (IPv6 as tcp:[2001:db8::1]:6642).  ssl may be NULL without ssl: remotes.
+ * Connecting happens in sbview_run(). */
+int sbview_connect_sb(struct sbview *v, const char *remotes,
+		      const struct ovsdb_ssl_opts *ssl);
+int sbview_connect_local(struct sbview *v, const char *ovs_remote);
+/* Inactivity probe in ms for both DBs (default 5000; 0 disables). */
+void sbview_set_probe(struct sbview *v, int probe_ms);
+int sbview_fds(const struct sbview *v, struct pollfd *pfd, int max);
+int sbview_timeout(const struct sbview *v);	/* ms, -1: none */
+int sbview_run(struct sbview *v, int timeout_ms);
+void sbview_get_status(const struct sbview *v, struct sbview_status *st);
 
 #endif /* OVNMIG_SBVIEW_H */
