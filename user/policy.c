@@ -1,0 +1,1022 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * policy: Southbound port moves and local VIF events -> steer/fwd entries.
+ * See policy.h for the rules.  Decisions are taken in end() of each
+ * update, when the lookups reflect the whole update, and leave as one
+ * batch of coalesced map operations (one per key and map).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/socket.h>
+
+#include "policy.h"
+
+/* ---- a small u64-keyed chained hash, nodes embedded in their owners ---- */
+
+struct hnode {
+	struct hnode *next;
+	uint64_t k;
+};
+
+struct htab {
+	struct hnode **b;
+	size_t n_buckets, n;
+};
+
+static size_t hslot(const struct htab *t, uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	return k & (t->n_buckets - 1);
+}
+
+static int htab_grow(struct htab *t)
+{
+	size_t nb = t->n_buckets ? t->n_buckets * 2 : 1024, i;
+	struct hnode **b = calloc(nb, sizeof(*b)), *n, *next;
+	struct htab nt = { .b = b, .n_buckets = nb };
+
+	if (!b)
+		return -ENOMEM;
+	for (i = 0; i < t->n_buckets; i++) {
+		for (n = t->b[i]; n; n = next) {
+			size_t s = hslot(&nt, n->k);
+
+			next = n->next;
+			n->next = b[s];
+			b[s] = n;
+		}
+	}
+	free(t->b);
+	t->b = b;
+	t->n_buckets = nb;
+	return 0;
+}
+
+static struct hnode *htab_find(const struct htab *t, uint64_t k)
+{
+	struct hnode *n;
+
+	if (!t->n_buckets)
+		return NULL;
+	for (n = t->b[hslot(t, k)]; n; n = n->next)
+		if (n->k == k)
+			return n;
+	return NULL;
+}
+
+static int htab_add(struct htab *t, struct hnode *n)
+{
+	size_t s;
+
+	if (t->n >= t->n_buckets && htab_grow(t))
+		return -ENOMEM;
+	s = hslot(t, n->k);
+	n->next = t->b[s];
+	t->b[s] = n;
+	t->n++;
+	return 0;
+}
+
+static void htab_del(struct htab *t, struct hnode *n)
+{
+	struct hnode **pp = &t->b[hslot(t, n->k)];
+
+	for (; *pp; pp = &(*pp)->next) {
+		if (*pp == n) {
+			*pp = n->next;
+			t->n--;
+			return;
+		}
+	}
+}
+
+#define htab_for_each_safe(t, i, n, nx)					\
+	for (i = 0; i < (t)->n_buckets; i++)				\
+		for (n = (t)->b[i]; n && ((nx = n->next), 1); n = nx)
+
+/* ---- state ---- */
+
+/* One port key's entries, as the policy wants them and as written. */
+struct rec {
+	struct hnode h;			/* k = dp_key << 16 | port_key */
+	struct rec *dirty_next;
+	char *port;
+	bool dirty_steer, dirty_fwd, dirty;
+	bool has_steer, has_fwd, map_steer, map_fwd;
+	bool vif_down;			/* fwd installed by a local VIF-down */
+	struct ovnmig_steer steer;
+	struct ovnmig_fwd fwd;
+	char old_ch[SBVIEW_NAME_MAX], new_ch[SBVIEW_NAME_MAX];
+	char fwd_ch[SBVIEW_NAME_MAX];
+};
+
+/* Port key -> logical port name, for reconcile and unbind memory. */
+struct pname {
+	struct hnode h;
+	char *port;
+	/* A released the port (chassis A -> none): remembered so that a
+	 * later none -> B is still a move from A. */
+	struct sbview_uuid unbound_from;
+	bool unbound_mc;
+	uint64_t unbound_at;
+};
+
+struct move {
+	char port[SBVIEW_NAME_MAX];
+	uint64_t k;
+	struct sbview_uuid from, to;
+	bool multichassis;
+};
+
+struct vifev {
+	char port[SBVIEW_NAME_MAX];
+	bool up;
+};
+
+struct policy {
+	struct policy_cfg cfg;
+	struct policy_lookup lk;
+	struct htab recs, names;
+	struct rec *dirty;
+	struct move *moves;
+	size_t n_moves, cap_moves;
+	struct vifev *vifs;
+	size_t n_vifs, cap_vifs;
+	char **gone_chassis;
+	size_t n_gone, cap_gone;
+	int n_steer, n_fwd;
+	struct policy_counters c;
+	struct policy_op *ops;
+	size_t cap_ops;
+};
+
+static uint64_t mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static uint64_t now(const struct policy *p)
+{
+	return p->cfg.now_ns ? p->cfg.now_ns() : mono_now();
+}
+
+static uint64_t mkkey(uint32_t dp, uint32_t port)
+{
+	return (uint64_t)dp << 16 | (port & 0xffff);
+}
+
+static struct ovnmig_port_key port_key(uint64_t k)
+{
+	struct ovnmig_port_key pk = {
+		.dp_key = (uint32_t)(k >> 16),
+		.port_key = (uint16_t)(k & 0xffff),
+	};
+	return pk;
+}
+
+__attribute__((format(printf, 3, 4)))
+static void event(struct policy *p, const char *port, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (!p->cfg.event)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	p->cfg.event(p->cfg.event_ctx, port ? port : "", buf);
+}
+
+static void *grow(void *arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t nc;
+	void *n;
+
+	if (need <= *cap)
+		return arr;
+	nc = *cap ? *cap * 2 : 64;
+	while (nc < need)
+		nc *= 2;
+	n = realloc(arr, nc * elem);
+	if (!n)
+		return NULL;
+	*cap = nc;
+	return n;
+}
+
+struct policy *policy_create(const struct policy_cfg *cfg,
+			     const struct policy_lookup *lookup)
+{
+	struct policy *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->cfg = *cfg;
+	if (!p->cfg.expiry_ns)
+		p->cfg.expiry_ns = POLICY_DEFAULT_EXPIRY_NS;
+	p->lk = *lookup;
+	return p;
+}
+
+static void free_rec(struct rec *r)
+{
+	free(r->port);
+	free(r);
+}
+
+void policy_clear(struct policy *p)
+{
+	struct hnode *n, *nx;
+	size_t i;
+
+	htab_for_each_safe(&p->recs, i, n, nx)
+		free_rec((struct rec *)n);
+	free(p->recs.b);
+	memset(&p->recs, 0, sizeof(p->recs));
+	p->dirty = NULL;
+	p->n_steer = p->n_fwd = 0;
+}
+
+void policy_destroy(struct policy *p)
+{
+	struct hnode *n, *nx;
+	size_t i;
+
+	if (!p)
+		return;
+	policy_clear(p);
+	htab_for_each_safe(&p->names, i, n, nx) {
+		free(((struct pname *)n)->port);
+		free(n);
+	}
+	free(p->names.b);
+	for (i = 0; i < p->n_gone; i++)
+		free(p->gone_chassis[i]);
+	free(p->gone_chassis);
+	free(p->moves);
+	free(p->vifs);
+	free(p->ops);
+	free(p);
+}
+
+static struct rec *rec_get(struct policy *p, uint64_t k, const char *port)
+{
+	struct rec *r = (struct rec *)htab_find(&p->recs, k);
+
+	if (r)
+		return r;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->h.k = k;
+	r->port = strdup(port ? port : "");
+	if (!r->port || htab_add(&p->recs, &r->h)) {
+		free_rec(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void mark(struct policy *p, struct rec *r, bool steer, bool fwd)
+{
+	r->dirty_steer |= steer;
+	r->dirty_fwd |= fwd;
+	if (!r->dirty) {
+		r->dirty = true;
+		r->dirty_next = p->dirty;
+		p->dirty = r;
+	}
+}
+
+static void set_steer(struct policy *p, struct rec *r,
+		      const struct ovnmig_steer *v)
+{
+	if (!r->has_steer)
+		p->n_steer++;
+	r->has_steer = true;
+	r->steer = *v;
+	mark(p, r, true, false);
+}
+
+static void clear_steer(struct policy *p, struct rec *r)
+{
+	if (!r->has_steer)
+		return;
+	p->n_steer--;
+	r->has_steer = false;
+	mark(p, r, true, false);
+}
+
+static void set_fwd(struct policy *p, struct rec *r, const struct ovnmig_fwd *v,
+		    const char *ch, bool vif_down)
+{
+	if (!r->has_fwd)
+		p->n_fwd++;
+	r->has_fwd = true;
+	r->fwd = *v;
+	r->vif_down = vif_down;
+	snprintf(r->fwd_ch, sizeof(r->fwd_ch), "%s", ch);
+	mark(p, r, false, true);
+}
+
+static void clear_fwd(struct policy *p, struct rec *r)
+{
+	if (!r->has_fwd)
+		return;
+	p->n_fwd--;
+	r->has_fwd = false;
+	r->vif_down = false;
+	mark(p, r, false, true);
+}
+
+/* Pick the tunnel address of a chassis, preferring @family if given. */
+static bool chassis_ip(const struct sbview_chassis *ch, int family,
+		       struct ovnmig_ip *ip, bool *v6)
+{
+	int i, pass;
+
+	if (!ch)
+		return false;
+	/* Geneve first, IPv4 before IPv6 when the family is free. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < ch->n_encaps && i < SBVIEW_MAX_ENCAPS; i++) {
+			const struct sbview_encap *e = &ch->encaps[i];
+			int want = family ? family : (pass ? AF_INET6 : AF_INET);
+
+			if (e->family != want)
+				continue;
+			if (e->type[0] && strcmp(e->type, "geneve"))
+				continue;
+			memset(ip, 0, sizeof(*ip));
+			if (e->family == AF_INET)
+				ip->v4 = e->v4.s_addr;
+			else
+				memcpy(ip->v6, &e->v6, 16);
+			*v6 = e->family == AF_INET6;
+			return true;
+		}
+		if (family)
+			break;
+	}
+	return false;
+}
+
+static const char *local_name(struct policy *p)
+{
+	const struct sbview_local *l = p->lk.local ? p->lk.local(p->lk.ctx) :
+					  NULL;
+
+	return l && l->system_id[0] ? l->system_id : NULL;
+}
+
+static bool is_local(struct policy *p, const struct sbview_chassis *ch)
+{
+	const char *me = local_name(p);
+
+	return me && ch && !strcmp(me, ch->name);
+}
+
+static bool uuid_eq(const struct sbview_uuid *a, const struct sbview_uuid *b)
+{
+	return !strcmp(a->s, b->s);
+}
+
+/* A binding the policy may act on at all; counts why not. */
+static bool actionable(struct policy *p, const struct sbview_binding *b)
+{
+	if (b->type[0]) {
+		p->c.skip_not_vif++;
+		return false;
+	}
+	if (b->port_key >= OVNMIG_OVN_MCAST_MIN) {
+		p->c.skip_mcast++;
+		return false;
+	}
+	if (!b->dp_key || !b->port_key || b->dp_key > OVNMIG_VNI_MASK) {
+		p->c.skip_no_key++;
+		return false;
+	}
+	return true;
+}
+
+static bool had_additional(const struct sbview_binding *b,
+			   const struct sbview_uuid *ch)
+{
+	int i;
+
+	for (i = 0; i < b->n_additional && i < SBVIEW_MAX_ADDL; i++)
+		if (uuid_eq(&b->additional[i], ch))
+			return true;
+	return false;
+}
+
+static void queue_move(struct policy *p, const char *port, uint64_t k,
+		       const struct sbview_uuid *from,
+		       const struct sbview_uuid *to, bool mc)
+{
+	struct move *m;
+
+	m = grow(p->moves, &p->cap_moves, p->n_moves + 1, sizeof(*m));
+	if (!m)
+		return;
+	p->moves = m;
+	m = &p->moves[p->n_moves++];
+	snprintf(m->port, sizeof(m->port), "%s", port);
+	m->k = k;
+	m->from = *from;
+	m->to = *to;
+	m->multichassis = mc;
+}
+
+static void remove_key(struct policy *p, uint64_t k, const char *why)
+{
+	struct rec *r = (struct rec *)htab_find(&p->recs, k);
+
+	if (!r || (!r->has_steer && !r->has_fwd))
+		return;
+	clear_steer(p, r);
+	clear_fwd(p, r);
+	p->c.removed++;
+	event(p, r->port, "removed: %s", why);
+}
+
+static void name_set(struct policy *p, uint64_t k, const char *port)
+{
+	struct pname *n = (struct pname *)htab_find(&p->names, k);
+
+	if (n) {
+		if (strcmp(n->port, port)) {
+			char *s = strdup(port);
+
+			if (s) {
+				free(n->port);
+				n->port = s;
+			}
+		}
+		return;
+	}
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return;
+	n->h.k = k;
+	n->port = strdup(port);
+	if (!n->port || htab_add(&p->names, &n->h)) {
+		free(n->port);
+		free(n);
+	}
+}
+
+static void name_del(struct policy *p, uint64_t k)
+{
+	struct pname *n = (struct pname *)htab_find(&p->names, k);
+
+	if (!n)
+		return;
+	htab_del(&p->names, &n->h);
+	free(n->port);
+	free(n);
+}
+
+/* ---- sbview callbacks ---- */
+
+static void cb_begin(void *ctx)
+{
+	struct policy *p = ctx;
+
+	p->n_moves = 0;
+	p->n_vifs = 0;
+}
+
+static void cb_chassis(void *ctx, const struct sbview_chassis *old,
+		       const struct sbview_chassis *new)
+{
+	struct policy *p = ctx;
+	char **g;
+
+	if (!old || new)
+		return;
+	/* Deleted: its entries go in end(), when the batch is built. */
+	g = grow(p->gone_chassis, &p->cap_gone, p->n_gone + 1, sizeof(*g));
+	if (!g)
+		return;
+	p->gone_chassis = g;
+	g[p->n_gone] = strdup(old->name);
+	if (g[p->n_gone])
+		p->n_gone++;
+}
+
+static void cb_binding(void *ctx, const struct sbview_binding *old,
+		       const struct sbview_binding *new)
+{
+	struct policy *p = ctx;
+	uint64_t ok = old ? mkkey(old->dp_key, old->port_key) : 0;
+	uint64_t nk = new ? mkkey(new->dp_key, new->port_key) : 0;
+	struct pname *pn;
+
+	if (old && (!new || ok != nk)) {
+		remove_key(p, ok, new ? "port key changed" : "port deleted");
+		name_del(p, ok);
+	}
+	if (!new)
+		return;
+	if (new->dp_key && new->port_key)
+		name_set(p, nk, new->logical_port);
+	if (!old)
+		return;
+	if (uuid_eq(&old->chassis, &new->chassis))
+		return;
+
+	pn = (struct pname *)htab_find(&p->names, nk);
+	if (!new->chassis.s[0]) {
+		/* Released; remember where from, the claim may follow. */
+		if (pn) {
+			pn->unbound_from = old->chassis;
+			pn->unbound_mc = old->n_additional > 0;
+			pn->unbound_at = now(p);
+		}
+		return;
+	}
+	if (old->chassis.s[0]) {
+		queue_move(p, new->logical_port, nk, &old->chassis,
+			   &new->chassis, had_additional(old, &new->chassis));
+	} else if (pn && pn->unbound_from.s[0] &&
+		   now(p) - pn->unbound_at < p->cfg.expiry_ns) {
+		queue_move(p, new->logical_port, nk, &pn->unbound_from,
+			   &new->chassis, pn->unbound_mc);
+	}
+	if (pn)
+		pn->unbound_from.s[0] = 0;
+}
+
+static void cb_local(void *ctx, const struct sbview_local *old,
+		     const struct sbview_local *new)
+{
+	(void)ctx;
+	(void)old;
+	(void)new;
+}
+
+static void cb_iface(void *ctx, const struct sbview_iface *old,
+		     const struct sbview_iface *new)
+{
+	struct policy *p = ctx;
+	bool was_up = old && old->link_up, is_up = new && new->link_up;
+	const char *port = new ? new->iface_id : old->iface_id;
+	struct vifev *v;
+
+	if (was_up == is_up || !port[0])
+		return;
+	/* A VIF that appears already up is not a return from down. */
+	if (!old && is_up)
+		return;
+	v = grow(p->vifs, &p->cap_vifs, p->n_vifs + 1, sizeof(*v));
+	if (!v)
+		return;
+	p->vifs = v;
+	v = &p->vifs[p->n_vifs++];
+	snprintf(v->port, sizeof(v->port), "%s", port);
+	v->up = is_up;
+}
+
+static void do_move(struct policy *p, const struct move *m)
+{
+	const struct sbview_chassis *a, *b;
+	const struct sbview_binding *bd;
+	struct ovnmig_ip ipa, ipb;
+	bool v6a, v6b;
+	struct rec *r;
+	uint64_t exp;
+
+	p->c.moves++;
+	bd = p->lk.binding_by_port(p->lk.ctx, m->port);
+	if (!bd || !actionable(p, bd))
+		return;
+	a = p->lk.chassis_by_uuid(p->lk.ctx, m->from.s);
+	b = p->lk.chassis_by_uuid(p->lk.ctx, m->to.s);
+	if (!a || !b || !chassis_ip(b, 0, &ipb, &v6b) ||
+	    !chassis_ip(a, v6b ? AF_INET6 : AF_INET, &ipa, &v6a)) {
+		p->c.skip_unknown_chassis++;
+		event(p, m->port, "move ignored: unknown chassis or encap");
+		return;
+	}
+	r = rec_get(p, m->k, m->port);
+	if (!r)
+		return;
+	exp = now(p) + p->cfg.expiry_ns;
+	snprintf(r->old_ch, sizeof(r->old_ch), "%s", a->name);
+	snprintf(r->new_ch, sizeof(r->new_ch), "%s", b->name);
+
+	if (is_local(p, b)) {
+		/* The port lives here now: nothing to steer or forward. */
+		clear_steer(p, r);
+		clear_fwd(p, r);
+		event(p, m->port, "arrived from %s", a->name);
+		return;
+	}
+	if (!is_local(p, a)) {
+		struct ovnmig_steer s = {
+			.old_remote = ipa, .new_remote = ipb,
+			.expires_ns = exp, .generation = p->cfg.generation,
+			.flags = (v6b ? OVNMIG_F_IPV6 : 0) |
+				 (m->multichassis ? OVNMIG_F_DROP : 0),
+		};
+
+		set_steer(p, r, &s);
+		if (m->multichassis)
+			p->c.steer_drop_set++;
+		else
+			p->c.steer_set++;
+		event(p, m->port, "steer %s -> %s%s", a->name, b->name,
+		      m->multichassis ? " (multichassis: drop copy)" : "");
+	} else {
+		clear_steer(p, r);
+	}
+	/*
+	 * The host the port left points on to its new host.  A host that
+	 * still holds a pointer from an earlier move repoints it, so an
+	 * in-flight packet takes one hop, never a chain.
+	 */
+	if (m->multichassis) {
+		if (r->has_fwd)
+			event(p, m->port, "pointer withdrawn: multichassis");
+		clear_fwd(p, r);
+	} else if (is_local(p, a) || r->has_fwd) {
+		struct ovnmig_fwd f = {
+			.new_host = ipb, .expires_ns = exp,
+			.generation = p->cfg.generation,
+			.flags = v6b ? OVNMIG_F_IPV6 : 0,
+		};
+
+		set_fwd(p, r, &f, b->name, false);
+		p->c.fwd_set++;
+		event(p, m->port, "forward to %s", b->name);
+	}
+}
+
+/* The other chassis of a two-chassis requested-chassis, or NULL. */
+static const struct sbview_chassis *
+vif_destination(struct policy *p, const struct sbview_binding *b,
+		const char *me)
+{
+	char buf[SBVIEW_NAME_MAX], *save = NULL, *tok, *other = NULL;
+	int n = 0;
+	bool mine = false;
+
+	snprintf(buf, sizeof(buf), "%s", b->requested_opt);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		n++;
+		if (!strcmp(tok, me))
+			mine = true;
+		else
+			other = tok;
+	}
+	if (n != 2 || !mine || !other)
+		return NULL;
+	return p->lk.chassis_by_name(p->lk.ctx, other);
+}
+
+static void do_vif(struct policy *p, const struct vifev *v)
+{
+	const struct sbview_binding *b;
+	const struct sbview_chassis *me_ch, *dst;
+	const char *me = local_name(p);
+	struct ovnmig_ip ip;
+	struct rec *r;
+	bool v6;
+
+	b = p->lk.binding_by_port(p->lk.ctx, v->port);
+	if (!me || !b || !actionable(p, b))
+		return;
+	me_ch = p->lk.chassis_by_uuid(p->lk.ctx, b->chassis.s);
+	if (!me_ch || strcmp(me_ch->name, me))
+		return;		/* not bound here: the SB move rules apply */
+	if (v->up) {
+		r = (struct rec *)htab_find(&p->recs,
+					    mkkey(b->dp_key, b->port_key));
+		if (r && r->has_fwd && r->vif_down) {
+			clear_fwd(p, r);
+			p->c.fwd_withdrawn++;
+			event(p, v->port, "VIF up again: pointer withdrawn");
+		}
+		return;
+	}
+	/* Multichassis: B already gets OVN's clones, a pointer would
+	 * hand it a second copy. */
+	if (b->n_additional > 0)
+		return;
+	dst = vif_destination(p, b, me);
+	if (!dst || !chassis_ip(dst, 0, &ip, &v6))
+		return;
+	r = rec_get(p, mkkey(b->dp_key, b->port_key), v->port);
+	if (!r)
+		return;
+	{
+		struct ovnmig_fwd f = {
+			.new_host = ip,
+			.expires_ns = now(p) + p->cfg.expiry_ns,
+			.generation = p->cfg.generation,
+			.flags = v6 ? OVNMIG_F_IPV6 : 0,
+		};
+
+		snprintf(r->old_ch, sizeof(r->old_ch), "%s", me);
+		snprintf(r->new_ch, sizeof(r->new_ch), "%s", dst->name);
+		set_fwd(p, r, &f, dst->name, true);
+	}
+	p->c.fwd_vif_down++;
+	event(p, v->port, "VIF down: forward to %s", dst->name);
+}
+
+static void do_gone_chassis(struct policy *p, const char *name)
+{
+	struct hnode *n, *nx;
+	size_t i;
+
+	htab_for_each_safe(&p->recs, i, n, nx) {
+		struct rec *r = (struct rec *)n;
+
+		if (r->has_steer && (!strcmp(r->old_ch, name) ||
+				     !strcmp(r->new_ch, name))) {
+			clear_steer(p, r);
+			p->c.removed++;
+			event(p, r->port, "removed: chassis %s deleted", name);
+		}
+		if (r->has_fwd && !strcmp(r->fwd_ch, name)) {
+			clear_fwd(p, r);
+			p->c.removed++;
+			event(p, r->port, "removed: chassis %s deleted", name);
+		}
+	}
+}
+
+int policy_flush(struct policy *p)
+{
+	struct rec *r, *next;
+	size_t n = 0, cnt = 0;
+	struct policy_op *ops;
+	int err = 0;
+
+	for (r = p->dirty; r; r = r->dirty_next)
+		cnt += 2;
+	if (!cnt)
+		return 0;
+	ops = grow(p->ops, &p->cap_ops, cnt, sizeof(*ops));
+	if (!ops)
+		return -ENOMEM;
+	p->ops = ops;
+	for (r = p->dirty; r; r = r->dirty_next) {
+		struct policy_op *o;
+
+		if (r->dirty_steer && (r->has_steer || r->map_steer)) {
+			o = &ops[n++];
+			memset(o, 0, sizeof(*o));
+			o->kind = POLICY_STEER;
+			o->key = port_key(r->h.k);
+			o->del = !r->has_steer;
+			if (r->has_steer)
+				o->steer = r->steer;
+		}
+		if (r->dirty_fwd && (r->has_fwd || r->map_fwd)) {
+			o = &ops[n++];
+			memset(o, 0, sizeof(*o));
+			o->kind = POLICY_FWD;
+			o->key = port_key(r->h.k);
+			o->del = !r->has_fwd;
+			if (r->has_fwd)
+				o->fwd = r->fwd;
+		}
+	}
+	if (n) {
+		p->c.batches++;
+		err = p->cfg.sink ? p->cfg.sink(p->cfg.sink_ctx, ops, n) : 0;
+		if (err)
+			p->c.sink_errors++;
+	}
+	for (r = p->dirty; r; r = next) {
+		next = r->dirty_next;
+		r->dirty = r->dirty_steer = r->dirty_fwd = false;
+		r->dirty_next = NULL;
+		/* On a failed write the map state is unknown: assume the
+		 * worst so the next change rewrites or deletes it. */
+		r->map_steer = err ? true : r->has_steer;
+		r->map_fwd = err ? true : r->has_fwd;
+		if (!r->has_steer && !r->has_fwd && !r->map_steer &&
+		    !r->map_fwd) {
+			htab_del(&p->recs, &r->h);
+			free_rec(r);
+		}
+	}
+	p->dirty = NULL;
+	return err;
+}
+
+static void cb_end(void *ctx)
+{
+	struct policy *p = ctx;
+	size_t i;
+
+	for (i = 0; i < p->n_gone; i++) {
+		do_gone_chassis(p, p->gone_chassis[i]);
+		free(p->gone_chassis[i]);
+	}
+	p->n_gone = 0;
+	for (i = 0; i < p->n_moves; i++)
+		do_move(p, &p->moves[i]);
+	for (i = 0; i < p->n_vifs; i++)
+		do_vif(p, &p->vifs[i]);
+	p->n_moves = p->n_vifs = 0;
+	policy_flush(p);
+}
+
+static void cb_connection(void *ctx, const char *db, bool connected)
+{
+	(void)ctx;
+	(void)db;
+	(void)connected;
+}
+
+const struct sbview_ops policy_sbview_ops = {
+	.begin = cb_begin,
+	.chassis = cb_chassis,
+	.binding = cb_binding,
+	.local = cb_local,
+	.iface = cb_iface,
+	.end = cb_end,
+	.connection = cb_connection,
+};
+
+int policy_expire(struct policy *p)
+{
+	uint64_t t = now(p);
+	struct hnode *n, *nx;
+	int cnt = 0;
+	size_t i;
+
+	htab_for_each_safe(&p->recs, i, n, nx) {
+		struct rec *r = (struct rec *)n;
+
+		if (r->has_steer && r->steer.expires_ns <= t) {
+			clear_steer(p, r);
+			cnt++;
+		}
+		if (r->has_fwd && r->fwd.expires_ns <= t) {
+			clear_fwd(p, r);
+			cnt++;
+		}
+	}
+	p->c.expired += cnt;
+	policy_flush(p);
+	return cnt;
+}
+
+/* ---- reconcile ---- */
+
+static const struct sbview_binding *binding_by_key(struct policy *p,
+						   uint64_t k)
+{
+	struct pname *n = (struct pname *)htab_find(&p->names, k);
+	const struct sbview_binding *b;
+
+	if (!n)
+		return NULL;
+	b = p->lk.binding_by_port(p->lk.ctx, n->port);
+	if (!b || mkkey(b->dp_key, b->port_key) != k)
+		return NULL;
+	return b;
+}
+
+static bool ip_eq(const struct ovnmig_ip *a, const struct ovnmig_ip *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+void policy_adopt_steer(struct policy *p, const struct ovnmig_port_key *k,
+			const struct ovnmig_steer *v)
+{
+	uint64_t key = mkkey(k->dp_key, k->port_key);
+	const struct sbview_binding *b = binding_by_key(p, key);
+	const struct sbview_chassis *c = NULL;
+	struct ovnmig_ip ip;
+	struct rec *r;
+	bool v6;
+
+	r = rec_get(p, key, b ? b->logical_port : "");
+	if (!r)
+		return;
+	r->map_steer = true;	/* it is in the map, whatever we decide */
+	if (b && b->port_key < OVNMIG_OVN_MCAST_MIN && !b->type[0])
+		c = p->lk.chassis_by_uuid(p->lk.ctx, b->chassis.s);
+	if (!c || is_local(p, c) || v->expires_ns <= now(p) ||
+	    !chassis_ip(c, v->flags & OVNMIG_F_IPV6 ? AF_INET6 : AF_INET,
+			&ip, &v6)) {
+		/* Nothing backs it any more (or it is ours now). */
+		r->has_steer = true;
+		p->n_steer++;
+		clear_steer(p, r);
+		p->c.reconcile_removed++;
+		return;
+	}
+	r->has_steer = true;
+	p->n_steer++;
+	r->steer = *v;
+	snprintf(r->new_ch, sizeof(r->new_ch), "%s", c->name);
+	if (ip_eq(&ip, &v->new_remote)) {
+		p->c.reconcile_kept++;
+		return;
+	}
+	/* The port moved on while we were away: follow it. */
+	r->steer.new_remote = ip;
+	r->steer.generation = p->cfg.generation;
+	mark(p, r, true, false);
+	p->c.reconcile_fixed++;
+}
+
+void policy_adopt_fwd(struct policy *p, const struct ovnmig_port_key *k,
+		      const struct ovnmig_fwd *v)
+{
+	uint64_t key = mkkey(k->dp_key, k->port_key);
+	const struct sbview_binding *b = binding_by_key(p, key);
+	const struct sbview_chassis *c = NULL;
+	struct ovnmig_ip ip;
+	struct rec *r;
+	bool v6, vif = false;
+
+	r = rec_get(p, key, b ? b->logical_port : "");
+	if (!r)
+		return;
+	r->map_fwd = true;
+	if (b && b->port_key < OVNMIG_OVN_MCAST_MIN && !b->type[0])
+		c = p->lk.chassis_by_uuid(p->lk.ctx, b->chassis.s);
+	if (c && is_local(p, c) && !b->n_additional) {
+		/* Still bound here: only a VIF-down pointer is right. */
+		c = vif_destination(p, b, local_name(p));
+		vif = true;
+	}
+	r->has_fwd = true;
+	p->n_fwd++;
+	if (!c || is_local(p, c) || v->expires_ns <= now(p) ||
+	    !chassis_ip(c, v->flags & OVNMIG_F_IPV6 ? AF_INET6 : AF_INET,
+			&ip, &v6)) {
+		clear_fwd(p, r);
+		p->c.reconcile_removed++;
+		return;
+	}
+	r->fwd = *v;
+	r->vif_down = vif;
+	snprintf(r->fwd_ch, sizeof(r->fwd_ch), "%s", c->name);
+	if (ip_eq(&ip, &v->new_host)) {
+		p->c.reconcile_kept++;
+		return;
+	}
+	r->fwd.new_host = ip;
+	r->fwd.generation = p->cfg.generation;
+	mark(p, r, false, true);
+	p->c.reconcile_fixed++;
+}
+
+const struct policy_counters *policy_counters(const struct policy *p)
+{
+	return &p->c;
+}
+
+int policy_n_steer(const struct policy *p)
+{
+	return p->n_steer;
+}
+
+int policy_n_fwd(const struct policy *p)
+{
+	return p->n_fwd;
+}
+
+void policy_foreach(const struct policy *p,
+		    void (*fn)(void *ctx, const struct policy_entry_info *e),
+		    void *ctx)
+{
+	struct hnode *n, *nx;
+	size_t i;
+
+	htab_for_each_safe(&p->recs, i, n, nx) {
+		const struct rec *r = (const struct rec *)n;
+		struct policy_entry_info e = {
+			.port = r->port, .key = port_key(r->h.k),
+			.has_steer = r->has_steer, .has_fwd = r->has_fwd,
+			.vif_down = r->vif_down, .old_chassis = r->old_ch,
+			.new_chassis = r->new_ch, .steer = r->steer,
+			.fwd = r->fwd,
+		};
+
+		if (r->has_steer || r->has_fwd)
+			fn(ctx, &e);
+	}
+}

@@ -1,0 +1,603 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit test of the policy: a fake Southbound (chassis, bindings, this
+ * host) drives the sbview callbacks exactly as the follower does, and a
+ * fake map records what the sink writes.  Each case asserts the map
+ * contents a chassis ends up with.  TAP output.
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+
+#define MAXCH	8
+#define MAXB	1100
+#define MAXM	4096
+
+static struct sbview_chassis chs[MAXCH];
+static int n_chs;
+static struct sbview_binding bs[MAXB];
+static int n_bs;
+static struct sbview_local loc;
+static uint64_t fake_now = 1000000000ull;
+
+/* The fake maps: the last value per key. */
+struct fent {
+	bool used;
+	struct ovnmig_port_key k;
+	struct ovnmig_steer s;
+	struct ovnmig_fwd f;
+};
+static struct fent steer_map[MAXM], fwd_map[MAXM];
+static int sink_calls, last_batch;
+
+static int n_fail, n_test;
+
+static uint64_t clk(void)
+{
+	return fake_now;
+}
+
+static const struct sbview_chassis *ch_uuid(void *ctx, const char *u)
+{
+	int i;
+
+	(void)ctx;
+	for (i = 0; i < n_chs; i++)
+		if (!strcmp(chs[i].uuid.s, u))
+			return &chs[i];
+	return NULL;
+}
+
+static const struct sbview_chassis *ch_name(void *ctx, const char *n)
+{
+	int i;
+
+	(void)ctx;
+	for (i = 0; i < n_chs; i++)
+		if (!strcmp(chs[i].name, n))
+			return &chs[i];
+	return NULL;
+}
+
+static const struct sbview_binding *b_port(void *ctx, const char *n)
+{
+	int i;
+
+	(void)ctx;
+	for (i = 0; i < n_bs; i++)
+		if (!strcmp(bs[i].logical_port, n))
+			return &bs[i];
+	return NULL;
+}
+
+static const struct sbview_local *get_local(void *ctx)
+{
+	(void)ctx;
+	return &loc;
+}
+
+static struct fent *slot(struct fent *m, const struct ovnmig_port_key *k,
+			 bool create)
+{
+	int i, free_i = -1;
+
+	for (i = 0; i < MAXM; i++) {
+		if (m[i].used && !memcmp(&m[i].k, k, sizeof(*k)))
+			return &m[i];
+		if (!m[i].used && free_i < 0)
+			free_i = i;
+	}
+	if (!create || free_i < 0)
+		return NULL;
+	m[free_i].used = true;
+	m[free_i].k = *k;
+	return &m[free_i];
+}
+
+static int sink(void *ctx, const struct policy_op *ops, int n)
+{
+	int i;
+
+	(void)ctx;
+	sink_calls++;
+	last_batch = n;
+	for (i = 0; i < n; i++) {
+		struct fent *m = ops[i].kind == POLICY_STEER ? steer_map :
+							      fwd_map;
+		struct fent *e = slot(m, &ops[i].key, !ops[i].del);
+
+		if (ops[i].del) {
+			if (!e)
+				return -2;	/* deleting what is not there */
+			e->used = false;
+		} else if (ops[i].kind == POLICY_STEER) {
+			e->s = ops[i].steer;
+		} else {
+			e->f = ops[i].fwd;
+		}
+	}
+	return 0;
+}
+
+static int count(struct fent *m)
+{
+	int i, n = 0;
+
+	for (i = 0; i < MAXM; i++)
+		n += m[i].used;
+	return n;
+}
+
+static void add_chassis(const char *name, const char *ip)
+{
+	struct sbview_chassis *c = &chs[n_chs++];
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->uuid.s, sizeof(c->uuid.s), "uuid-%s", name);
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->n_encaps = 1;
+	c->encaps[0].family = AF_INET;
+	inet_pton(AF_INET, ip, &c->encaps[0].v4);
+	strcpy(c->encaps[0].type, "geneve");
+}
+
+static struct sbview_binding *add_binding(const char *port, uint32_t dp,
+					  uint32_t key, const char *ch)
+{
+	struct sbview_binding *b = &bs[n_bs++];
+
+	memset(b, 0, sizeof(*b));
+	snprintf(b->uuid.s, sizeof(b->uuid.s), "b-%d", n_bs);
+	snprintf(b->logical_port, sizeof(b->logical_port), "%s", port);
+	b->dp_key = dp;
+	b->port_key = key;
+	if (ch)
+		snprintf(b->chassis.s, sizeof(b->chassis.s), "uuid-%s", ch);
+	return b;
+}
+
+static struct policy *pol;
+
+static void reset(const char *me)
+{
+	struct policy_lookup lk = {
+		.chassis_by_uuid = ch_uuid, .chassis_by_name = ch_name,
+		.binding_by_port = b_port, .local = get_local,
+	};
+	struct policy_cfg cfg = {
+		.now_ns = clk, .sink = sink, .generation = 7,
+	};
+
+	policy_destroy(pol);
+	memset(steer_map, 0, sizeof(steer_map));
+	memset(fwd_map, 0, sizeof(fwd_map));
+	sink_calls = last_batch = 0;
+	n_chs = n_bs = 0;
+	memset(&loc, 0, sizeof(loc));
+	snprintf(loc.system_id, sizeof(loc.system_id), "%s", me);
+	add_chassis("A", "198.18.0.11");
+	add_chassis("B", "198.18.0.12");
+	add_chassis("C", "198.18.0.13");
+	add_chassis("D", "198.18.0.14");
+	pol = policy_create(&cfg, &lk);
+	if (!pol)
+		exit(1);
+}
+
+/* Initial sync of the bindings as the follower delivers it. */
+static void sync_all(void)
+{
+	const struct sbview_ops *o = &policy_sbview_ops;
+	int i;
+
+	o->begin(pol);
+	for (i = 0; i < n_chs; i++)
+		o->chassis(pol, NULL, &chs[i]);
+	for (i = 0; i < n_bs; i++)
+		o->binding(pol, NULL, &bs[i]);
+	o->end(pol);
+}
+
+/* One update moving @b to chassis @to (NULL: unbind). */
+static void move(struct sbview_binding *b, const char *to)
+{
+	const struct sbview_ops *o = &policy_sbview_ops;
+	struct sbview_binding old = *b;
+
+	if (to)
+		snprintf(b->chassis.s, sizeof(b->chassis.s), "uuid-%s", to);
+	else
+		b->chassis.s[0] = 0;
+	b->n_additional = 0;
+	o->begin(pol);
+	o->binding(pol, &old, b);
+	o->end(pol);
+}
+
+static void check(bool ok, const char *name, const char *fmt, ...)
+{
+	char why[256] = "";
+	va_list ap;
+
+	n_test++;
+	if (ok) {
+		printf("ok %d %s\n", n_test, name);
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	n_fail++;
+	printf("not ok %d %s # %s\n", n_test, name, why);
+}
+
+static struct fent *steer_of(const struct sbview_binding *b)
+{
+	struct ovnmig_port_key k = { b->dp_key, b->port_key, 0 };
+
+	return slot(steer_map, &k, false);
+}
+
+static struct fent *fwd_of(const struct sbview_binding *b)
+{
+	struct ovnmig_port_key k = { b->dp_key, b->port_key, 0 };
+
+	return slot(fwd_map, &k, false);
+}
+
+static uint32_t ip(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a.s_addr;
+}
+
+static bool steer_is(const struct sbview_binding *b, const char *from,
+		     const char *to, uint32_t flags)
+{
+	struct fent *e = steer_of(b);
+
+	return e && e->s.old_remote.v4 == ip(from) &&
+	       e->s.new_remote.v4 == ip(to) && e->s.flags == flags &&
+	       e->s.generation == 7;
+}
+
+static bool fwd_is(const struct sbview_binding *b, const char *to)
+{
+	struct fent *e = fwd_of(b);
+
+	return e && e->f.new_host.v4 == ip(to);
+}
+
+static void t_move_third(void)
+{
+	struct sbview_binding *p;
+
+	reset("C");
+	p = add_binding("p1", 5, 3, "A");
+	sync_all();
+	check(count(steer_map) == 0 && count(fwd_map) == 0,
+	      "initial sync writes nothing", "steer=%d fwd=%d",
+	      count(steer_map), count(fwd_map));
+	move(p, "B");
+	check(steer_is(p, "198.18.0.11", "198.18.0.12", 0) &&
+	      count(fwd_map) == 0, "move A->B: third chassis steers A->B",
+	      "steer=%d fwd=%d", count(steer_map), count(fwd_map));
+	check(steer_of(p) && steer_of(p)->s.expires_ns ==
+	      fake_now + POLICY_DEFAULT_EXPIRY_NS,
+	      "steer entry expires after the default 30 s", "bad expiry");
+	move(p, "A");
+	check(steer_is(p, "198.18.0.12", "198.18.0.11", 0) &&
+	      count(steer_map) == 1, "rollback B->A replaces the entry",
+	      "steer=%d", count(steer_map));
+	move(p, "B");
+	move(p, "D");
+	check(steer_is(p, "198.18.0.12", "198.18.0.14", 0) &&
+	      count(steer_map) == 1, "second move B->D replaces the entry",
+	      "steer=%d", count(steer_map));
+	move(p, "C");
+	check(count(steer_map) == 0 && count(fwd_map) == 0,
+	      "move to this chassis removes its entries", "steer=%d fwd=%d",
+	      count(steer_map), count(fwd_map));
+}
+
+static void t_move_source(void)
+{
+	struct sbview_binding *p;
+
+	reset("A");
+	p = add_binding("p1", 5, 3, "A");
+	sync_all();
+	move(p, "B");
+	check(fwd_is(p, "198.18.0.12") && count(steer_map) == 0,
+	      "move A->B: A points to B and does not steer", "steer=%d fwd=%d",
+	      count(steer_map), count(fwd_map));
+	move(p, "C");
+	check(fwd_is(p, "198.18.0.13") && steer_is(p, "198.18.0.12",
+						   "198.18.0.13", 0),
+	      "second move B->C: A repoints to C, one hop",
+	      "fwd=%d steer=%d", count(fwd_map), count(steer_map));
+	move(p, "A");
+	check(count(fwd_map) == 0 && count(steer_map) == 0,
+	      "rollback to A removes A's pointer and steering",
+	      "fwd=%d steer=%d", count(fwd_map), count(steer_map));
+
+	reset("B");
+	p = add_binding("p1", 5, 3, "A");
+	sync_all();
+	move(p, "B");
+	check(count(fwd_map) == 0 && count(steer_map) == 0,
+	      "destination chassis installs nothing", "fwd=%d steer=%d",
+	      count(fwd_map), count(steer_map));
+	move(p, "A");
+	check(fwd_is(p, "198.18.0.11"), "rollback: B points back to A",
+	      "fwd=%d", count(fwd_map));
+}
+
+static void t_multichassis(void)
+{
+	const struct sbview_ops *o = &policy_sbview_ops;
+	struct sbview_binding *p, *q, old;
+
+	reset("C");
+	p = add_binding("mc", 5, 3, "A");
+	q = add_binding("plain", 5, 4, "A");
+	sync_all();
+	/* requested-chassis=A,B: SB additional_chassis=B. */
+	old = *p;
+	p->n_additional = 1;
+	strcpy(p->additional[0].s, "uuid-B");
+	o->begin(pol);
+	o->binding(pol, &old, p);
+	o->end(pol);
+	check(count(steer_map) == 0, "additional chassis alone steers nothing",
+	      "steer=%d", count(steer_map));
+	move(p, "B");
+	move(q, "B");
+	check(steer_is(p, "198.18.0.11", "198.18.0.12", OVNMIG_F_DROP),
+	      "multichassis port: drop entry toward A, no rewrite",
+	      "entry missing or flags %u",
+	      steer_of(p) ? steer_of(p)->s.flags : 99);
+	check(steer_is(q, "198.18.0.11", "198.18.0.12", 0),
+	      "plain port beside it: rewrite entry", "missing");
+
+	reset("A");
+	p = add_binding("mc", 5, 3, "A");
+	p->n_additional = 1;
+	strcpy(p->additional[0].s, "uuid-B");
+	sync_all();
+	move(p, "B");
+	check(count(fwd_map) == 0 && count(steer_map) == 0,
+	      "multichassis port: no forwarding pointer on A",
+	      "fwd=%d steer=%d", count(fwd_map), count(steer_map));
+}
+
+static void t_ignored(void)
+{
+	struct sbview_binding *m, *t, *u, *z;
+
+	reset("C");
+	m = add_binding("mcast", 5, 32769, "A");
+	t = add_binding("router", 5, 6, "A");
+	strcpy(t->type, "patch");
+	u = add_binding("unknown", 5, 7, "A");
+	z = add_binding("nokey", 0, 8, "A");
+	sync_all();
+	move(m, "B");
+	move(t, "B");
+	move(u, "Z");
+	move(z, "B");
+	check(count(steer_map) == 0 && count(fwd_map) == 0,
+	      "multicast key, non-VIF, unknown chassis, no key: nothing",
+	      "steer=%d fwd=%d", count(steer_map), count(fwd_map));
+	check(policy_counters(pol)->skip_mcast == 1 &&
+	      policy_counters(pol)->skip_not_vif == 1 &&
+	      policy_counters(pol)->skip_unknown_chassis == 1 &&
+	      policy_counters(pol)->skip_no_key == 1,
+	      "each skip is counted", "mcast=%lu notvif=%lu unk=%lu",
+	      (unsigned long)policy_counters(pol)->skip_mcast,
+	      (unsigned long)policy_counters(pol)->skip_not_vif,
+	      (unsigned long)policy_counters(pol)->skip_unknown_chassis);
+}
+
+static void t_delete(void)
+{
+	const struct sbview_ops *o = &policy_sbview_ops;
+	struct sbview_binding *p, *q, old;
+	struct sbview_chassis gone;
+
+	reset("C");
+	p = add_binding("p1", 5, 3, "A");
+	q = add_binding("p2", 5, 4, "A");
+	sync_all();
+	move(p, "B");
+	move(q, "D");
+	old = *p;
+	o->begin(pol);
+	o->binding(pol, &old, NULL);
+	o->end(pol);
+	n_bs = 0;	/* gone from the view too */
+	check(!steer_of(&old) && count(steer_map) == 1,
+	      "deleting a port removes its entry", "steer=%d",
+	      count(steer_map));
+	gone = chs[3];
+	n_chs = 3;
+	o->begin(pol);
+	o->chassis(pol, &gone, NULL);
+	o->end(pol);
+	check(count(steer_map) == 0, "deleting a chassis removes its entries",
+	      "steer=%d", count(steer_map));
+}
+
+static void t_expiry(void)
+{
+	struct sbview_binding *p;
+	int n;
+
+	reset("C");
+	p = add_binding("p1", 5, 3, "A");
+	sync_all();
+	move(p, "B");
+	fake_now += POLICY_DEFAULT_EXPIRY_NS - 1;
+	n = policy_expire(pol);
+	check(n == 0 && count(steer_map) == 1, "entry lives until its expiry",
+	      "expired %d", n);
+	fake_now += 1;
+	n = policy_expire(pol);
+	check(n == 1 && count(steer_map) == 0, "entry removed at expiry",
+	      "expired %d left %d", n, count(steer_map));
+}
+
+static void t_unbind_bind(void)
+{
+	struct sbview_binding *p;
+
+	reset("C");
+	p = add_binding("p1", 5, 3, "A");
+	sync_all();
+	move(p, NULL);
+	check(count(steer_map) == 0, "release alone steers nothing",
+	      "steer=%d", count(steer_map));
+	move(p, "B");
+	check(steer_is(p, "198.18.0.11", "198.18.0.12", 0),
+	      "release by A then claim by B is a move A->B", "missing");
+}
+
+static void t_vif(void)
+{
+	const struct sbview_ops *o = &policy_sbview_ops;
+	struct sbview_iface up = { .link_up = true }, down;
+	struct sbview_binding *p;
+
+	reset("A");
+	p = add_binding("p1", 5, 3, "A");
+	strcpy(p->requested_opt, "A,B");
+	sync_all();
+	strcpy(up.iface_id, "p1");
+	strcpy(up.name, "tap1");
+	down = up;
+	down.link_up = false;
+	o->begin(pol);
+	o->iface(pol, &up, &down);
+	o->end(pol);
+	check(fwd_is(p, "198.18.0.12"),
+	      "VIF down on A with known destination: pointer to B at once",
+	      "fwd=%d", count(fwd_map));
+	o->begin(pol);
+	o->iface(pol, &down, &up);
+	o->end(pol);
+	check(count(fwd_map) == 0, "VIF up again withdraws the pointer",
+	      "fwd=%d", count(fwd_map));
+
+	p->n_additional = 1;
+	strcpy(p->additional[0].s, "uuid-B");
+	o->begin(pol);
+	o->iface(pol, &up, &down);
+	o->end(pol);
+	check(count(fwd_map) == 0, "VIF down of a multichassis port: no pointer",
+	      "fwd=%d", count(fwd_map));
+
+	p->n_additional = 0;
+	strcpy(p->requested_opt, "A");
+	o->begin(pol);
+	o->iface(pol, &down, &up);
+	o->iface(pol, &up, &down);
+	o->end(pol);
+	check(count(fwd_map) == 0, "VIF down without known destination: nothing",
+	      "fwd=%d", count(fwd_map));
+}
+
+static void t_batch(void)
+{
+	const struct sbview_ops *o = &policy_sbview_ops;
+	static struct sbview_binding olds[1000];
+	int i, calls;
+	char name[32];
+
+	reset("C");
+	for (i = 0; i < 1000; i++) {
+		snprintf(name, sizeof(name), "p%d", i);
+		add_binding(name, 9, i + 1, "A");
+	}
+	sync_all();
+	calls = sink_calls;
+	o->begin(pol);
+	for (i = 0; i < 1000; i++) {
+		olds[i] = bs[i];
+		strcpy(bs[i].chassis.s, "uuid-B");
+		o->binding(pol, &olds[i], &bs[i]);
+	}
+	o->end(pol);
+	check(sink_calls == calls + 1 && last_batch == 1000 &&
+	      count(steer_map) == 1000,
+	      "1000 moves in one update: one batch of 1000 writes",
+	      "calls=%d batch=%d entries=%d", sink_calls - calls, last_batch,
+	      count(steer_map));
+}
+
+static void t_reconcile(void)
+{
+	struct ovnmig_port_key k1 = { 5, 3, 0 }, k2 = { 5, 4, 0 },
+			       k3 = { 5, 9, 0 }, k4 = { 5, 10, 0 };
+	struct ovnmig_steer s = {
+		.expires_ns = fake_now + 1000000000ull, .generation = 3,
+	};
+	struct ovnmig_fwd f = {
+		.expires_ns = fake_now + 1000000000ull, .generation = 3,
+	};
+	struct fent *e;
+
+	reset("C");
+	add_binding("p1", 5, 3, "B");	/* entry still right */
+	add_binding("p2", 5, 4, "D");	/* moved on to D meanwhile */
+	add_binding("p4", 5, 10, "C");	/* back here: pointer is stale */
+	sync_all();
+	/* The maps as the previous agent left them. */
+	s.old_remote.v4 = ip("198.18.0.11");
+	s.new_remote.v4 = ip("198.18.0.12");
+	e = slot(steer_map, &k1, true); e->s = s;
+	e = slot(steer_map, &k2, true); e->s = s;
+	e = slot(steer_map, &k3, true); e->s = s;	/* port gone */
+	f.new_host.v4 = ip("198.18.0.13");
+	e = slot(fwd_map, &k4, true); e->f = f;		/* points to self */
+	policy_adopt_steer(pol, &k1, &s);
+	policy_adopt_steer(pol, &k2, &s);
+	policy_adopt_steer(pol, &k3, &s);
+	policy_adopt_fwd(pol, &k4, &f);
+	check(policy_flush(pol) == 0, "reconcile batch written", "sink error");
+	e = slot(steer_map, &k1, false);
+	check(e && e->s.generation == 3 &&
+	      e->s.new_remote.v4 == ip("198.18.0.12"),
+	      "reconcile keeps a still-right entry untouched", "changed");
+	e = slot(steer_map, &k2, false);
+	check(e && e->s.new_remote.v4 == ip("198.18.0.14") &&
+	      e->s.generation == 7,
+	      "reconcile repoints an entry whose port moved on", "not fixed");
+	check(!slot(steer_map, &k3, false) && !slot(fwd_map, &k4, false),
+	      "reconcile removes entries nothing backs", "still there");
+	check(policy_n_steer(pol) == 2, "adopted entries are tracked",
+	      "n_steer=%d", policy_n_steer(pol));
+}
+
+int main(void)
+{
+	printf("TAP version 13\n");
+	t_move_third();
+	t_move_source();
+	t_multichassis();
+	t_ignored();
+	t_delete();
+	t_expiry();
+	t_unbind_bind();
+	t_vif();
+	t_batch();
+	t_reconcile();
+	policy_destroy(pol);
+	printf("1..%d\n", n_test);
+	return n_fail ? 1 : 0;
+}
