@@ -20,6 +20,19 @@
 #define OVNMIG_OVN_OPT_LEN	4	/* bytes of option data */
 #define OVNMIG_OVN_MCAST_MIN	32768	/* egress keys >= this: multicast */
 #define OVNMIG_VNI_MASK		0xffffffu
+#define OVNMIG_GENEVE_PROTO_ETH	0x6558	/* Geneve protocol type: Ethernet */
+
+/*
+ * Loop mark of the forwarding pointer: bounce sets this bit in byte 1 of
+ * the Geneve header (O, C, then six reserved bits; this is the last one)
+ * and never forwards a packet that carries it, so a packet is forwarded
+ * at most once even if two hosts point at each other.  RFC 8926 says the
+ * reserved bits MUST be zero on transmit and MUST be ignored on receipt;
+ * Linux geneve.c (and so OVS's kernel datapath) never reads them.  The
+ * lowest reserved bit is the one future flags would take last.
+ */
+#define OVNMIG_GENEVE_MARK_OFF	1	/* byte offset in the Geneve header */
+#define OVNMIG_GENEVE_MARK	0x01
 
 /* Pinned map names. */
 #define OVNMIG_MAP_STEER	"ovnmig_steer"
@@ -56,6 +69,10 @@ struct ovnmig_ip {
  * Steering entry (TC egress on genev_sys_6081 of every chassis): packets
  * for the key whose tunnel destination is old_remote are sent to
  * new_remote instead, until expires_ns.
+ */
+/*
+ * Expiry: an entry with expires_ns <= bpf_ktime_get_ns() is ignored
+ * (counted as expired); there is no "never" value, every entry expires.
  */
 struct ovnmig_steer {
 	struct ovnmig_ip old_remote;
@@ -98,17 +115,20 @@ struct ovnmig_config {
 	X(STEER_OTHER_REMOTE,	"steer_other_remote")			\
 	X(STEER_MCAST,		"steer_mcast")				\
 	X(STEER_NOT_OVN,	"steer_not_ovn")			\
+	X(STEER_UNSUPPORTED,	"steer_unsupported")			\
 	X(STEER_ERROR,		"steer_error")				\
 	X(BOUNCE_IDLE,		"bounce_idle")				\
 	X(BOUNCE_FORWARDED,	"bounce_forwarded")			\
 	X(BOUNCE_MISS,		"bounce_miss")				\
 	X(BOUNCE_EXPIRED,	"bounce_expired")			\
 	X(BOUNCE_NOT_GENEVE,	"bounce_not_geneve")			\
+	X(BOUNCE_NOT_OVN,	"bounce_not_ovn")			\
 	X(BOUNCE_MALFORMED,	"bounce_malformed")			\
 	X(BOUNCE_FRAGMENT,	"bounce_fragment")			\
 	X(BOUNCE_MCAST,		"bounce_mcast")				\
 	X(BOUNCE_LOOP_REFUSED,	"bounce_loop_refused")			\
-	X(BOUNCE_FIB_FAIL,	"bounce_fib_fail")
+	X(BOUNCE_FIB_FAIL,	"bounce_fib_fail")			\
+	X(BOUNCE_UNSUPPORTED,	"bounce_unsupported")
 
 enum ovnmig_stat {
 #define OVNMIG_STAT_ENUM(id, name) OVNMIG_STAT_##id,

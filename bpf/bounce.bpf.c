@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * bounce: XDP on the underlay NIC of the chassis a port has left.  Geneve
+ * packets for the departed port that still arrive here are sent on to its
+ * new chassis: outer destination := new host, outer source := this host,
+ * IPv4 header and UDP checksums fixed incrementally, next hop from the FIB,
+ * then XDP_TX or redirect.  The loop mark (abi.h) makes every packet
+ * forwarded at most once.  Anything else, and anything odd, is passed to
+ * the stack untouched and counted.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/in.h>
+#include <linux/udp.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include "maps.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define AF_INET		2
+#define AF_INET6	10
+#define ETH_P_8021Q_	0x8100
+#define ETH_P_8021AD_	0x88a8
+#define IP_MF_		0x2000
+#define IP_OFFSET_	0x1fff
+#define IPV6_EXT_MAX	4	/* extension headers walked before giving up */
+#define GENEVE_HLEN	8
+#define GENEVE_OPTS_ITER 63
+
+struct geneve_hdr {
+	__u8 ver_optlen;	/* ver:2, opt_len:6 (4-byte words) */
+	__u8 flags;		/* O, C, 6 reserved (loop mark here) */
+	__be16 proto;
+	__u8 vni[3];
+	__u8 rsvd;
+};
+
+struct vlan_hdr_ {
+	__be16 tci;
+	__be16 proto;
+};
+
+static __always_inline int done(__u32 stat, struct xdp_md *ctx, int verdict)
+{
+	ovnmig_count(stat, ctx->data_end - ctx->data);
+	return verdict;
+}
+
+/* Ones' complement sum helpers (RFC 1624): HC' = ~(~HC + ~m + m'). */
+static __always_inline __u64 csum_add_words(__u64 sum, const __u16 *w, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		sum += w[i];
+	return sum;
+}
+
+static __always_inline __u64 csum_sub_words(__u64 sum, const __u16 *w, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		sum += (__u16)~w[i];
+	return sum;
+}
+
+static __always_inline __u16 csum_fold(__u64 sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+static __always_inline __u16 csum_update(__u16 check, __u64 diff)
+{
+	return ~csum_fold((__u16)~check + diff);
+}
+
+SEC("xdp")
+int bounce(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ovnmig_config *cfg = ovnmig_config_get();
+	struct bpf_fib_lookup fib = {};
+	struct ovnmig_port_key key = {};
+	struct ovnmig_fwd *e;
+	struct ethhdr *eth = data;
+	struct iphdr *iph = NULL;
+	struct ipv6hdr *ip6h = NULL;
+	struct udphdr *udp;
+	struct geneve_hdr *gh;
+	__u16 old_addr[16], new_addr[16], old_gw, new_gw;
+	__u8 *p, *opts_end;
+	bool vlan = false;
+	__u16 proto, udp_len;
+	int egress = -1;
+	__u64 diff;
+	int i, ret;
+
+	if (!cfg || !cfg->fwd_active)
+		return done(OVNMIG_STAT_BOUNCE_IDLE, ctx, XDP_PASS);
+
+	/* Parse: Ethernet, at most one VLAN tag. */
+	p = data;
+	if (p + sizeof(*eth) > (__u8 *)end)
+		return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+	proto = eth->h_proto;
+	p += sizeof(*eth);
+	if (proto == bpf_htons(ETH_P_8021Q_) ||
+	    proto == bpf_htons(ETH_P_8021AD_)) {
+		struct vlan_hdr_ *vh = (void *)p;
+
+		if (p + sizeof(*vh) > (__u8 *)end)
+			return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+		proto = vh->proto;
+		p += sizeof(*vh);
+		vlan = true;
+	}
+
+	/* IPv4 (with options) or IPv6 (with a few extension headers). */
+	if (proto == bpf_htons(ETH_P_IP)) {
+		__u32 ihl;
+
+		iph = (void *)p;
+		if (p + sizeof(*iph) > (__u8 *)end)
+			return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+		ihl = iph->ihl * 4;
+		if (iph->version != 4 || ihl < sizeof(*iph) ||
+		    bpf_ntohs(iph->tot_len) < ihl ||
+		    p + bpf_ntohs(iph->tot_len) > (__u8 *)end)
+			return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+		if (iph->frag_off & bpf_htons(IP_MF_ | IP_OFFSET_))
+			return done(OVNMIG_STAT_BOUNCE_FRAGMENT, ctx, XDP_PASS);
+		if (iph->protocol != IPPROTO_UDP)
+			return done(OVNMIG_STAT_BOUNCE_NOT_GENEVE, ctx, XDP_PASS);
+		p += ihl;
+	} else if (proto == bpf_htons(ETH_P_IPV6)) {
+		__u8 nexthdr;
+
+		ip6h = (void *)p;
+		if (p + sizeof(*ip6h) > (__u8 *)end)
+			return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+		if (ip6h->version != 6 ||
+		    p + sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len) >
+		    (__u8 *)end)
+			return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+		nexthdr = ip6h->nexthdr;
+		p += sizeof(*ip6h);
+		for (i = 0; i < IPV6_EXT_MAX; i++) {
+			if (nexthdr == IPPROTO_UDP)
+				break;
+			if (nexthdr == IPPROTO_FRAGMENT)
+				return done(OVNMIG_STAT_BOUNCE_FRAGMENT, ctx,
+					    XDP_PASS);
+			/*
+			 * A routing header means the destination field is
+			 * not the final one: rewriting it would be wrong.
+			 */
+			if (nexthdr == IPPROTO_ROUTING)
+				return done(OVNMIG_STAT_BOUNCE_UNSUPPORTED, ctx,
+					    XDP_PASS);
+			if (nexthdr != IPPROTO_HOPOPTS &&
+			    nexthdr != IPPROTO_DSTOPTS)
+				return done(OVNMIG_STAT_BOUNCE_NOT_GENEVE, ctx,
+					    XDP_PASS);
+			if (p + 2 > (__u8 *)end)
+				return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx,
+					    XDP_PASS);
+			nexthdr = p[0];
+			p += (p[1] + 1) * 8;
+		}
+		if (nexthdr != IPPROTO_UDP)
+			return done(OVNMIG_STAT_BOUNCE_NOT_GENEVE, ctx, XDP_PASS);
+	} else {
+		return done(OVNMIG_STAT_BOUNCE_NOT_GENEVE, ctx, XDP_PASS);
+	}
+
+	/* UDP to the Geneve port. */
+	udp = (void *)p;
+	if (p + sizeof(*udp) > (__u8 *)end)
+		return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+	if (udp->dest != bpf_htons(OVNMIG_GENEVE_UDP_PORT))
+		return done(OVNMIG_STAT_BOUNCE_NOT_GENEVE, ctx, XDP_PASS);
+	udp_len = bpf_ntohs(udp->len);
+	if (udp_len < sizeof(*udp) + GENEVE_HLEN || p + udp_len > (__u8 *)end)
+		return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+	p += sizeof(*udp);
+
+	/* Geneve header and options, bounded by opt_len and the packet. */
+	gh = (void *)p;
+	if (p + GENEVE_HLEN > (__u8 *)end)
+		return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+	if ((gh->ver_optlen >> 6) != 0 ||
+	    GENEVE_HLEN + (gh->ver_optlen & 0x3f) * 4 > udp_len - sizeof(*udp))
+		return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+	if (gh->proto != bpf_htons(OVNMIG_GENEVE_PROTO_ETH))
+		return done(OVNMIG_STAT_BOUNCE_NOT_OVN, ctx, XDP_PASS);
+	opts_end = p + GENEVE_HLEN + (gh->ver_optlen & 0x3f) * 4;
+	p += GENEVE_HLEN;
+	for (i = 0; i < GENEVE_OPTS_ITER; i++) {
+		__u32 olen;
+
+		if (p + 4 > opts_end || p + 4 > (__u8 *)end)
+			break;
+		olen = (p[3] & 0x1f) * 4;
+		if (p[0] == (OVNMIG_OVN_OPT_CLASS >> 8) &&
+		    p[1] == (OVNMIG_OVN_OPT_CLASS & 0xff) &&
+		    p[2] == OVNMIG_OVN_OPT_TYPE &&
+		    olen == OVNMIG_OVN_OPT_LEN) {
+			if (p + 8 > opts_end || p + 8 > (__u8 *)end)
+				break;
+			egress = (p[6] << 8) | p[7];
+			break;
+		}
+		p += 4 + olen;
+	}
+	if (egress < 0)
+		return done(OVNMIG_STAT_BOUNCE_NOT_OVN, ctx, XDP_PASS);
+	if (egress >= OVNMIG_OVN_MCAST_MIN)
+		return done(OVNMIG_STAT_BOUNCE_MCAST, ctx, XDP_PASS);
+
+	/* Decide. */
+	key.dp_key = (gh->vni[0] << 16) | (gh->vni[1] << 8) | gh->vni[2];
+	key.port_key = egress;
+	e = bpf_map_lookup_elem(&ovnmig_fwd, &key);
+	if (!e)
+		return done(OVNMIG_STAT_BOUNCE_MISS, ctx, XDP_PASS);
+	if (e->expires_ns <= bpf_ktime_get_ns())
+		return done(OVNMIG_STAT_BOUNCE_EXPIRED, ctx, XDP_PASS);
+	if (gh->flags & OVNMIG_GENEVE_MARK)
+		return done(OVNMIG_STAT_BOUNCE_LOOP_REFUSED, ctx, XDP_PASS);
+	if (!!(e->flags & OVNMIG_F_IPV6) != !!ip6h)
+		return done(OVNMIG_STAT_BOUNCE_UNSUPPORTED, ctx, XDP_PASS);
+
+	/* Next hop first: nothing is touched unless it can go out. */
+	fib.ifindex = ctx->ingress_ifindex;
+	fib.l4_protocol = IPPROTO_UDP;
+	fib.sport = udp->source;
+	fib.dport = udp->dest;
+	if (iph) {
+		fib.family = AF_INET;
+		fib.tos = iph->tos;
+		fib.tot_len = bpf_ntohs(iph->tot_len);
+		fib.ipv4_src = cfg->local_v4;
+		fib.ipv4_dst = e->new_host.v4;
+	} else {
+		fib.family = AF_INET6;
+		fib.flowinfo = *(__be32 *)ip6h & bpf_htonl(0x0fffffff);
+		fib.tot_len = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
+		__builtin_memcpy(fib.ipv6_src, cfg->local_v6,
+				 sizeof(fib.ipv6_src));
+		__builtin_memcpy(fib.ipv6_dst, e->new_host.v6,
+				 sizeof(fib.ipv6_dst));
+	}
+	ret = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	if (ret != BPF_FIB_LKUP_RET_SUCCESS)
+		return done(OVNMIG_STAT_BOUNCE_FIB_FAIL, ctx, XDP_PASS);
+	/*
+	 * A tagged frame can only go back out where it came from, tag and
+	 * all; the FIB names the VLAN device, which XDP cannot send on.
+	 */
+	if (vlan && fib.ifindex != ctx->ingress_ifindex)
+		return done(OVNMIG_STAT_BOUNCE_UNSUPPORTED, ctx, XDP_PASS);
+
+	/* Rewrite: addresses, mark, checksums, MACs. */
+	old_gw = *(__u16 *)gh;
+	gh->flags |= OVNMIG_GENEVE_MARK;
+	new_gw = *(__u16 *)gh;
+	if (iph) {
+		__builtin_memcpy(old_addr, &iph->saddr, 8);
+		iph->saddr = cfg->local_v4;
+		iph->daddr = e->new_host.v4;
+		__builtin_memcpy(new_addr, &iph->saddr, 8);
+		diff = csum_sub_words(0, old_addr, 4);
+		diff = csum_add_words(diff, new_addr, 4);
+		iph->check = csum_update(iph->check, diff);
+	} else {
+		__builtin_memcpy(old_addr, &ip6h->saddr, 32);
+		__builtin_memcpy(&ip6h->saddr, cfg->local_v6, 16);
+		__builtin_memcpy(&ip6h->daddr, e->new_host.v6, 16);
+		__builtin_memcpy(new_addr, &ip6h->saddr, 32);
+		diff = csum_sub_words(0, old_addr, 16);
+		diff = csum_add_words(diff, new_addr, 16);
+	}
+	/* A zero UDP checksum means "none" and stays zero. */
+	if (udp->check) {
+		__u16 c;
+
+		diff = csum_sub_words(diff, &old_gw, 1);
+		diff = csum_add_words(diff, &new_gw, 1);
+		c = csum_update(udp->check, diff);
+		udp->check = c ? c : 0xffff;
+	}
+	__builtin_memcpy(eth->h_dest, fib.dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, fib.smac, ETH_ALEN);
+
+	if (fib.ifindex == ctx->ingress_ifindex)
+		return done(OVNMIG_STAT_BOUNCE_FORWARDED, ctx, XDP_TX);
+	ovnmig_count(OVNMIG_STAT_BOUNCE_FORWARDED, ctx->data_end - ctx->data);
+	return bpf_redirect(fib.ifindex, 0);
+}
