@@ -17,9 +17,10 @@ BPF_SKEL_INC	:= -I$(BPF_DIR)
 
 # Test helpers and benchmark driver (user space, libbpf).
 BPF_TEST_DIR	:= $(BUILD)/selftests/bpf
-BPF_TEST_BINS	:= $(patsubst %,$(BPF_TEST_DIR)/%,corpus maptool geneve-udp \
-		   bench-datapath)
-BPF_TEST_OBJS	:= $(BPF_TEST_DIR)/xdp_pass.bpf.o
+BPF_TEST_SRCS	:= $(filter-out %.bpf.c,$(wildcard selftests/bpf/*.c))
+BPF_TEST_BINS	:= $(patsubst selftests/bpf/%.c,$(BPF_TEST_DIR)/%,$(BPF_TEST_SRCS))
+BPF_TEST_OBJS	:= $(patsubst selftests/bpf/%.bpf.c,$(BPF_TEST_DIR)/%.bpf.o,\
+		   $(wildcard selftests/bpf/*.bpf.c))
 BPF_TEST_CFLAGS	:= $(CFLAGS) -D_GNU_SOURCE -I$(TOP)/bpf $(BPF_SKEL_INC)
 
 ALL_TARGETS	+= $(BPF_OBJS) $(BPF_SKELS) $(BPF_TEST_BINS) $(BPF_TEST_OBJS)
