@@ -11,17 +11,17 @@ USER_ASAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer
 
 # name: sources, libraries
-USER_PROGS	:= policy-test
+USER_PROGS	:= policy-test ovnmigctl
 policy-test_SRCS := user/policy_test.c user/policy.c
 policy-test_LIBS :=
-ovnmigctl_SRCS	:= user/ovnmigctl.c user/maps.c user/ctl.c user/log.c \
+ovnmigctl_SRCS	:= user/ovnmigctl.c user/maps.c user/ctl.c user/ctl_maps.c user/log.c \
 		   user/metrics.c
 ovnmigctl_LIBS	:= -lbpf -ljansson
 
 # ovnmigd needs the OVSDB follower (part A) to link.
 ifneq ($(wildcard user/ovsdb.mk),)
 USER_PROGS	+= ovnmigd
-ovnmigd_SRCS	:= user/ovnmigd.c user/policy.c user/maps.c user/ctl.c \
+ovnmigd_SRCS	:= user/ovnmigd.c user/policy.c user/maps.c user/ctl.c user/ctl_maps.c \
 		   user/log.c user/metrics.c
 ovnmigd_LIBS	= $(BUILD)/user/libovnmig-ovsdb.a -lbpf -ljansson -lssl \
 		  -lcrypto -lmnl

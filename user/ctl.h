@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ctl: ovnmigd's control socket, in the manner of OVS unixctl: commands
+ * registered with name, usage and argument counts; built-in
+ * "list-commands" and "version"; one JSON-RPC reply per request.
+ *
+ * Wire format: one JSON object per line (newline-delimited JSON-RPC 1.0).
+ *   request:      {"method": "steer/list", "params": ["..."], "id": 1}
+ *   reply:        {"result": <any>, "error": null, "id": 1}
+ *                 {"result": null, "error": "why", "id": 1}
+ *   notification: {"method": "event", "params": [{...}], "id": null}
+ *                 (sent to connections that called "events")
+ * The socket is created mode 0600 and every peer's uid is checked to be
+ * 0 (SO_PEERCRED): root only.
+ *
+ * ctlmaps_*: the map commands (steer, bounce, stats, status) that work
+ * on the pinned maps directly; ovnmigd serves them and ovnmigctl runs
+ * them itself when the agent is down.
+ */
+#ifndef OVNMIG_CTL_H
+#define OVNMIG_CTL_H
+
+#include <poll.h>
+#include <jansson.h>
+#include "maps.h"
+
+#define CTL_DEFAULT_SOCKET	"/run/ovnmig/ovnmigd.ctl"
+#define CTL_MAX_CONNS		16
+#define OVNMIG_VERSION		"0.1"
+
+struct ctl_server;
+struct ctl_conn;
+
+/* Fills *result (owned by the server) or *error (malloc'd); 0 or -errno. */
+typedef int (*ctl_handler)(void *ctx, struct ctl_conn *c, json_t *params,
+			   json_t **result, char **error);
+
+struct ctl_command {
+	const char *name;
+	const char *usage;
+	int min_args, max_args;
+	ctl_handler fn;
+};
+
+struct ctl_server *ctl_server_create(const char *path,
+				     const struct ctl_command *cmds,
+				     void *ctx, int *err);
+void ctl_server_destroy(struct ctl_server *s);	/* NULL is fine */
+/* Fills up to @max pollfds; returns how many. */
+int ctl_server_fds(const struct ctl_server *s, struct pollfd *pfd, int max);
+/* Accept, read and answer whatever is ready (never blocks long). */
+void ctl_server_run(struct ctl_server *s);
+/* Mark a connection as an event subscriber. */
+void ctl_conn_subscribe(struct ctl_conn *c);
+/* Send an event to every subscriber (takes a reference of @ev). */
+void ctl_server_broadcast(struct ctl_server *s, json_t *ev);
+
+/* Client side.  0 or -errno. */
+int ctl_client_connect(const char *path);
+int ctl_client_call(int fd, const char *method, json_t *params,
+		    json_t **result, char **error, int timeout_ms);
+/* Next notification from the agent; 0, -ETIMEDOUT or -errno. */
+int ctl_client_next(int fd, json_t **msg, int timeout_ms);
+
+/* Map commands, shared by agent and CLI; -ENOSYS for an unknown one. */
+int ctlmaps_call(struct maps *m, const char *method, json_t *params,
+		 json_t **result, char **error);
+extern const struct ctl_command ctlmaps_commands[];	/* fn == NULL */
+
+#endif /* OVNMIG_CTL_H */

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The map commands of the control socket (steer, bounce, stats, maps
+ * status), run by ovnmigd for its clients and by ovnmigctl itself when
+ * the agent is down.  Arguments are strings, checked strictly.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+
+#include "ctl.h"
+
+const struct ctl_command ctlmaps_commands[] = {
+	{ "steer/list", "", 0, 0, NULL },
+	{ "steer/add", "DP PORT OLD-REMOTE NEW-REMOTE [SECONDS] [drop]", 4, 6,
+	  NULL },
+	{ "steer/del", "DP PORT", 2, 2, NULL },
+	{ "steer/flush", "", 0, 0, NULL },
+	{ "bounce/list", "", 0, 0, NULL },
+	{ "bounce/add", "DP PORT NEW-HOST [SECONDS]", 3, 4, NULL },
+	{ "bounce/del", "DP PORT", 2, 2, NULL },
+	{ "bounce/flush", "", 0, 0, NULL },
+	{ "stats", "", 0, 0, NULL },
+	{ "maps/status", "", 0, 0, NULL },
+	{ NULL, NULL, 0, 0, NULL },
+};
+
+static const char *arg(json_t *params, size_t i)
+{
+	return json_string_value(json_array_get(params, i));
+}
+
+static int parse_u(const char *s, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoul(s, &end, 0);
+	if (errno || *end || *v > max)
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_key(json_t *params, struct ovnmig_port_key *k,
+		     char **error)
+{
+	unsigned long dp, port;
+
+	memset(k, 0, sizeof(*k));
+	if (parse_u(arg(params, 0), OVNMIG_VNI_MASK, &dp) || !dp) {
+		*error = strdup("DP: a datapath tunnel key, 1..16777215");
+		return -EINVAL;
+	}
+	if (parse_u(arg(params, 1), OVNMIG_OVN_MCAST_MIN - 1, &port) ||
+	    !port) {
+		*error = strdup("PORT: a unicast port tunnel key, 1..32767");
+		return -EINVAL;
+	}
+	k->dp_key = dp;
+	k->port_key = port;
+	return 0;
+}
+
+static int parse_expiry(const char *s, __u64 *exp, char **error)
+{
+	unsigned long sec = 30;
+
+	if (s && (parse_u(s, 86400, &sec) || !sec)) {
+		*error = strdup("SECONDS: 1..86400");
+		return -EINVAL;
+	}
+	*exp = maps_now_ns() + sec * 1000000000ull;
+	return 0;
+}
+
+static json_t *key_json(const struct ovnmig_port_key *k)
+{
+	return json_pack("{s:i, s:i}", "dp_key", (json_int_t)k->dp_key,
+			 "port_key", (json_int_t)k->port_key);
+}
+
+static json_int_t left_ms(uint64_t exp)
+{
+	uint64_t now = maps_now_ns();
+
+	return exp > now ? (json_int_t)((exp - now) / 1000000) : 0;
+}
+
+static int steer_cb(void *ctx, const struct ovnmig_port_key *k,
+		    const struct ovnmig_steer *v)
+{
+	bool v6 = v->flags & OVNMIG_F_IPV6;
+	char a[64], b[64];
+	json_t *o = key_json(k);
+
+	json_object_set_new(o, "old_remote",
+			    json_string(maps_fmt_ip(&v->old_remote, v6, a,
+						    sizeof(a))));
+	json_object_set_new(o, "new_remote",
+			    json_string(maps_fmt_ip(&v->new_remote, v6, b,
+						    sizeof(b))));
+	json_object_set_new(o, "action", json_string(v->flags & OVNMIG_F_DROP ?
+						     "drop" : "steer"));
+	json_object_set_new(o, "expires_in_ms",
+			    json_integer(left_ms(v->expires_ns)));
+	json_object_set_new(o, "generation", json_integer(v->generation));
+	json_object_set_new(o, "flags", json_integer(v->flags));
+	json_array_append_new(ctx, o);
+	return 0;
+}
+
+static int fwd_cb(void *ctx, const struct ovnmig_port_key *k,
+		  const struct ovnmig_fwd *v)
+{
+	char a[64];
+	json_t *o = key_json(k);
+
+	json_object_set_new(o, "new_host",
+			    json_string(maps_fmt_ip(&v->new_host,
+						    v->flags & OVNMIG_F_IPV6,
+						    a, sizeof(a))));
+	json_object_set_new(o, "expires_in_ms",
+			    json_integer(left_ms(v->expires_ns)));
+	json_object_set_new(o, "generation", json_integer(v->generation));
+	json_object_set_new(o, "flags", json_integer(v->flags));
+	json_array_append_new(ctx, o);
+	return 0;
+}
+
+static int errout(char **error, const char *what, int err)
+{
+	if (asprintf(error, "%s: %s", what, strerror(-err)) < 0)
+		*error = NULL;
+	return err;
+}
+
+static int steer_add(struct maps *m, json_t *params, char **error)
+{
+	struct ovnmig_steer v = {};
+	struct ovnmig_port_key k;
+	struct policy_op op = { .kind = POLICY_STEER };
+	bool v6a, v6b;
+	size_t n = json_array_size(params);
+	const char *sec = NULL;
+	size_t i;
+
+	if (parse_key(params, &k, error))
+		return -EINVAL;
+	if (maps_parse_ip(arg(params, 2), &v.old_remote, &v6a) ||
+	    maps_parse_ip(arg(params, 3), &v.new_remote, &v6b) || v6a != v6b) {
+		*error = strdup("OLD-REMOTE, NEW-REMOTE: two addresses of one "
+				"family");
+		return -EINVAL;
+	}
+	for (i = 4; i < n; i++) {
+		if (!strcmp(arg(params, i), "drop"))
+			v.flags |= OVNMIG_F_DROP;
+		else if (!sec)
+			sec = arg(params, i);
+		else {
+			*error = strdup("unexpected argument");
+			return -EINVAL;
+		}
+	}
+	if (parse_expiry(sec, &v.expires_ns, error))
+		return -EINVAL;
+	v.flags |= v6a ? OVNMIG_F_IPV6 : 0;
+	op.key = k;
+	op.steer = v;
+	return maps_apply(m, &op, 1, -1, -1);
+}
+
+static int bounce_add(struct maps *m, json_t *params, char **error)
+{
+	struct policy_op op = { .kind = POLICY_FWD };
+	bool v6;
+
+	if (parse_key(params, &op.key, error))
+		return -EINVAL;
+	if (maps_parse_ip(arg(params, 2), &op.fwd.new_host, &v6)) {
+		*error = strdup("NEW-HOST: an IPv4 or IPv6 address");
+		return -EINVAL;
+	}
+	if (parse_expiry(arg(params, 3), &op.fwd.expires_ns, error))
+		return -EINVAL;
+	op.fwd.flags = v6 ? OVNMIG_F_IPV6 : 0;
+	return maps_apply(m, &op, 1, -1, -1);
+}
+
+static int del(struct maps *m, json_t *params, enum policy_op_kind kind,
+	       char **error)
+{
+	struct policy_op op = { .kind = kind, .del = true };
+	struct ovnmig_steer sv;
+	struct ovnmig_fwd fv;
+	int fd = kind == POLICY_STEER ? m->steer_fd : m->fwd_fd;
+
+	if (parse_key(params, &op.key, error))
+		return -EINVAL;
+	if (bpf_map_lookup_elem(fd, &op.key, kind == POLICY_STEER ?
+				(void *)&sv : (void *)&fv)) {
+		*error = strdup("no such entry");
+		return -ENOENT;
+	}
+	return maps_apply(m, &op, 1, -1, -1);
+}
+
+int ctlmaps_call(struct maps *m, const char *method, json_t *params,
+		 json_t **result, char **error)
+{
+	int err = 0;
+
+	*result = NULL;
+	*error = NULL;
+	if (!strcmp(method, "steer/list")) {
+		*result = json_array();
+		maps_foreach_steer(m, steer_cb, *result);
+	} else if (!strcmp(method, "bounce/list")) {
+		*result = json_array();
+		maps_foreach_fwd(m, fwd_cb, *result);
+	} else if (!strcmp(method, "steer/add")) {
+		err = steer_add(m, params, error);
+	} else if (!strcmp(method, "bounce/add")) {
+		err = bounce_add(m, params, error);
+	} else if (!strcmp(method, "steer/del")) {
+		err = del(m, params, POLICY_STEER, error);
+	} else if (!strcmp(method, "bounce/del")) {
+		err = del(m, params, POLICY_FWD, error);
+	} else if (!strcmp(method, "steer/flush") ||
+		   !strcmp(method, "bounce/flush")) {
+		int n = maps_flush(m, method[0] == 's');
+
+		*result = json_pack("{s:i}", "removed", n);
+	} else if (!strcmp(method, "stats")) {
+		struct ovnmig_counter c[OVNMIG_STAT_MAX];
+		int i;
+
+		err = maps_stats(m, c);
+		if (!err) {
+			*result = json_object();
+			for (i = 0; i < OVNMIG_STAT_MAX; i++)
+				json_object_set_new(*result,
+						    maps_stat_names[i],
+						    json_pack("{s:I, s:I}",
+							      "packets",
+							      (json_int_t)c[i].packets,
+							      "bytes",
+							      (json_int_t)c[i].bytes));
+		}
+	} else if (!strcmp(method, "maps/status")) {
+		struct ovnmig_config c;
+		char a[64];
+
+		maps_recount(m);
+		err = maps_config_get(m, &c);
+		if (!err)
+			*result = json_pack("{s:s, s:i, s:i, s:b, s:b, s:s}",
+					    "pin_dir", m->dir,
+					    "steer_entries", m->n_steer,
+					    "fwd_entries", m->n_fwd,
+					    "steer_active", c.steer_active != 0,
+					    "fwd_active", c.fwd_active != 0,
+					    "local_v4",
+					    maps_fmt_ip(&(struct ovnmig_ip){
+							.v4 = c.local_v4 },
+							false, a, sizeof(a)));
+	} else {
+		return -ENOSYS;
+	}
+	if (err && !*error)
+		errout(error, method, err);
+	return err;
+}

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * maps: pinned map access for ovnmigd and ovnmigctl (see maps.h).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "maps.h"
+
+const char *const maps_stat_names[OVNMIG_STAT_MAX] = {
+#define MAPS_STAT_NAME(id, name) [OVNMIG_STAT_##id] = name,
+	OVNMIG_STATS(MAPS_STAT_NAME)
+#undef MAPS_STAT_NAME
+};
+
+uint64_t maps_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int mkdir_p(const char *path)
+{
+	char buf[PATH_MAX], *s;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (s = buf + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		if (mkdir(buf, 0700) && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	if (mkdir(buf, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Open one pinned map, or create and pin it (layout of bpf/maps.h). */
+static int open_one(struct maps *m, const char *name, bool create,
+		    enum bpf_map_type type, uint32_t ksz, uint32_t vsz,
+		    uint32_t max)
+{
+	char path[PATH_MAX + 64];
+	struct bpf_map_info info = {};
+	uint32_t len = sizeof(info);
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/%s", m->dir, name);
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		/* Refuse a map of another layout: writing it would be
+		 * garbage for the datapath. */
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
+		    info.type != type || info.key_size != ksz ||
+		    info.value_size != vsz) {
+			close(fd);
+			return -EPROTO;
+		}
+		return fd;
+	}
+	if (errno != ENOENT || !create)
+		return -errno;
+	fd = bpf_map_create(type, name, ksz, vsz, max, NULL);
+	if (fd < 0)
+		return -errno;
+	if (bpf_obj_pin(fd, path)) {
+		err = -errno;
+		close(fd);
+		/* Lost a race with another loader: take theirs. */
+		if (err == -EEXIST)
+			return open_one(m, name, false, type, ksz, vsz, max);
+		return err;
+	}
+	m->created = true;
+	return fd;
+}
+
+int maps_open(struct maps *m, const char *bpffs, bool create,
+	      uint32_t max_entries)
+{
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	m->steer_fd = m->fwd_fd = m->stats_fd = m->config_fd = -1;
+	m->max_entries = max_entries ? max_entries : OVNMIG_STEER_MAX_ENTRIES;
+	snprintf(m->dir, sizeof(m->dir), "%s/%s",
+		 bpffs ? bpffs : MAPS_DEFAULT_BPFFS, OVNMIG_PIN_SUBDIR);
+	if (create) {
+		err = mkdir_p(m->dir);
+		if (err)
+			return err;
+	}
+	m->steer_fd = open_one(m, OVNMIG_MAP_STEER, create, BPF_MAP_TYPE_HASH,
+			       sizeof(struct ovnmig_port_key),
+			       sizeof(struct ovnmig_steer), m->max_entries);
+	if (m->steer_fd < 0)
+		goto fail;
+	m->fwd_fd = open_one(m, OVNMIG_MAP_FWD, create, BPF_MAP_TYPE_HASH,
+			     sizeof(struct ovnmig_port_key),
+			     sizeof(struct ovnmig_fwd), m->max_entries);
+	if (m->fwd_fd < 0)
+		goto fail;
+	m->stats_fd = open_one(m, OVNMIG_MAP_STATS, create,
+			       BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32),
+			       sizeof(struct ovnmig_counter), OVNMIG_STAT_MAX);
+	if (m->stats_fd < 0)
+		goto fail;
+	m->config_fd = open_one(m, OVNMIG_MAP_CONFIG, create,
+				BPF_MAP_TYPE_ARRAY, sizeof(__u32),
+				sizeof(struct ovnmig_config), 1);
+	if (m->config_fd < 0)
+		goto fail;
+	maps_recount(m);
+	return 0;
+fail:
+	err = m->steer_fd < 0 ? m->steer_fd : m->fwd_fd < 0 ? m->fwd_fd :
+	      m->stats_fd < 0 ? m->stats_fd : m->config_fd;
+	maps_close(m);
+	return err;
+}
+
+void maps_close(struct maps *m)
+{
+	int *fds[] = { &m->steer_fd, &m->fwd_fd, &m->stats_fd, &m->config_fd };
+	size_t i;
+
+	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
+int maps_config_get(struct maps *m, struct ovnmig_config *c)
+{
+	__u32 zero = 0;
+
+	memset(c, 0, sizeof(*c));
+	return bpf_map_lookup_elem(m->config_fd, &zero, c) ? -errno : 0;
+}
+
+int maps_config_set(struct maps *m, const struct ovnmig_config *c)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(m->config_fd, &zero, c, BPF_ANY) ?
+	       -errno : 0;
+}
+
+static int set_active(struct maps *m, bool steer, bool fwd)
+{
+	struct ovnmig_config c;
+	int err = maps_config_get(m, &c);
+
+	if (err)
+		return err;
+	if (c.steer_active == steer && c.fwd_active == fwd)
+		return 0;
+	c.steer_active = steer;
+	c.fwd_active = fwd;
+	return maps_config_set(m, &c);
+}
+
+int maps_sync_active(struct maps *m)
+{
+	return set_active(m, m->n_steer > 0, m->n_fwd > 0);
+}
+
+int maps_set_local(struct maps *m, const struct ovnmig_ip *ip, bool v6)
+{
+	struct ovnmig_config c;
+	int err = maps_config_get(m, &c);
+
+	if (err)
+		return err;
+	if (v6)
+		memcpy(c.local_v6, ip->v6, sizeof(c.local_v6));
+	else
+		c.local_v4 = ip->v4;
+	return maps_config_set(m, &c);
+}
+
+static int count_map(int fd)
+{
+	struct ovnmig_port_key k, next;
+	void *prev = NULL;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		n++;
+	}
+	return n;
+}
+
+int maps_recount(struct maps *m)
+{
+	m->n_steer = count_map(m->steer_fd);
+	m->n_fwd = count_map(m->fwd_fd);
+	return 0;
+}
+
+/* Write @n keys/values in one syscall, or one by one where the kernel
+ * has no batch op (or refuses part of it). */
+static int update_batch(int fd, void *keys, void *vals, size_t vsz,
+			uint32_t n)
+{
+	uint32_t cnt = n, i;
+	int err = 0;
+
+	if (!n)
+		return 0;
+	if (!bpf_map_update_batch(fd, keys, vals, &cnt, NULL) && cnt == n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (bpf_map_update_elem(fd, (char *)keys +
+					i * sizeof(struct ovnmig_port_key),
+					(char *)vals + i * vsz, BPF_ANY))
+			err = -errno;
+	}
+	return err;
+}
+
+static int delete_batch(int fd, void *keys, uint32_t n)
+{
+	uint32_t cnt = n, i;
+	int err = 0;
+
+	if (!n)
+		return 0;
+	if (!bpf_map_delete_batch(fd, keys, &cnt, NULL) && cnt == n)
+		return 0;
+	/* A missing key stops the batch: finish one by one. */
+	for (i = 0; i < n; i++) {
+		if (bpf_map_delete_elem(fd, (char *)keys +
+					i * sizeof(struct ovnmig_port_key)) &&
+		    errno != ENOENT)
+			err = -errno;
+	}
+	return err;
+}
+
+int maps_apply(struct maps *m, const struct policy_op *ops, int n,
+	       int n_steer_after, int n_fwd_after)
+{
+	struct ovnmig_port_key *sk_set, *sk_del, *fk_set, *fk_del;
+	struct ovnmig_steer *sv;
+	struct ovnmig_fwd *fv;
+	uint32_t ns = 0, nsd = 0, nf = 0, nfd = 0;
+	int i, err = -ENOMEM, e;
+
+	sk_set = calloc(n ? n : 1, sizeof(*sk_set));
+	sk_del = calloc(n ? n : 1, sizeof(*sk_del));
+	fk_set = calloc(n ? n : 1, sizeof(*fk_set));
+	fk_del = calloc(n ? n : 1, sizeof(*fk_del));
+	sv = calloc(n ? n : 1, sizeof(*sv));
+	fv = calloc(n ? n : 1, sizeof(*fv));
+	if (!sk_set || !sk_del || !fk_set || !fk_del || !sv || !fv)
+		goto out;
+	for (i = 0; i < n; i++) {
+		const struct policy_op *o = &ops[i];
+
+		if (o->kind == POLICY_STEER && o->del) {
+			sk_del[nsd++] = o->key;
+		} else if (o->kind == POLICY_STEER) {
+			sk_set[ns] = o->key;
+			sv[ns++] = o->steer;
+		} else if (o->del) {
+			fk_del[nfd++] = o->key;
+		} else {
+			fk_set[nf] = o->key;
+			fv[nf++] = o->fwd;
+		}
+	}
+	/* Turn the lookups on before the first entry lands. */
+	err = 0;
+	if ((ns && !m->n_steer) || (nf && !m->n_fwd))
+		err = set_active(m, m->n_steer || ns, m->n_fwd || nf);
+	e = update_batch(m->steer_fd, sk_set, sv, sizeof(*sv), ns);
+	err = err ? err : e;
+	e = update_batch(m->fwd_fd, fk_set, fv, sizeof(*fv), nf);
+	err = err ? err : e;
+	e = delete_batch(m->steer_fd, sk_del, nsd);
+	err = err ? err : e;
+	e = delete_batch(m->fwd_fd, fk_del, nfd);
+	err = err ? err : e;
+	/* The caller usually knows the counts; walking a big map after
+	 * every batch would cost more than the batch. */
+	if (err || n_steer_after < 0 || n_fwd_after < 0) {
+		maps_recount(m);
+	} else {
+		m->n_steer = n_steer_after;
+		m->n_fwd = n_fwd_after;
+	}
+	e = maps_sync_active(m);
+	err = err ? err : e;
+out:
+	free(sk_set);
+	free(sk_del);
+	free(fk_set);
+	free(fk_del);
+	free(sv);
+	free(fv);
+	return err;
+}
+
+int maps_foreach_steer(struct maps *m,
+		       int (*cb)(void *ctx, const struct ovnmig_port_key *k,
+				 const struct ovnmig_steer *v),
+		       void *ctx)
+{
+	struct ovnmig_port_key k, next;
+	struct ovnmig_steer v;
+	void *prev = NULL;
+	int r;
+
+	while (!bpf_map_get_next_key(m->steer_fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(m->steer_fd, &k, &v))
+			continue;	/* deleted meanwhile */
+		r = cb(ctx, &k, &v);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int maps_foreach_fwd(struct maps *m,
+		     int (*cb)(void *ctx, const struct ovnmig_port_key *k,
+			       const struct ovnmig_fwd *v),
+		     void *ctx)
+{
+	struct ovnmig_port_key k, next;
+	struct ovnmig_fwd v;
+	void *prev = NULL;
+	int r;
+
+	while (!bpf_map_get_next_key(m->fwd_fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(m->fwd_fd, &k, &v))
+			continue;
+		r = cb(ctx, &k, &v);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* Collect the keys first: deleting while walking restarts the walk. */
+static int sweep_map(int fd, size_t vsz, uint64_t now, bool all)
+{
+	struct ovnmig_port_key k, next, *keys = NULL;
+	size_t n = 0, cap = 0;
+	void *prev = NULL;
+	char v[sizeof(struct ovnmig_steer) + sizeof(struct ovnmig_fwd)];
+	int removed = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		uint64_t exp;
+
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(fd, &k, v))
+			continue;
+		if (vsz == sizeof(struct ovnmig_steer))
+			exp = ((struct ovnmig_steer *)v)->expires_ns;
+		else
+			exp = ((struct ovnmig_fwd *)v)->expires_ns;
+		if (!all && exp > now)
+			continue;
+		if (n == cap) {
+			struct ovnmig_port_key *nk;
+
+			cap = cap ? cap * 2 : 256;
+			nk = realloc(keys, cap * sizeof(*keys));
+			if (!nk)
+				break;
+			keys = nk;
+		}
+		keys[n++] = k;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!bpf_map_delete_elem(fd, &keys[i]))
+			removed++;
+	free(keys);
+	return removed;
+}
+
+int maps_sweep(struct maps *m, uint64_t now_ns)
+{
+	int n = sweep_map(m->steer_fd, sizeof(struct ovnmig_steer), now_ns,
+			  false);
+
+	n += sweep_map(m->fwd_fd, sizeof(struct ovnmig_fwd), now_ns, false);
+	if (n) {
+		maps_recount(m);
+		maps_sync_active(m);
+	}
+	return n;
+}
+
+int maps_flush(struct maps *m, bool steer)
+{
+	int n;
+
+	if (steer)
+		n = sweep_map(m->steer_fd, sizeof(struct ovnmig_steer), 0,
+			      true);
+	else
+		n = sweep_map(m->fwd_fd, sizeof(struct ovnmig_fwd), 0, true);
+	maps_recount(m);
+	maps_sync_active(m);
+	return n;
+}
+
+int maps_stats(struct maps *m, struct ovnmig_counter out[OVNMIG_STAT_MAX])
+{
+	int ncpu = libbpf_num_possible_cpus(), c;
+	struct ovnmig_counter *per;
+	__u32 i;
+
+	memset(out, 0, sizeof(*out) * OVNMIG_STAT_MAX);
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	per = calloc(ncpu, sizeof(*per));
+	if (!per)
+		return -ENOMEM;
+	for (i = 0; i < OVNMIG_STAT_MAX; i++) {
+		if (bpf_map_lookup_elem(m->stats_fd, &i, per))
+			continue;
+		for (c = 0; c < ncpu; c++) {
+			out[i].packets += per[c].packets;
+			out[i].bytes += per[c].bytes;
+		}
+	}
+	free(per);
+	return 0;
+}
+
+int maps_parse_ip(const char *s, struct ovnmig_ip *ip, bool *v6)
+{
+	memset(ip, 0, sizeof(*ip));
+	if (inet_pton(AF_INET, s, &ip->v4) == 1) {
+		*v6 = false;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, ip->v6) == 1) {
+		*v6 = true;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+const char *maps_fmt_ip(const struct ovnmig_ip *ip, bool v6, char *buf,
+			size_t len)
+{
+	if (!inet_ntop(v6 ? AF_INET6 : AF_INET, v6 ? (const void *)ip->v6 :
+		       (const void *)&ip->v4, buf, len))
+		snprintf(buf, len, "?");
+	return buf;
+}

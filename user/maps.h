@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * maps: the agent's and CLI's access to the pinned ovnmig maps of abi.h
+ * (<bpffs>/tc/globals/ovnmig_*).  Opens what the datapath (ip, tc or a
+ * skeleton) pinned, or creates and pins maps of exactly the layout of
+ * bpf/maps.h so a later loader reuses them.  Writes are batched; the
+ * config's steer_active/fwd_active follow the entry counts so the
+ * datapath's idle path skips the lookups when nothing is installed.
+ */
+#ifndef OVNMIG_MAPS_H
+#define OVNMIG_MAPS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <ovnmig/abi.h>
+#include "policy.h"
+
+#define MAPS_DEFAULT_BPFFS	"/sys/fs/bpf"
+
+struct maps {
+	int steer_fd, fwd_fd, stats_fd, config_fd;
+	char dir[PATH_MAX];		/* <bpffs>/tc/globals */
+	uint32_t max_entries;
+	bool created;			/* we created (some of) them */
+	int n_steer, n_fwd;		/* as last counted or written */
+};
+
+/*
+ * Open the pinned maps under @bpffs (NULL: /sys/fs/bpf).  With @create,
+ * missing maps are created with @max_entries (0: the ABI default) and
+ * pinned.  Returns 0 or -errno; fds are -1 for maps that are absent.
+ */
+int maps_open(struct maps *m, const char *bpffs, bool create,
+	      uint32_t max_entries);
+void maps_close(struct maps *m);
+
+/* Apply one batch of policy ops.  Sets the active flags first when
+ * entries appear and clears them last when a map empties.  The counts
+ * after the batch come from the caller (-1: count the maps). */
+int maps_apply(struct maps *m, const struct policy_op *ops, int n,
+	       int n_steer_after, int n_fwd_after);
+
+/* Recount the entries (after changes made by someone else). */
+int maps_recount(struct maps *m);
+
+int maps_config_get(struct maps *m, struct ovnmig_config *c);
+int maps_config_set(struct maps *m, const struct ovnmig_config *c);
+/* Set the config's active flags from the current counts. */
+int maps_sync_active(struct maps *m);
+/* Set this host's underlay address in the config. */
+int maps_set_local(struct maps *m, const struct ovnmig_ip *ip, bool v6);
+
+/* Walk the entries; a non-zero return from @cb stops the walk. */
+int maps_foreach_steer(struct maps *m,
+		       int (*cb)(void *ctx, const struct ovnmig_port_key *k,
+				 const struct ovnmig_steer *v),
+		       void *ctx);
+int maps_foreach_fwd(struct maps *m,
+		     int (*cb)(void *ctx, const struct ovnmig_port_key *k,
+			       const struct ovnmig_fwd *v),
+		     void *ctx);
+
+/* Remove every entry whose expires_ns is past; returns how many. */
+int maps_sweep(struct maps *m, uint64_t now_ns);
+/* Remove every entry of one map (steer: true, fwd: false). */
+int maps_flush(struct maps *m, bool steer);
+
+/* Sum the per-CPU counters. */
+int maps_stats(struct maps *m, struct ovnmig_counter out[OVNMIG_STAT_MAX]);
+
+extern const char *const maps_stat_names[OVNMIG_STAT_MAX];
+
+uint64_t maps_now_ns(void);		/* CLOCK_MONOTONIC, as the datapath */
+
+/* "198.18.0.1" or "2001:db8::1" -> ovnmig_ip; 0 or -EINVAL. */
+int maps_parse_ip(const char *s, struct ovnmig_ip *ip, bool *v6);
+const char *maps_fmt_ip(const struct ovnmig_ip *ip, bool v6, char *buf,
+			size_t len);
+
+#endif /* OVNMIG_MAPS_H */
