@@ -81,105 +81,30 @@ static __always_inline __u16 csum_update(__u16 check, __u64 diff)
 	return ~csum_fold((__u16)~check + diff);
 }
 
-SEC("xdp")
-int bounce(struct xdp_md *ctx)
+/*
+ * UDP, Geneve and its options, the decision, the FIB and the rewrite.
+ * Inlined once per address family with is6 a constant, so each copy only
+ * ever touches the header its caller checked (the verifier cannot follow a
+ * NULL-or-packet pointer through a flag).
+ */
+static __always_inline int bounce_l4(struct xdp_md *ctx,
+				     struct ovnmig_config *cfg,
+				     struct ethhdr *eth, bool vlan, void *l3,
+				     __u8 *p, void *end, const bool is6)
 {
-	void *data = (void *)(long)ctx->data;
-	void *end = (void *)(long)ctx->data_end;
-	struct ovnmig_config *cfg = ovnmig_config_get();
+	struct iphdr *iph = l3;
+	struct ipv6hdr *ip6h = l3;
 	struct bpf_fib_lookup fib = {};
 	struct ovnmig_port_key key = {};
 	struct ovnmig_fwd *e;
-	struct ethhdr *eth = data;
-	struct iphdr *iph = NULL;
-	struct ipv6hdr *ip6h = NULL;
 	struct udphdr *udp;
 	struct geneve_hdr *gh;
 	__u16 old_addr[16], new_addr[16], old_gw, new_gw;
-	__u8 *p, *opts_end;
-	bool vlan = false;
-	__u16 proto, udp_len;
+	__u8 *opts_end;
+	__u16 udp_len;
 	int egress = -1;
 	__u64 diff;
 	int i, ret;
-
-	if (!cfg || !cfg->fwd_active)
-		return done(OVNMIG_STAT_BOUNCE_IDLE, ctx, XDP_PASS);
-
-	/* Parse: Ethernet, at most one VLAN tag. */
-	p = data;
-	if (p + sizeof(*eth) > (__u8 *)end)
-		return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
-	proto = eth->h_proto;
-	p += sizeof(*eth);
-	if (proto == bpf_htons(ETH_P_8021Q_) ||
-	    proto == bpf_htons(ETH_P_8021AD_)) {
-		struct vlan_hdr_ *vh = (void *)p;
-
-		if (p + sizeof(*vh) > (__u8 *)end)
-			return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
-		proto = vh->proto;
-		p += sizeof(*vh);
-		vlan = true;
-	}
-
-	/* IPv4 (with options) or IPv6 (with a few extension headers). */
-	if (proto == bpf_htons(ETH_P_IP)) {
-		__u32 ihl;
-
-		iph = (void *)p;
-		if (p + sizeof(*iph) > (__u8 *)end)
-			return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
-		ihl = iph->ihl * 4;
-		if (iph->version != 4 || ihl < sizeof(*iph) ||
-		    bpf_ntohs(iph->tot_len) < ihl ||
-		    p + bpf_ntohs(iph->tot_len) > (__u8 *)end)
-			return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
-		if (iph->frag_off & bpf_htons(IP_MF_ | IP_OFFSET_))
-			return done(OVNMIG_STAT_BOUNCE_FRAGMENT, ctx, XDP_PASS);
-		if (iph->protocol != IPPROTO_UDP)
-			return done(OVNMIG_STAT_BOUNCE_NOT_GENEVE, ctx, XDP_PASS);
-		p += ihl;
-	} else if (proto == bpf_htons(ETH_P_IPV6)) {
-		__u8 nexthdr;
-
-		ip6h = (void *)p;
-		if (p + sizeof(*ip6h) > (__u8 *)end)
-			return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
-		if (ip6h->version != 6 ||
-		    p + sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len) >
-		    (__u8 *)end)
-			return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
-		nexthdr = ip6h->nexthdr;
-		p += sizeof(*ip6h);
-		for (i = 0; i < IPV6_EXT_MAX; i++) {
-			if (nexthdr == IPPROTO_UDP)
-				break;
-			if (nexthdr == IPPROTO_FRAGMENT)
-				return done(OVNMIG_STAT_BOUNCE_FRAGMENT, ctx,
-					    XDP_PASS);
-			/*
-			 * A routing header means the destination field is
-			 * not the final one: rewriting it would be wrong.
-			 */
-			if (nexthdr == IPPROTO_ROUTING)
-				return done(OVNMIG_STAT_BOUNCE_UNSUPPORTED, ctx,
-					    XDP_PASS);
-			if (nexthdr != IPPROTO_HOPOPTS &&
-			    nexthdr != IPPROTO_DSTOPTS)
-				return done(OVNMIG_STAT_BOUNCE_NOT_GENEVE, ctx,
-					    XDP_PASS);
-			if (p + 2 > (__u8 *)end)
-				return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx,
-					    XDP_PASS);
-			nexthdr = p[0];
-			p += (p[1] + 1) * 8;
-		}
-		if (nexthdr != IPPROTO_UDP)
-			return done(OVNMIG_STAT_BOUNCE_NOT_GENEVE, ctx, XDP_PASS);
-	} else {
-		return done(OVNMIG_STAT_BOUNCE_NOT_GENEVE, ctx, XDP_PASS);
-	}
 
 	/* UDP to the Geneve port. */
 	udp = (void *)p;
@@ -235,7 +160,7 @@ int bounce(struct xdp_md *ctx)
 		return done(OVNMIG_STAT_BOUNCE_EXPIRED, ctx, XDP_PASS);
 	if (gh->flags & OVNMIG_GENEVE_MARK)
 		return done(OVNMIG_STAT_BOUNCE_LOOP_REFUSED, ctx, XDP_PASS);
-	if (!!(e->flags & OVNMIG_F_IPV6) != !!ip6h)
+	if (!!(e->flags & OVNMIG_F_IPV6) != is6)
 		return done(OVNMIG_STAT_BOUNCE_UNSUPPORTED, ctx, XDP_PASS);
 
 	/* Next hop first: nothing is touched unless it can go out. */
@@ -243,7 +168,7 @@ int bounce(struct xdp_md *ctx)
 	fib.l4_protocol = IPPROTO_UDP;
 	fib.sport = udp->source;
 	fib.dport = udp->dest;
-	if (iph) {
+	if (!is6) {
 		fib.family = AF_INET;
 		fib.tos = iph->tos;
 		fib.tot_len = bpf_ntohs(iph->tot_len);
@@ -272,7 +197,7 @@ int bounce(struct xdp_md *ctx)
 	old_gw = *(__u16 *)gh;
 	gh->flags |= OVNMIG_GENEVE_MARK;
 	new_gw = *(__u16 *)gh;
-	if (iph) {
+	if (!is6) {
 		__builtin_memcpy(old_addr, &iph->saddr, 8);
 		iph->saddr = cfg->local_v4;
 		iph->daddr = e->new_host.v4;
@@ -305,3 +230,98 @@ int bounce(struct xdp_md *ctx)
 	ovnmig_count(OVNMIG_STAT_BOUNCE_FORWARDED, ctx->data_end - ctx->data);
 	return bpf_redirect(fib.ifindex, 0);
 }
+
+SEC("xdp")
+int bounce(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ovnmig_config *cfg = ovnmig_config_get();
+	struct ethhdr *eth = data;
+	struct iphdr *iph;
+	struct ipv6hdr *ip6h;
+	bool vlan = false;
+	__u16 proto;
+	__u8 *p;
+	int i;
+
+	if (!cfg || !cfg->fwd_active)
+		return done(OVNMIG_STAT_BOUNCE_IDLE, ctx, XDP_PASS);
+
+	/* Parse: Ethernet, at most one VLAN tag. */
+	p = data;
+	if (p + sizeof(*eth) > (__u8 *)end)
+		return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+	proto = eth->h_proto;
+	p += sizeof(*eth);
+	if (proto == bpf_htons(ETH_P_8021Q_) ||
+	    proto == bpf_htons(ETH_P_8021AD_)) {
+		struct vlan_hdr_ *vh = (void *)p;
+
+		if (p + sizeof(*vh) > (__u8 *)end)
+			return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+		proto = vh->proto;
+		p += sizeof(*vh);
+		vlan = true;
+	}
+
+	/* IPv4 (with options) or IPv6 (with a few extension headers). */
+	if (proto == bpf_htons(ETH_P_IP)) {
+		__u32 ihl;
+
+		iph = (void *)p;
+		if (p + sizeof(*iph) > (__u8 *)end)
+			return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+		ihl = iph->ihl * 4;
+		if (iph->version != 4 || ihl < sizeof(*iph) ||
+		    bpf_ntohs(iph->tot_len) < ihl ||
+		    p + bpf_ntohs(iph->tot_len) > (__u8 *)end)
+			return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+		if (iph->frag_off & bpf_htons(IP_MF_ | IP_OFFSET_))
+			return done(OVNMIG_STAT_BOUNCE_FRAGMENT, ctx, XDP_PASS);
+		if (iph->protocol != IPPROTO_UDP)
+			return done(OVNMIG_STAT_BOUNCE_NOT_GENEVE, ctx, XDP_PASS);
+		p += ihl;
+		return bounce_l4(ctx, cfg, eth, vlan, iph, p, end, false);
+	} else if (proto == bpf_htons(ETH_P_IPV6)) {
+		__u8 nexthdr;
+
+		ip6h = (void *)p;
+		if (p + sizeof(*ip6h) > (__u8 *)end)
+			return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+		if (ip6h->version != 6 ||
+		    p + sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len) >
+		    (__u8 *)end)
+			return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+		nexthdr = ip6h->nexthdr;
+		p += sizeof(*ip6h);
+		for (i = 0; i < IPV6_EXT_MAX; i++) {
+			if (nexthdr == IPPROTO_UDP)
+				break;
+			if (nexthdr == IPPROTO_FRAGMENT)
+				return done(OVNMIG_STAT_BOUNCE_FRAGMENT, ctx,
+					    XDP_PASS);
+			/*
+			 * A routing header means the destination field is
+			 * not the final one: rewriting it would be wrong.
+			 */
+			if (nexthdr == IPPROTO_ROUTING)
+				return done(OVNMIG_STAT_BOUNCE_UNSUPPORTED, ctx,
+					    XDP_PASS);
+			if (nexthdr != IPPROTO_HOPOPTS &&
+			    nexthdr != IPPROTO_DSTOPTS)
+				return done(OVNMIG_STAT_BOUNCE_NOT_GENEVE, ctx,
+					    XDP_PASS);
+			if (p + 2 > (__u8 *)end)
+				return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx,
+					    XDP_PASS);
+			nexthdr = p[0];
+			p += (p[1] + 1) * 8;
+		}
+		if (nexthdr != IPPROTO_UDP)
+			return done(OVNMIG_STAT_BOUNCE_NOT_GENEVE, ctx, XDP_PASS);
+		return bounce_l4(ctx, cfg, eth, vlan, ip6h, p, end, true);
+	}
+	return done(OVNMIG_STAT_BOUNCE_NOT_GENEVE, ctx, XDP_PASS);
+}
+

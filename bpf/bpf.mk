@@ -39,7 +39,7 @@ $(BPF_TEST_DIR)/%.bpf.o: selftests/bpf/%.bpf.c $(BPF_HDRS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(BPF_TEST_DIR)/%: selftests/bpf/%.c selftests/bpf/bpftest.h $(BPF_SKELS) \
+$(BPF_TEST_DIR)/%: selftests/bpf/%.c $(wildcard selftests/bpf/*.h) $(BPF_SKELS) \
 		   $(BPF_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)

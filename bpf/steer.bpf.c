@@ -59,7 +59,10 @@ int steer(struct __sk_buff *skb)
 		 * that failed, the packet would reach the new chassis without
 		 * OVN's option, which it cannot deliver: drop it (counted).
 		 */
-		if (bpf_skb_set_tunnel_opt(skb, opts, len)) {
+		/* The verifier lost len's bounds across the calls. */
+		asm volatile("" : "+r"(len));
+		if (len <= 0 || len > STEER_OPTS_MAX ||
+		    bpf_skb_set_tunnel_opt(skb, opts, len)) {
 			ovnmig_count(OVNMIG_STAT_STEER_ERROR, skb->len);
 			return TC_ACT_SHOT;
 		}

@@ -1,0 +1,764 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * corpus: the datapath programs against a corpus of packets built here,
+ * run with BPF_PROG_TEST_RUN.  Every case checks the verdict, the exact
+ * output bytes (expected packets are rebuilt from scratch, checksums
+ * included, by pkt.h) and that exactly the expected counter moved.
+ *
+ * Runs in a private network namespace (unshare) holding the underlay the
+ * FIB lookups need, so it leaves nothing behind whatever happens.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "bpftest.h"
+#include "pkt.h"
+#include "sim.h"
+#include "bounce.skel.h"
+#include "steer.skel.h"
+#include "steer_sim.skel.h"
+
+#define PROG "corpus"
+
+static const char *const stat_names[] = {
+#define N(id, name) name,
+	OVNMIG_STATS(N)
+#undef N
+};
+
+/* The underlay of this namespace (set up in setup_net). */
+static const uint8_t mac_veth0[6] = { 0x02, 0, 0, 0, 0x01, 0x01 };
+static const uint8_t mac_veth2[6] = { 0x02, 0, 0, 0, 0x02, 0x01 };
+static const uint8_t mac_hostb[6] = { 0x02, 0, 0, 0, 0x00, 0x02 };
+static const uint8_t mac_hostc[6] = { 0x02, 0, 0, 0, 0x00, 0x12 };
+#define LOCAL_V4	"198.18.0.1"
+#define HOSTB_V4	"198.18.0.2"	/* on veth0 */
+#define HOSTC_V4	"198.18.1.2"	/* on veth2 */
+#define NOROUTE_V4	"198.19.99.99"
+#define LOCAL_V6	"2001:db8:ff::1"
+#define HOSTB_V6	"2001:db8:ff::2"
+
+static int ifindex0;
+static int stats_fd;
+static int ncpus;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static uint32_t v4(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a.s_addr;
+}
+
+static void v6(const char *s, void *out)
+{
+	inet_pton(AF_INET6, s, out);
+}
+
+static int sh(const char *cmd)
+{
+	int rc = system(cmd);
+
+	if (rc)
+		fprintf(stderr, PROG ": %s: exit %d\n", cmd, rc);
+	return rc;
+}
+
+static int setup_net(void)
+{
+	static const char *const cmds[] = {
+		"ip link set lo up",
+		"ip link add veth0 address 02:00:00:00:01:01 type veth peer name veth1 address 02:00:00:00:01:02",
+		"ip link add veth2 address 02:00:00:00:02:01 type veth peer name veth3 address 02:00:00:00:02:02",
+		"ip link set veth0 up", "ip link set veth1 up",
+		"ip link set veth2 up", "ip link set veth3 up",
+		/* bpf_fib_lookup answers only where forwarding is on. */
+		"sysctl -qw net.ipv4.conf.all.forwarding=1",
+		"sysctl -qw net.ipv6.conf.all.forwarding=1",
+		"ip addr add " LOCAL_V4 "/24 dev veth0",
+		"ip addr add " LOCAL_V6 "/64 dev veth0 nodad",
+		"ip addr add 198.18.1.1/24 dev veth2",
+		"ip neigh replace " HOSTB_V4 " lladdr 02:00:00:00:00:02 dev veth0 nud permanent",
+		"ip neigh replace " HOSTB_V6 " lladdr 02:00:00:00:00:02 dev veth0 nud permanent",
+		"ip neigh replace " HOSTC_V4 " lladdr 02:00:00:00:00:12 dev veth2 nud permanent",
+	};
+	size_t i;
+
+	if (unshare(CLONE_NEWNET)) {
+		fprintf(stderr, PROG ": unshare: %s\n", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (sh(cmds[i]))
+			return -1;
+	ifindex0 = if_nametoindex("veth0");
+	return ifindex0 ? 0 : -1;
+}
+
+static int read_stats(uint64_t *out)
+{
+	struct ovnmig_counter vals[ncpus];
+	uint32_t k;
+	int c;
+
+	for (k = 0; k < OVNMIG_STAT_MAX; k++) {
+		if (bpf_map_lookup_elem(stats_fd, &k, vals))
+			return -1;
+		out[k] = 0;
+		for (c = 0; c < ncpus; c++)
+			out[k] += vals[c].packets;
+	}
+	return 0;
+}
+
+/* Exactly one counter, want, moved by exactly one. */
+static int stats_moved(const uint64_t *a, const uint64_t *b, int want,
+		       char *why, size_t len)
+{
+	int k;
+
+	for (k = 0; k < OVNMIG_STAT_MAX; k++) {
+		uint64_t d = b[k] - a[k];
+
+		if (d != (k == want ? 1u : 0u)) {
+			snprintf(why, len, "counter %s moved by %llu, expected %s",
+				 stat_names[k], (unsigned long long)d,
+				 stat_names[want]);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void hexdiff(const uint8_t *a, const uint8_t *b, size_t n, char *why,
+		    size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < n && a[i] == b[i]; i++)
+		;
+	snprintf(why, len, "bytes differ at offset %zu: got %02x want %02x",
+		 i, a[i], b[i]);
+}
+
+/* ---- bounce ---- */
+
+static int bounce_fd, fwd_fd, bcfg_fd;
+
+static int run_xdp(const uint8_t *in, size_t len, uint8_t *out,
+		   uint32_t *out_len, uint32_t *ret)
+{
+	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex0 };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = len,
+		    .data_out = out, .data_size_out = 2048, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = 1);
+	int err = bpf_prog_test_run_opts(bounce_fd, &o);
+
+	*out_len = o.data_size_out;
+	*ret = o.retval;
+	return err;
+}
+
+/*
+ * Run spec through bounce.  want_fwd: the expected forwarded packet (its
+ * spec), or NULL for "passed untouched".  trunc: cut the input to this
+ * many bytes (0: whole).
+ */
+static void bounce_case(const char *name, const struct pkt_spec *s,
+			const struct pkt_spec *want_fwd, uint32_t want_ret,
+			int want_stat, size_t trunc)
+{
+	uint8_t in[2048], out[2048], exp[2048];
+	uint64_t a[OVNMIG_STAT_MAX], b[OVNMIG_STAT_MAX];
+	uint32_t out_len, ret;
+	size_t len = pkt_build(s, in), elen;
+	char why[256];
+
+	if (trunc)
+		len = trunc;
+	if (want_fwd)
+		elen = pkt_build(want_fwd, exp);
+	else
+		memcpy(exp, in, elen = len);
+	if (read_stats(a) || run_xdp(in, len, out, &out_len, &ret) ||
+	    read_stats(b)) {
+		tap_result(0, name, "test run failed: %s", strerror(errno));
+		return;
+	}
+	if (ret != want_ret) {
+		tap_result(0, name, "verdict %u, expected %u", ret, want_ret);
+		return;
+	}
+	if (out_len != elen) {
+		tap_result(0, name, "output length %u, expected %zu", out_len,
+			   elen);
+		return;
+	}
+	if (memcmp(out, exp, elen)) {
+		hexdiff(out, exp, elen, why, sizeof(why));
+		tap_result(0, name, "%s", why);
+		return;
+	}
+	if (!stats_moved(a, b, want_stat, why, sizeof(why))) {
+		tap_result(0, name, "%s", why);
+		return;
+	}
+	tap_result(1, name, "");
+}
+
+static void fwd_put(uint32_t vni, uint16_t port, int is6, const char *host,
+		    uint64_t expires)
+{
+	struct ovnmig_port_key k = { .dp_key = vni, .port_key = port };
+	struct ovnmig_fwd v = { .expires_ns = expires, .generation = 1 };
+
+	if (is6) {
+		v.flags = OVNMIG_F_IPV6;
+		v6(host, v.new_host.v6);
+	} else {
+		v.new_host.v4 = v4(host);
+	}
+	if (bpf_map_update_elem(fwd_fd, &k, &v, BPF_ANY))
+		fprintf(stderr, PROG ": fwd update: %s\n", strerror(errno));
+}
+
+static void bounce_cfg(int active)
+{
+	struct ovnmig_config c = { .local_v4 = v4(LOCAL_V4),
+				   .fwd_active = active };
+	uint32_t zero = 0;
+
+	v6(LOCAL_V6, c.local_v6);
+	bpf_map_update_elem(bcfg_fd, &zero, &c, BPF_ANY);
+}
+
+/* What bounce should make of s: from this host to host, marked, new MACs. */
+static struct pkt_spec forwarded(const struct pkt_spec *s, const char *host,
+				 const uint8_t *dmac, const uint8_t *smac)
+{
+	struct pkt_spec f = *s;
+
+	if (!s->v6) {
+		f.saddr = v4(LOCAL_V4);
+		f.daddr = v4(host);
+	} else {
+		v6(LOCAL_V6, f.s6);
+		v6(host, f.d6);
+	}
+	f.gflags |= OVNMIG_GENEVE_MARK;
+	memcpy(f.dmac, dmac, 6);
+	memcpy(f.smac, smac, 6);
+	return f;
+}
+
+static void bounce_corpus(void)
+{
+	uint64_t later = now_ns() + 3600ull * 1000000000ull;
+	struct pkt_spec s, f;
+	size_t i, len;
+	uint8_t buf[2048];
+	char name[128];
+
+	/* Entries: VNI 0x123456 port 7 -> B (v4), port 8 -> B (v6), port
+	 * 9 -> C (another device), port 10 -> unroutable, port 11 expired. */
+	fwd_put(0x123456, 7, 0, HOSTB_V4, later);
+	fwd_put(0x123456, 8, 1, HOSTB_V6, later);
+	fwd_put(0x123456, 9, 0, HOSTC_V4, later);
+	fwd_put(0x123456, 10, 0, NOROUTE_V4, later);
+	fwd_put(0x123456, 11, 0, HOSTB_V4, now_ns() - 1);
+
+	pkt_default(&s);
+	bounce_cfg(0);
+	bounce_case("bounce idle: fwd_active=0 passes untouched", &s, NULL,
+		    XDP_PASS, OVNMIG_STAT_BOUNCE_IDLE, 0);
+	bounce_cfg(1);
+
+#define FWD_OK(nm, spec) do {						\
+		f = forwarded(&(spec), HOSTB_V4, mac_hostb, mac_veth0);	\
+		bounce_case(nm, &(spec), &f, XDP_TX,			\
+			    OVNMIG_STAT_BOUNCE_FORWARDED, 0);		\
+	} while (0)
+
+	pkt_default(&s);
+	FWD_OK("bounce v4 OVN option only: forwarded to B (XDP_TX)", s);
+	s.ovn = OVN_FIRST;
+	FWD_OK("bounce v4 OVN option first of three: forwarded", s);
+	s.ovn = OVN_LAST;
+	FWD_OK("bounce v4 OVN option last of three: forwarded", s);
+	s.ovn = OVN_MIDDLE;
+	FWD_OK("bounce v4 OVN option among others: forwarded", s);
+	pkt_default(&s);
+	s.ipopts = 8;
+	FWD_OK("bounce v4 with IP options: forwarded", s);
+	pkt_default(&s);
+	s.vlan = 1;
+	FWD_OK("bounce v4 802.1Q tagged: forwarded with the tag", s);
+	pkt_default(&s);
+	s.zero_csum = 1;
+	FWD_OK("bounce v4 zero UDP checksum stays zero", s);
+	pkt_default(&s);
+	s.gflags = 0x40;	/* C bit, as OVS sets it for OVN's option */
+	FWD_OK("bounce v4 critical bit kept", s);
+
+	pkt_default(&s);
+	s.v6 = 1;
+	s.egress = 8;
+	f = forwarded(&s, HOSTB_V6, mac_hostb, mac_veth0);
+	bounce_case("bounce v6: forwarded to B (XDP_TX)", &s, &f, XDP_TX,
+		    OVNMIG_STAT_BOUNCE_FORWARDED, 0);
+	s.ext = EXT_HBH | EXT_DST;
+	f = forwarded(&s, HOSTB_V6, mac_hostb, mac_veth0);
+	bounce_case("bounce v6 with hop-by-hop and dest options: forwarded",
+		    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED, 0);
+	s.ext = EXT_RT;
+	bounce_case("bounce v6 routing header: passed (unsupported)", &s,
+		    NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_UNSUPPORTED, 0);
+	s.ext = EXT_HBH | EXT_FRAG;
+	bounce_case("bounce v6 fragment: passed", &s, NULL, XDP_PASS,
+		    OVNMIG_STAT_BOUNCE_FRAGMENT, 0);
+
+	pkt_default(&s);
+	s.egress = 9;
+	f = forwarded(&s, HOSTC_V4, mac_hostc, mac_veth2);
+	bounce_case("bounce v4 next hop on another device: XDP_REDIRECT",
+		    &s, &f, XDP_REDIRECT, OVNMIG_STAT_BOUNCE_FORWARDED, 0);
+	s.vlan = 1;
+	bounce_case("bounce tagged, next hop on another device: passed",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_UNSUPPORTED, 0);
+	pkt_default(&s);
+	s.egress = 10;
+	bounce_case("bounce no route to new host: passed (fib fail)", &s,
+		    NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_FIB_FAIL, 0);
+	pkt_default(&s);
+	s.egress = 11;
+	bounce_case("bounce expired entry: passed", &s, NULL, XDP_PASS,
+		    OVNMIG_STAT_BOUNCE_EXPIRED, 0);
+	pkt_default(&s);
+	s.egress = 12;
+	bounce_case("bounce no entry: passed (miss)", &s, NULL, XDP_PASS,
+		    OVNMIG_STAT_BOUNCE_MISS, 0);
+	s.vni = 0x123457;
+	s.egress = 7;
+	bounce_case("bounce same port key, other datapath: miss", &s, NULL,
+		    XDP_PASS, OVNMIG_STAT_BOUNCE_MISS, 0);
+	pkt_default(&s);
+	s.egress = 0x8001;
+	bounce_case("bounce multicast egress: passed", &s, NULL, XDP_PASS,
+		    OVNMIG_STAT_BOUNCE_MCAST, 0);
+	pkt_default(&s);
+	s.gflags = OVNMIG_GENEVE_MARK;
+	bounce_case("bounce already forwarded (mark): loop refused", &s,
+		    NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_LOOP_REFUSED, 0);
+	pkt_default(&s);
+	s.v6 = 1;
+	bounce_case("bounce v6 packet, v4 entry: passed (unsupported)", &s,
+		    NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_UNSUPPORTED, 0);
+	pkt_default(&s);
+	s.frag_off = 0x2000;
+	bounce_case("bounce v4 first fragment (MF): passed", &s, NULL,
+		    XDP_PASS, OVNMIG_STAT_BOUNCE_FRAGMENT, 0);
+	s.frag_off = 0x0010;
+	bounce_case("bounce v4 later fragment (offset): passed", &s, NULL,
+		    XDP_PASS, OVNMIG_STAT_BOUNCE_FRAGMENT, 0);
+	pkt_default(&s);
+	s.gver = 1;
+	bounce_case("bounce bad Geneve version: passed (malformed)", &s,
+		    NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_MALFORMED, 0);
+	pkt_default(&s);
+	s.gopt_words = 63;
+	bounce_case("bounce Geneve opt_len beyond the packet: malformed",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_MALFORMED, 0);
+	pkt_default(&s);
+	s.gopt_words = 1;	/* cuts OVN's option in half */
+	bounce_case("bounce Geneve opt_len cutting the option: not OVN",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_NOT_OVN, 0);
+	pkt_default(&s);
+	s.ovn = OVN_NONE;
+	bounce_case("bounce Geneve without OVN option: passed", &s, NULL,
+		    XDP_PASS, OVNMIG_STAT_BOUNCE_NOT_OVN, 0);
+	pkt_default(&s);
+	s.gproto = 0x0800;
+	bounce_case("bounce Geneve carrying IPv4, not Ethernet: not OVN",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_NOT_OVN, 0);
+	pkt_default(&s);
+	s.dport = 4789;
+	bounce_case("bounce non-Geneve UDP: passed", &s, NULL, XDP_PASS,
+		    OVNMIG_STAT_BOUNCE_NOT_GENEVE, 0);
+	pkt_default(&s);
+	s.l4 = IPPROTO_TCP;
+	bounce_case("bounce TCP: passed", &s, NULL, XDP_PASS,
+		    OVNMIG_STAT_BOUNCE_NOT_GENEVE, 0);
+	s.v6 = 1;
+	bounce_case("bounce v6 TCP: passed", &s, NULL, XDP_PASS,
+		    OVNMIG_STAT_BOUNCE_NOT_GENEVE, 0);
+
+	/* Not IP at all: an ARP-typed frame. */
+	pkt_default(&s);
+	len = pkt_build(&s, buf);
+	{
+		uint8_t out[2048];
+		uint64_t a[OVNMIG_STAT_MAX], b[OVNMIG_STAT_MAX];
+		uint32_t ol, r;
+		char why[256] = "";
+		int ok;
+
+		buf[12] = 0x08;
+		buf[13] = 0x06;
+		ok = !read_stats(a) && !run_xdp(buf, len, out, &ol, &r) &&
+		     !read_stats(b) && r == XDP_PASS && ol == len &&
+		     !memcmp(out, buf, len) &&
+		     stats_moved(a, b, OVNMIG_STAT_BOUNCE_NOT_GENEVE, why,
+				 sizeof(why));
+		tap_result(ok, "bounce ARP frame: passed", "%s",
+			   why[0] ? why : "wrong verdict or bytes");
+	}
+
+	/* Every truncation: always passed untouched, counted malformed. */
+	{
+		static const struct { const char *what; int v6, vlan, ipopts; }
+		tr[] = { { "v4", 0, 0, 0 }, { "v4+options+vlan", 0, 1, 8 },
+			 { "v6", 1, 0, 0 } };
+		size_t t;
+
+		for (t = 0; t < sizeof(tr) / sizeof(tr[0]); t++) {
+			int bad = 0;
+			size_t first_bad = 0;
+
+			pkt_default(&s);
+			s.v6 = tr[t].v6;
+			s.vlan = tr[t].vlan;
+			s.ipopts = tr[t].ipopts;
+			s.egress = s.v6 ? 8 : 7;
+			len = pkt_build(&s, buf);
+			/* test_run wants at least an Ethernet header. */
+			for (i = ETH_HLEN; i < len; i++) {
+				uint8_t out[2048];
+				uint64_t a[OVNMIG_STAT_MAX], b[OVNMIG_STAT_MAX];
+				uint32_t ol, r;
+				char why[256];
+
+				if (read_stats(a) ||
+				    run_xdp(buf, i, out, &ol, &r) ||
+				    read_stats(b) || r != XDP_PASS || ol != i ||
+				    memcmp(out, buf, i) ||
+				    !stats_moved(a, b,
+						 OVNMIG_STAT_BOUNCE_MALFORMED,
+						 why, sizeof(why))) {
+					if (!bad++)
+						first_bad = i;
+				}
+			}
+			snprintf(name, sizeof(name),
+				 "bounce %s truncated at every offset %d..%zu: passed, malformed",
+				 tr[t].what, ETH_HLEN, len - 1);
+			tap_result(!bad, name, "%d offsets wrong, first %zu",
+				   bad, first_bad);
+		}
+	}
+}
+
+/* ---- steer (simulated metadata) ---- */
+
+static int sim_fd, steer_map_fd, scfg_fd;
+
+static void steer_cfg(int active)
+{
+	struct ovnmig_config c = { .steer_active = active };
+	uint32_t zero = 0;
+
+	bpf_map_update_elem(scfg_fd, &zero, &c, BPF_ANY);
+}
+
+static void steer_put(uint32_t vni, uint16_t port, int is6, const char *old,
+		      const char *new, uint32_t flags, uint64_t expires)
+{
+	struct ovnmig_port_key k = { .dp_key = vni, .port_key = port };
+	struct ovnmig_steer v = { .expires_ns = expires, .generation = 1,
+				  .flags = flags };
+
+	if (is6) {
+		v.flags |= OVNMIG_F_IPV6;
+		v6(old, v.old_remote.v6);
+		v6(new, v.new_remote.v6);
+	} else {
+		v.old_remote.v4 = v4(old);
+		v.new_remote.v4 = v4(new);
+	}
+	if (bpf_map_update_elem(steer_map_fd, &k, &v, BPF_ANY))
+		fprintf(stderr, PROG ": steer update: %s\n", strerror(errno));
+}
+
+struct sim_pkt {
+	struct ovnmig_steer_sim h;
+	uint8_t opts[256];
+};
+
+/* A tunnel key as get_tunnel_key returns it on transmit: dst in local. */
+static size_t sim_build(struct sim_pkt *p, int is6, const char *dst,
+			uint16_t tflags, enum ovn_pos pos, uint16_t egress)
+{
+	struct pkt_spec s;
+	uint8_t g[2048];
+	size_t optlen;
+
+	memset(p, 0, sizeof(*p));
+	p->h.key.tunnel_id = 0x123456;
+	p->h.key.tunnel_tos = 0x10;
+	p->h.key.tunnel_ttl = 64;
+	p->h.key.tunnel_flags = htons(tflags);
+	if (is6) {
+		p->h.get_flags = BPF_F_TUNINFO_IPV6;
+		v6(dst, p->h.key.local_ipv6);
+		p->h.key.tunnel_label = 0x12345;
+	} else {
+		p->h.key.local_ipv4 = ntohl(v4(dst));
+	}
+	/* Reuse the wire builder for the options. */
+	pkt_default(&s);
+	s.ovn = pos;
+	s.egress = egress;
+	pkt_build(&s, g);
+	optlen = (g[14 + 20 + 8] & 0x3f) * 4;
+	memcpy(p->opts, g + 14 + 20 + 8 + 8, optlen);
+	p->h.opts_len = optlen;
+	return sizeof(p->h) + optlen;
+}
+
+#define TF_OVS	(0x0001 | 0x0004 | 0x0100 | 0x0400 | 0x0800) /* csum key df crit geneve */
+
+static void steer_case(const char *name, struct sim_pkt *in, size_t len,
+		       const struct sim_pkt *want, uint32_t want_ret,
+		       int want_stat)
+{
+	struct sim_pkt out;
+	uint64_t a[OVNMIG_STAT_MAX], b[OVNMIG_STAT_MAX];
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = len,
+		    .data_out = &out, .data_size_out = sizeof(out),
+		    .repeat = 1);
+	char why[256];
+
+	if (!want)
+		want = in;
+	if (read_stats(a) || bpf_prog_test_run_opts(sim_fd, &o) ||
+	    read_stats(b)) {
+		tap_result(0, name, "test run failed: %s", strerror(errno));
+		return;
+	}
+	if (o.retval != want_ret) {
+		tap_result(0, name, "verdict %u, expected %u", o.retval,
+			   want_ret);
+		return;
+	}
+	if (o.data_size_out != len || memcmp(&out, want, len)) {
+		hexdiff((uint8_t *)&out, (const uint8_t *)want, len, why,
+			sizeof(why));
+		tap_result(0, name, "%s", why);
+		return;
+	}
+	if (!stats_moved(a, b, want_stat, why, sizeof(why))) {
+		tap_result(0, name, "%s", why);
+		return;
+	}
+	tap_result(1, name, "");
+}
+
+static void steer_corpus(void)
+{
+	uint64_t later = now_ns() + 3600ull * 1000000000ull;
+	struct sim_pkt p, w;
+	size_t len;
+
+	steer_put(0x123456, 7, 0, "198.18.0.1", "198.18.0.2", 0, later);
+	steer_put(0x123456, 8, 1, "2001:db8:ff::1", "2001:db8:ff::2", 0,
+		  later);
+	steer_put(0x123456, 9, 0, "198.18.0.1", "198.18.0.2", OVNMIG_F_DROP,
+		  later);
+	steer_put(0x123456, 11, 0, "198.18.0.1", "198.18.0.2", 0,
+		  now_ns() - 1);
+	steer_put(0x123456, 12, 1, "2001:db8:ff::1", "2001:db8:ff::2", 0,
+		  later);
+
+	len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_ONLY, 7);
+	steer_cfg(0);
+	steer_case("steer idle: steer_active=0 passes untouched", &p, len,
+		   NULL, TC_ACT_OK, OVNMIG_STAT_STEER_IDLE);
+	steer_cfg(1);
+
+	/* The rewrite: dst -> remote (new), src (0) -> local, rest kept. */
+	w = p;
+	w.h.key.remote_ipv4 = ntohl(v4("198.18.0.2"));
+	w.h.key.local_ipv4 = 0;
+	w.h.key.tunnel_flags = 0;
+	w.h.set_flags = BPF_F_DONT_FRAGMENT;
+	steer_case("steer v4 hit: new remote, VNI/TOS/TTL/DF/csum kept", &p,
+		   len, &w, TC_ACT_OK, OVNMIG_STAT_STEER_STEERED);
+
+	len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_LAST, 7);
+	w = p;
+	w.h.key.remote_ipv4 = ntohl(v4("198.18.0.2"));
+	w.h.key.local_ipv4 = 0;
+	w.h.key.tunnel_flags = 0;
+	w.h.set_flags = BPF_F_DONT_FRAGMENT;
+	steer_case("steer OVN option last of three: steered", &p, len, &w,
+		   TC_ACT_OK, OVNMIG_STAT_STEER_STEERED);
+	len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_MIDDLE, 7);
+	w = p;
+	w.h.key.remote_ipv4 = ntohl(v4("198.18.0.2"));
+	w.h.key.local_ipv4 = 0;
+	w.h.key.tunnel_flags = 0;
+	w.h.set_flags = BPF_F_DONT_FRAGMENT;
+	steer_case("steer OVN option among others: steered", &p, len, &w,
+		   TC_ACT_OK, OVNMIG_STAT_STEER_STEERED);
+
+	len = sim_build(&p, 0, "198.18.0.1", TF_OVS & ~0x0101, OVN_ONLY, 7);
+	w = p;
+	w.h.key.remote_ipv4 = ntohl(v4("198.18.0.2"));
+	w.h.key.local_ipv4 = 0;
+	w.h.key.tunnel_flags = 0;
+	w.h.set_flags = BPF_F_ZERO_CSUM_TX;
+	steer_case("steer without csum and DF: both stay off", &p, len, &w,
+		   TC_ACT_OK, OVNMIG_STAT_STEER_STEERED);
+
+	len = sim_build(&p, 1, "2001:db8:ff::1", TF_OVS, OVN_ONLY, 8);
+	w = p;
+	v6("2001:db8:ff::2", w.h.key.remote_ipv6);
+	memset(w.h.key.local_ipv6, 0, 16);
+	w.h.key.tunnel_flags = 0;
+	w.h.set_flags = BPF_F_TUNINFO_IPV6 | BPF_F_DONT_FRAGMENT;
+	steer_case("steer v6 hit: new remote, label kept", &p, len, &w,
+		   TC_ACT_OK, OVNMIG_STAT_STEER_STEERED);
+
+	len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_ONLY, 9);
+	steer_case("steer multichassis entry: copy to old remote dropped",
+		   &p, len, NULL, TC_ACT_SHOT, OVNMIG_STAT_STEER_DROPPED_DUP);
+	len = sim_build(&p, 0, "198.18.0.3", TF_OVS, OVN_ONLY, 9);
+	steer_case("steer multichassis entry, other remote: passed", &p, len,
+		   NULL, TC_ACT_OK, OVNMIG_STAT_STEER_OTHER_REMOTE);
+	len = sim_build(&p, 0, "198.18.0.3", TF_OVS, OVN_ONLY, 7);
+	steer_case("steer wrong old remote: passed", &p, len, NULL, TC_ACT_OK,
+		   OVNMIG_STAT_STEER_OTHER_REMOTE);
+	len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_ONLY, 12);
+	steer_case("steer v4 packet, v6 entry: passed", &p, len, NULL,
+		   TC_ACT_OK, OVNMIG_STAT_STEER_OTHER_REMOTE);
+	len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_ONLY, 11);
+	steer_case("steer expired entry: passed", &p, len, NULL, TC_ACT_OK,
+		   OVNMIG_STAT_STEER_EXPIRED);
+	len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_ONLY, 13);
+	steer_case("steer no entry: passed (miss)", &p, len, NULL, TC_ACT_OK,
+		   OVNMIG_STAT_STEER_MISS);
+	len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_ONLY, 0x8000);
+	steer_case("steer multicast egress: passed", &p, len, NULL, TC_ACT_OK,
+		   OVNMIG_STAT_STEER_MCAST);
+	len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_NONE, 7);
+	steer_case("steer without OVN option: passed", &p, len, NULL,
+		   TC_ACT_OK, OVNMIG_STAT_STEER_NOT_OVN);
+	len = sim_build(&p, 0, "198.18.0.1", TF_OVS | 0x0200, OVN_ONLY, 7);
+	steer_case("steer OAM packet: passed (cannot keep OAM)", &p, len,
+		   NULL, TC_ACT_OK, OVNMIG_STAT_STEER_UNSUPPORTED);
+}
+
+/* The real steer on an skb without tunnel metadata: passes, not OVN. */
+static void steer_real(struct steer *sk)
+{
+	struct ovnmig_config c = { .steer_active = 1 };
+	uint64_t a[OVNMIG_STAT_MAX], b[OVNMIG_STAT_MAX];
+	uint8_t in[64] = { 0 }, out[128];
+	uint32_t zero = 0;
+	char why[256] = "";
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = 64,
+		    .data_out = out, .data_size_out = sizeof(out),
+		    .repeat = 1);
+	int ok, sfd = stats_fd;
+
+	stats_fd = bpf_map__fd(sk->maps.ovnmig_stats);
+	bpf_map_update_elem(bpf_map__fd(sk->maps.ovnmig_config), &zero, &c,
+			    BPF_ANY);
+	in[12] = 0x08;
+	ok = !read_stats(a) &&
+	     !bpf_prog_test_run_opts(bpf_program__fd(sk->progs.steer), &o) &&
+	     !read_stats(b) && o.retval == TC_ACT_OK && o.data_size_out == 64 &&
+	     !memcmp(in, out, 64) &&
+	     stats_moved(a, b, OVNMIG_STAT_STEER_NOT_OVN, why, sizeof(why));
+	tap_result(ok, "steer (real) skb without tunnel info: passed, not OVN",
+		   "%s", why[0] ? why : "wrong verdict or bytes");
+	stats_fd = sfd;
+}
+
+/* Tests open objects without pinning: each gets private maps. */
+static void no_pin(struct bpf_object *obj)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, obj)
+		bpf_map__set_pin_path(m, NULL);
+}
+
+int main(void)
+{
+	struct bounce *bs = NULL;
+	struct steer_sim *ss = NULL;
+	struct steer *st = NULL;
+	int err;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	ncpus = libbpf_num_possible_cpus();
+	if (setup_net()) {
+		printf("ok 1 corpus # SKIP cannot set up a network namespace\n");
+		return 4;
+	}
+
+	bs = bounce__open();
+	if (bs)
+		no_pin(bs->obj);
+	err = !bs || bounce__load(bs);
+	tap_result(!err, "bounce.bpf.o passes the verifier (host kernel)",
+		   "load failed: %s", strerror(errno));
+	st = steer__open();
+	if (st)
+		no_pin(st->obj);
+	err = !st || steer__load(st);
+	tap_result(!err, "steer.bpf.o passes the verifier (host kernel)",
+		   "load failed: %s", strerror(errno));
+	ss = steer_sim__open();
+	if (ss)
+		no_pin(ss->obj);
+	err = !ss || steer_sim__load(ss);
+	tap_result(!err, "steer_sim.bpf.o passes the verifier (host kernel)",
+		   "load failed: %s", strerror(errno));
+
+	if (bs && bs->progs.bounce && bpf_program__fd(bs->progs.bounce) >= 0) {
+		bounce_fd = bpf_program__fd(bs->progs.bounce);
+		fwd_fd = bpf_map__fd(bs->maps.ovnmig_fwd);
+		bcfg_fd = bpf_map__fd(bs->maps.ovnmig_config);
+		stats_fd = bpf_map__fd(bs->maps.ovnmig_stats);
+		bounce_corpus();
+	}
+	if (st && bpf_program__fd(st->progs.steer) >= 0)
+		steer_real(st);
+	if (ss && bpf_program__fd(ss->progs.steer_sim) >= 0) {
+		sim_fd = bpf_program__fd(ss->progs.steer_sim);
+		steer_map_fd = bpf_map__fd(ss->maps.ovnmig_steer);
+		scfg_fd = bpf_map__fd(ss->maps.ovnmig_config);
+		stats_fd = bpf_map__fd(ss->maps.ovnmig_stats);
+		steer_corpus();
+	}
+
+	steer_sim__destroy(ss);
+	steer__destroy(st);
+	bounce__destroy(bs);
+	return tap_finish();
+}
