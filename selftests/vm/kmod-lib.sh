@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Helpers for the kmod-* VM tests (sourced, not run): load openvswitch and
+# ovnmig.ko, start a private ovsdb-server + ovs-vswitchd.  Everything is
+# undone at exit through defer (LIFO).
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/ktap.sh"
+
+KO=$BUILD/kmod/ovnmig.ko
+VIFWATCH=$BUILD/user/ovnmig-vifwatch
+
+kmod_require() {
+	require_root
+	require_cmd ovs-vsctl
+	[ -f "$KO" ] || ktap_skip_all "$KO not built (make kmod)"
+	[ -x "$VIFWATCH" ] || ktap_skip_all "$VIFWATCH not built (make)"
+	case $(uname -r) in
+	6.1.*) ;;
+	*) ktap_skip_all "needs the VM's 6.1 kernel (running $(uname -r))" ;;
+	esac
+	modprobe openvswitch || ktap_skip_all "modprobe openvswitch failed"
+}
+
+# kmod_load: insmod ovnmig.ko, rmmod at exit.
+kmod_load() {
+	insmod "$KO" || return 1
+	defer rmmod ovnmig
+}
+
+# ovs_start: private OVS (kernel datapath) under a temporary directory.
+ovs_start() {
+	OVSDIR=$(mktemp -d /tmp/ovnmig-kmod-ovs.XXXXXX)
+	defer rm -rf "$OVSDIR"
+	export OVS_RUNDIR=$OVSDIR OVS_DBDIR=$OVSDIR OVS_LOGDIR=$OVSDIR
+	ovsdb-tool create "$OVSDIR/conf.db" \
+		/usr/share/openvswitch/vswitch.ovsschema || return 1
+	ovsdb-server "$OVSDIR/conf.db" --remote="punix:$OVSDIR/db.sock" \
+		--pidfile="$OVSDIR/ovsdb-server.pid" --detach \
+		--log-file="$OVSDIR/ovsdb-server.log" || return 1
+	defer _ovs_kill "$OVSDIR/ovsdb-server.pid"
+	ovs-vsctl --no-wait init || return 1
+	ovs-vswitchd "unix:$OVSDIR/db.sock" --pidfile="$OVSDIR/ovs-vswitchd.pid" \
+		--detach --log-file="$OVSDIR/ovs-vswitchd.log" || return 1
+	defer _ovs_kill "$OVSDIR/ovs-vswitchd.pid"
+	defer _ovs_del_bridges
+}
+
+_ovs_del_bridges() {
+	local b
+
+	for b in $(ovs-vsctl --timeout=5 list-br); do
+		ovs-vsctl --timeout=5 del-br "$b"
+	done
+	ovs-dpctl del-dp ovs-system 2>/dev/null
+}
+
+_ovs_kill() {
+	local pid
+
+	pid=$(cat "$1" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null
+	for _ in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -9 "$pid" 2>/dev/null
+}
+
+# watch_start FILE [ARGS]: vifwatch in the background until it is
+# subscribed; sets WATCH_PID.  Stopped at exit.
+watch_start() {
+	local out=$1 ready
+
+	shift
+	ready=$out.ready
+	rm -f "$ready"
+	"$VIFWATCH" --ready "$ready" "$@" >"$out" 2>"$out.err" &
+	WATCH_PID=$!
+	defer kill "$WATCH_PID"
+	for _ in $(seq 100); do
+		[ -s "$ready" ] && return 0
+		kill -0 "$WATCH_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# watch_stop: let pending events drain, then stop the watcher.
+watch_stop() {
+	sleep "${1:-0.5}"
+	kill "$WATCH_PID" 2>/dev/null
+	wait "$WATCH_PID" 2>/dev/null
+	return 0
+}
+
+# events FILE: "name kind" per event line.
+events() {
+	sed -n 's/.* kind=\([^ ]*\) .* name=\([^ ]*\) .*/\2 \1/p' "$1"
+}
+
+# tap_add NAME: a persistent tap device (the VM may lack /dev/net/tun).
+tap_add() {
+	modprobe tun 2>/dev/null
+	if [ ! -c /dev/net/tun ]; then
+		mkdir -p /dev/net && mknod /dev/net/tun c 10 200 || return 1
+	fi
+	ip tuntap add "$1" mode tap
+}
