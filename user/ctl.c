@@ -236,7 +236,7 @@ static void dispatch(struct ctl_server *s, struct ctl_conn *c,
 				     cmd->usage) < 0)
 				error = NULL;
 		} else {
-			cmd->fn(s->ctx, c, params, &result, &error);
+			cmd->fn(s->ctx, c, method, params, &result, &error);
 			if (!result && !error)
 				result = json_null();
 		}

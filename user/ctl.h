@@ -32,8 +32,8 @@ struct ctl_server;
 struct ctl_conn;
 
 /* Fills *result (owned by the server) or *error (malloc'd); 0 or -errno. */
-typedef int (*ctl_handler)(void *ctx, struct ctl_conn *c, json_t *params,
-			   json_t **result, char **error);
+typedef int (*ctl_handler)(void *ctx, struct ctl_conn *c, const char *method,
+			   json_t *params, json_t **result, char **error);
 
 struct ctl_command {
 	const char *name;

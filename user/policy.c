@@ -910,6 +910,9 @@ void policy_adopt_steer(struct policy *p, const struct ovnmig_port_key *k,
 	struct rec *r;
 	bool v6;
 
+	r = (struct rec *)htab_find(&p->recs, key);
+	if (r && (r->has_steer || r->map_steer))
+		return;		/* decided since start: that is newer */
 	r = rec_get(p, key, b ? b->logical_port : "");
 	if (!r)
 		return;
@@ -951,6 +954,9 @@ void policy_adopt_fwd(struct policy *p, const struct ovnmig_port_key *k,
 	struct rec *r;
 	bool v6, vif = false;
 
+	r = (struct rec *)htab_find(&p->recs, key);
+	if (r && (r->has_fwd || r->map_fwd))
+		return;
 	r = rec_get(p, key, b ? b->logical_port : "");
 	if (!r)
 		return;

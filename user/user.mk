@@ -3,6 +3,7 @@
 # built twice: build/user/X (-O2) and build/user/asan/X (ASan+UBSan),
 # which the agent tests run too.
 -include user/ovsdb.mk
+-include user/vifevents.mk
 
 USER_DIR	:= $(BUILD)/user
 USER_ASAN_DIR	:= $(BUILD)/user/asan
@@ -10,34 +11,52 @@ USER_CFLAGS	:= $(CFLAGS) -Iuser -D_GNU_SOURCE
 USER_ASAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer
 
+# Attach needs the datapath's skeletons (bpf/bpf.mk); without them the
+# programs build and attach says why it cannot.
+ifneq ($(BPF_SKELS),)
+USER_CFLAGS	+= $(BPF_SKEL_INC)
+USER_SKELS	:= $(BPF_SKELS)
+else
+USER_CFLAGS	+= -DOVNMIG_NO_SKEL
+USER_SKELS	:=
+endif
+
+USER_COMMON	:= user/maps.c user/maps_attach.c user/ctl.c user/ctl_maps.c \
+		   user/log.c user/metrics.c
+
 # name: sources, libraries
 USER_PROGS	:= policy-test ovnmigctl
 policy-test_SRCS := user/policy_test.c user/policy.c
 policy-test_LIBS :=
-ovnmigctl_SRCS	:= user/ovnmigctl.c user/maps.c user/ctl.c user/ctl_maps.c user/log.c \
-		   user/metrics.c
-ovnmigctl_LIBS	:= -lbpf -ljansson
+ovnmigctl_SRCS	:= user/ovnmigctl.c $(USER_COMMON)
+ovnmigctl_LIBS	:= -lbpf -lelf -lz -ljansson
 
 # ovnmigd needs the OVSDB follower (part A) to link.
 ifneq ($(wildcard user/ovsdb.mk),)
 USER_PROGS	+= ovnmigd
-ovnmigd_SRCS	:= user/ovnmigd.c user/policy.c user/maps.c user/ctl.c user/ctl_maps.c \
-		   user/log.c user/metrics.c
-ovnmigd_LIBS	= $(BUILD)/user/libovnmig-ovsdb.a -lbpf -ljansson -lssl \
-		  -lcrypto -lmnl
+ovnmigd_SRCS	:= user/ovnmigd.c user/policy.c $(USER_COMMON)
+ovnmigd_LIBS	:= $(OVSDB_LIB) -lbpf -lelf -lz -ljansson -lssl -lcrypto
+ovnmigd_ASAN_LIBS := $(OVSDB_ASAN_LIB) -lbpf -lelf -lz -ljansson -lssl \
+		   -lcrypto
+ifneq ($(VIFEVENTS_SRCS),)
+ovnmigd_SRCS	+= $(VIFEVENTS_SRCS)
+ovnmigd_LIBS	+= $(VIFEVENTS_LDLIBS)
+ovnmigd_ASAN_LIBS += $(VIFEVENTS_LDLIBS)
+ovnmigd_CFLAGS	:= -DOVNMIG_HAVE_VIFEVENTS
+endif
 endif
 
 USER_HDRS	:= $(wildcard user/*.h) include/ovnmig/abi.h
 
 define user_prog
-$(USER_DIR)/$(1): $($(1)_SRCS) $(USER_HDRS) $(filter %.a,$($(1)_LIBS))
+$(USER_DIR)/$(1): $($(1)_SRCS) $(USER_HDRS) $(USER_SKELS) $(filter %.a,$($(1)_LIBS))
 	$$(call msg,CC,$$@)
 	$(Q)mkdir -p $$(@D)
-	$(Q)$(CC) $(USER_CFLAGS) -o $$@ $($(1)_SRCS) $($(1)_LIBS)
-$(USER_ASAN_DIR)/$(1): $($(1)_SRCS) $(USER_HDRS) $(filter %.a,$($(1)_LIBS))
+	$(Q)$(CC) $(USER_CFLAGS) $($(1)_CFLAGS) -o $$@ $($(1)_SRCS) $($(1)_LIBS)
+$(USER_ASAN_DIR)/$(1): $($(1)_SRCS) $(USER_HDRS) $(USER_SKELS) $(filter %.a,$(or $($(1)_ASAN_LIBS),$($(1)_LIBS)))
 	$$(call msg,CC-ASAN,$$@)
 	$(Q)mkdir -p $$(@D)
-	$(Q)$(CC) $(USER_CFLAGS) $(USER_ASAN) -o $$@ $($(1)_SRCS) $($(1)_LIBS)
+	$(Q)$(CC) $(USER_CFLAGS) $($(1)_CFLAGS) $(USER_ASAN) -o $$@ $($(1)_SRCS) $(or $($(1)_ASAN_LIBS),$($(1)_LIBS))
 endef
 $(foreach p,$(USER_PROGS),$(eval $(call user_prog,$(p))))
 

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef OVNMIG_MAPS_ATTACH_H
+#define OVNMIG_MAPS_ATTACH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct attach_opts {
+	const char *bpffs;		/* NULL: /sys/fs/bpf */
+	const char *genev_dev;		/* steer on its TC egress; NULL: skip */
+	const char *underlay_dev;	/* bounce as XDP; NULL: skip */
+	uint32_t max_entries;		/* 0: the ABI default */
+	uint32_t xdp_flags;		/* XDP_FLAGS_* (e.g. SKB mode) */
+};
+
+/* 0 or -errno with a "what: why" message in @err. */
+int maps_attach(const struct attach_opts *o, char *err, size_t len);
+int maps_detach(const struct attach_opts *o, char *err, size_t len);
+
+#endif /* OVNMIG_MAPS_ATTACH_H */

@@ -1,0 +1,770 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ovnmigd: follows the OVN Southbound and the local Open vSwitch DB and
+ * programs the pinned steering and forwarding maps (see policy.h for
+ * what it decides, maps.h for how it writes).  One thread, one poll
+ * loop: DB connections, the control socket, VIF events, a 1 s timer for
+ * expiry.  Entries survive the agent: on start it reconciles the maps
+ * with the DBs instead of flushing them.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "log.h"
+#include "maps.h"
+#include "maps_attach.h"
+#include "metrics.h"
+#include "policy.h"
+#include "sbview.h"
+#ifdef OVNMIG_HAVE_VIFEVENTS
+#include "vifevents.h"
+#endif
+
+#define EVENT_RING	256
+#define SWEEP_MS	1000
+
+struct agent {
+	/* options */
+	const char *sb_remote, *ovs_remote, *bpffs, *ctl_path;
+	const char *genev_dev, *underlay_dev, *vif_source;
+	struct ovsdb_ssl_opts ssl;
+	uint32_t max_entries, xdp_flags;
+	uint64_t expiry_ns;
+	bool attach;
+	struct sbview_local local_override;
+	bool have_override;
+
+	struct sbview *v;
+	struct policy *p;
+	struct maps m;
+	struct ctl_server *ctl;
+	struct metrics lat;
+	uint32_t generation;
+	bool reconciled, in_update;
+	uint64_t wake_ns, start_ns, last_sweep_ns;
+	struct ovnmig_ip last_local;
+	json_t *ring[EVENT_RING];
+	unsigned int ring_next;
+#ifdef OVNMIG_HAVE_VIFEVENTS
+	struct vif_events *ve;
+#endif
+};
+
+static volatile sig_atomic_t stop_sig;
+
+static void on_signal(int sig)
+{
+	stop_sig = sig;
+}
+
+/* ---- lookups for the policy ---- */
+
+static const struct sbview_chassis *lk_ch_uuid(void *ctx, const char *u)
+{
+	return sbview_chassis_by_uuid(((struct agent *)ctx)->v, u);
+}
+
+static const struct sbview_chassis *lk_ch_name(void *ctx, const char *n)
+{
+	return sbview_chassis_by_name(((struct agent *)ctx)->v, n);
+}
+
+static const struct sbview_binding *lk_binding(void *ctx, const char *port)
+{
+	return sbview_binding_by_port(((struct agent *)ctx)->v, port);
+}
+
+static const struct sbview_local *lk_local(void *ctx)
+{
+	struct agent *a = ctx;
+	const struct sbview_local *l;
+
+	if (a->have_override && a->local_override.system_id[0])
+		return &a->local_override;
+	l = sbview_local(a->v);
+	return l;
+}
+
+/* ---- policy output ---- */
+
+static int sink(void *ctx, const struct policy_op *ops, int n)
+{
+	struct agent *a = ctx;
+	int err;
+
+	err = maps_apply(&a->m, ops, n, policy_n_steer(a->p),
+			 policy_n_fwd(a->p));
+	if (err)
+		log_err("maps: writing %d entries: %s", n, strerror(-err));
+	else if (a->in_update)
+		metrics_observe(&a->lat, maps_now_ns() - a->wake_ns);
+	return err;
+}
+
+static void on_event(void *ctx, const char *port, const char *what)
+{
+	struct agent *a = ctx;
+	json_t *ev = json_pack("{s:I, s:s, s:s}", "ts_ns",
+			       (json_int_t)maps_now_ns(), "port", port,
+			       "what", what);
+
+	log_info("%s: %s", port, what);
+	if (!ev)
+		return;
+	json_decref(a->ring[a->ring_next % EVENT_RING]);
+	a->ring[a->ring_next++ % EVENT_RING] = ev;
+	if (a->ctl)
+		ctl_server_broadcast(a->ctl, ev);
+}
+
+/* ---- reconcile ---- */
+
+static int max_gen_steer(void *ctx, const struct ovnmig_port_key *k,
+			 const struct ovnmig_steer *v)
+{
+	uint32_t *g = ctx;
+
+	(void)k;
+	if (v->generation > *g)
+		*g = v->generation;
+	return 0;
+}
+
+static int max_gen_fwd(void *ctx, const struct ovnmig_port_key *k,
+		       const struct ovnmig_fwd *v)
+{
+	uint32_t *g = ctx;
+
+	(void)k;
+	if (v->generation > *g)
+		*g = v->generation;
+	return 0;
+}
+
+static int adopt_steer(void *ctx, const struct ovnmig_port_key *k,
+		       const struct ovnmig_steer *v)
+{
+	policy_adopt_steer(ctx, k, v);
+	return 0;
+}
+
+static int adopt_fwd(void *ctx, const struct ovnmig_port_key *k,
+		     const struct ovnmig_fwd *v)
+{
+	policy_adopt_fwd(ctx, k, v);
+	return 0;
+}
+
+static void reconcile(struct agent *a)
+{
+	const struct policy_counters *c = policy_counters(a->p);
+	uint64_t kept = c->reconcile_kept, fixed = c->reconcile_fixed,
+		 removed = c->reconcile_removed;
+
+	maps_foreach_steer(&a->m, adopt_steer, a->p);
+	maps_foreach_fwd(&a->m, adopt_fwd, a->p);
+	policy_flush(a->p);
+	a->reconciled = true;
+	log_info("reconciled the pinned maps: %llu kept, %llu fixed, "
+		 "%llu removed",
+		 (unsigned long long)(c->reconcile_kept - kept),
+		 (unsigned long long)(c->reconcile_fixed - fixed),
+		 (unsigned long long)(c->reconcile_removed - removed));
+}
+
+/* Ready to reconcile: SB synced and (if followed) the local DB too. */
+static bool synced(struct agent *a)
+{
+	struct sbview_status st;
+
+	sbview_get_status(a->v, &st);
+	if (!st.sb_connected)
+		return false;
+	return a->have_override || st.local_connected;
+}
+
+/* Keep the config's local underlay address current (bounce source). */
+static void update_local_ip(struct agent *a)
+{
+	const struct sbview_local *l = lk_local(a);
+	struct ovnmig_ip ip = {};
+	bool v6;
+
+	if (!l || !l->n_encaps)
+		return;
+	v6 = l->encaps[0].family == AF_INET6;
+	if (v6)
+		memcpy(ip.v6, &l->encaps[0].v6, 16);
+	else
+		ip.v4 = l->encaps[0].v4.s_addr;
+	if (!memcmp(&ip, &a->last_local, sizeof(ip)))
+		return;
+	a->last_local = ip;
+	if (maps_set_local(&a->m, &ip, v6))
+		log_warn("maps: setting the local address failed");
+}
+
+/* ---- control commands ---- */
+
+static int h_status(void *ctx, struct ctl_conn *c, const char *method,
+		    json_t *params, json_t **result, char **error)
+{
+	struct agent *a = ctx;
+	const struct sbview_local *l = lk_local(a);
+	struct sbview_status st;
+	struct ovnmig_config cfg;
+
+	(void)c, (void)method, (void)params, (void)error;
+	sbview_get_status(a->v, &st);
+	maps_config_get(&a->m, &cfg);
+	*result = json_pack("{s:b, s:s, s:i, s:I, s:s, s:i, s:I, s:b, "
+			    "s:{s:b, s:s, s:s, s:I, s:I, s:I, s:I}, "
+			    "s:{s:b, s:I}, "
+			    "s:{s:s, s:i, s:i, s:b, s:b}, s:i, s:i}",
+			    "agent", 1, "version", OVNMIG_VERSION,
+			    "pid", (int)getpid(),
+			    "uptime_s", (json_int_t)((maps_now_ns() -
+						      a->start_ns) / 1000000000),
+			    "system_id", l ? l->system_id : "",
+			    "generation", (int)a->generation,
+			    "expiry_s", (json_int_t)(a->expiry_ns / 1000000000),
+			    "reconciled", a->reconciled,
+			    "sb", "connected", st.sb_connected,
+			    "remote", st.sb_remote, "txn_id", st.sb_txn_id,
+			    "reconnects", (json_int_t)st.sb_reconnects,
+			    "updates", (json_int_t)st.sb_updates,
+			    "resumes", (json_int_t)st.sb_resumes,
+			    "errors", (json_int_t)st.errors,
+			    "local", "connected", st.local_connected,
+			    "reconnects", (json_int_t)st.local_reconnects,
+			    "maps", "pin_dir", a->m.dir,
+			    "steer_entries", a->m.n_steer,
+			    "fwd_entries", a->m.n_fwd,
+			    "steer_active", cfg.steer_active != 0,
+			    "fwd_active", cfg.fwd_active != 0,
+			    "bindings", (int)sbview_n_bindings(a->v),
+			    "chassis", (int)sbview_n_chassis(a->v));
+	return 0;
+}
+
+static json_int_t left_ms(uint64_t exp)
+{
+	uint64_t now = maps_now_ns();
+
+	return exp > now ? (json_int_t)((exp - now) / 1000000) : 0;
+}
+
+static void port_cb(void *ctx, const struct policy_entry_info *e)
+{
+	json_t *arr = ctx;
+
+	if (e->has_steer)
+		json_array_append_new(arr, json_pack(
+			"{s:s, s:i, s:i, s:s, s:s, s:s, s:I}",
+			"port", e->port, "dp_key", (int)e->key.dp_key,
+			"port_key", (int)e->key.port_key, "entry",
+			e->steer.flags & OVNMIG_F_DROP ? "drop" : "steer",
+			"from", e->old_chassis, "to", e->new_chassis,
+			"expires_in_ms", left_ms(e->steer.expires_ns)));
+	if (e->has_fwd)
+		json_array_append_new(arr, json_pack(
+			"{s:s, s:i, s:i, s:s, s:s, s:s, s:I}",
+			"port", e->port, "dp_key", (int)e->key.dp_key,
+			"port_key", (int)e->key.port_key, "entry",
+			e->vif_down ? "fwd-vif" : "fwd",
+			"from", e->old_chassis, "to", e->new_chassis,
+			"expires_in_ms", left_ms(e->fwd.expires_ns)));
+}
+
+static int h_ports(void *ctx, struct ctl_conn *c, const char *method,
+		   json_t *params, json_t **result, char **error)
+{
+	struct agent *a = ctx;
+
+	(void)c, (void)method, (void)params, (void)error;
+	*result = json_array();
+	policy_foreach(a->p, port_cb, *result);
+	return 0;
+}
+
+static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
+		     json_t *params, json_t **result, char **error)
+{
+	const struct policy_counters *pc;
+	struct agent *a = ctx;
+	struct sbview_status st;
+	json_t *dp = NULL, *pol;
+	int err;
+
+	(void)c, (void)method;
+	err = ctlmaps_call(&a->m, "stats", params, &dp, error);
+	if (err)
+		return err;
+	pc = policy_counters(a->p);
+	pol = json_object();
+#define PC_JSON(f, name) json_object_set_new(pol, name, json_integer(pc->f));
+	POLICY_COUNTERS(PC_JSON)
+#undef PC_JSON
+	sbview_get_status(a->v, &st);
+	*result = json_pack("{s:o, s:o, s:{s:i, s:i}, s:{s:I, s:I, s:I, s:I, "
+			    "s:I, s:b, s:b}, s:o}",
+			    "datapath", dp, "policy", pol,
+			    "entries", "steer", a->m.n_steer, "fwd",
+			    a->m.n_fwd,
+			    "db", "sb_reconnects", (json_int_t)st.sb_reconnects,
+			    "local_reconnects",
+			    (json_int_t)st.local_reconnects,
+			    "sb_updates", (json_int_t)st.sb_updates,
+			    "sb_resumes", (json_int_t)st.sb_resumes,
+			    "errors", (json_int_t)st.errors,
+			    "sb_connected", st.sb_connected,
+			    "local_connected", st.local_connected,
+			    "reaction_latency", metrics_latency_json(&a->lat));
+	return 0;
+}
+
+static int h_events(void *ctx, struct ctl_conn *c, const char *method,
+		    json_t *params, json_t **result, char **error)
+{
+	struct agent *a = ctx;
+	unsigned int i, first;
+
+	(void)method, (void)params, (void)error;
+	ctl_conn_subscribe(c);
+	*result = json_array();
+	first = a->ring_next > EVENT_RING ? a->ring_next - EVENT_RING : 0;
+	for (i = first; i < a->ring_next; i++)
+		json_array_append(*result, a->ring[i % EVENT_RING]);
+	return 0;
+}
+
+static int h_maps(void *ctx, struct ctl_conn *c, const char *method,
+		  json_t *params, json_t **result, char **error)
+{
+	struct agent *a = ctx;
+	int err;
+
+	(void)c;
+	err = ctlmaps_call(&a->m, method, params, result, error);
+	/* Changed behind the policy's back: forget and re-adopt what is
+	 * there, as after a restart. */
+	if (!err && strcmp(method, "steer/list") &&
+	    strcmp(method, "bounce/list") && strcmp(method, "stats") &&
+	    strcmp(method, "maps/status")) {
+		policy_clear(a->p);
+		if (a->reconciled)
+			reconcile(a);
+		on_event(a, "", method);
+	}
+	return err;
+}
+
+static const struct ctl_command agent_cmds[] = {
+	{ "status", "", 0, 0, h_status },
+	{ "ports", "", 0, 0, h_ports },
+	{ "metrics", "", 0, 0, h_metrics },
+	{ "events", "", 0, 0, h_events },
+	{ "steer/list", "", 0, 0, h_maps },
+	{ "steer/add", "DP PORT OLD-REMOTE NEW-REMOTE [SECONDS] [drop]", 4, 6,
+	  h_maps },
+	{ "steer/del", "DP PORT", 2, 2, h_maps },
+	{ "steer/flush", "", 0, 0, h_maps },
+	{ "bounce/list", "", 0, 0, h_maps },
+	{ "bounce/add", "DP PORT NEW-HOST [SECONDS]", 3, 4, h_maps },
+	{ "bounce/del", "DP PORT", 2, 2, h_maps },
+	{ "bounce/flush", "", 0, 0, h_maps },
+	{ "stats", "", 0, 0, h_maps },
+	{ "maps/status", "", 0, 0, h_maps },
+	{ NULL, NULL, 0, 0, NULL },
+};
+
+/* ---- VIF events from the kernel ---- */
+
+#ifdef OVNMIG_HAVE_VIFEVENTS
+struct find_iface {
+	const char *name;
+	struct sbview_iface found;
+	bool ok;
+};
+
+static int find_iface_cb(void *arg, const struct sbview_iface *i)
+{
+	struct find_iface *f = arg;
+
+	if (strcmp(i->name, f->name))
+		return 0;
+	f->found = *i;
+	f->ok = true;
+	return 1;
+}
+
+static void on_vif(void *ctx, const struct vif_event *ev)
+{
+	struct agent *a = ctx;
+	struct find_iface f = { .name = ev->name };
+	struct sbview_iface old, new;
+	bool down;
+
+	switch (ev->kind) {
+	case OVNMIG_EV_GOING_DOWN:
+	case OVNMIG_EV_DOWN:
+	case OVNMIG_EV_CARRIER_LOST:
+	case OVNMIG_EV_DETACH:
+	case OVNMIG_EV_UNREGISTER:
+		down = true;
+		break;
+	case OVNMIG_EV_UP:
+	case OVNMIG_EV_CARRIER_ON:
+		down = false;
+		break;
+	default:
+		return;
+	}
+	sbview_foreach_iface(a->v, find_iface_cb, &f);
+	if (!f.ok || !f.found.iface_id[0])
+		return;
+	/* The kernel knows first; tell the policy as the OVS DB would. */
+	old = f.found;
+	new = f.found;
+	old.link_up = down;
+	new.link_up = !down;
+	a->wake_ns = ev->recv_ns;
+	a->in_update = true;
+	policy_sbview_ops.begin(a->p);
+	policy_sbview_ops.iface(a->p, &old, &new);
+	policy_sbview_ops.end(a->p);
+	a->in_update = false;
+}
+#endif
+
+/* ---- main ---- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: ovnmigd [OPTIONS]\n"
+"Follow OVN Southbound and the local Open vSwitch DB; program ovnmig's\n"
+"steering and forwarding maps.\n"
+"\n"
+"  --sb REMOTES          Southbound remote(s), comma-separated tcp:IP:PORT,\n"
+"                        ssl:IP:PORT, unix:PATH (default\n"
+"                        unix:/var/run/ovn/ovnsb_db.sock)\n"
+"  --ovs REMOTE          local Open vSwitch DB, or 'none' (default\n"
+"                        unix:/var/run/openvswitch/db.sock)\n"
+"  --private-key FILE, --certificate FILE, --ca-cert FILE\n"
+"                        SSL files for ssl: remotes\n"
+"  --system-id NAME      this chassis (default: the OVS DB's\n"
+"                        external_ids:system-id)\n"
+"  --encap-ip IP         this chassis' tunnel address (default: the OVS\n"
+"                        DB's external_ids:ovn-encap-ip)\n"
+"  --bpffs DIR           bpffs of the pinned maps (default /sys/fs/bpf)\n"
+"  --ctl PATH            control socket (default %s)\n"
+"  --expiry SEC          lifetime of an entry (default 30)\n"
+"  --max-entries N       size of new steer/fwd maps (default %d)\n"
+"  --attach              load and attach the datapath programs\n"
+"  --genev DEV           Geneve device for steer (default genev_sys_6081)\n"
+"  --underlay DEV        underlay NIC for bounce (XDP); default none\n"
+"  --xdp-skb             attach bounce in generic (skb) mode\n"
+"  --vif-events SRC      auto, kmod, rtnl or none (default auto)\n"
+"  -v, --verbose         log every decision\n"
+"  -h, --help, -V, --version\n",
+		CTL_DEFAULT_SOCKET, OVNMIG_STEER_MAX_ENTRIES);
+}
+
+static int parse_args(struct agent *a, int argc, char **argv)
+{
+	enum { O_SB = 256, O_OVS, O_KEY, O_CERT, O_CA, O_SYSID, O_ENCAP,
+	       O_BPFFS, O_CTL, O_EXPIRY, O_MAX, O_ATTACH, O_GENEV, O_UNDER,
+	       O_XDPSKB, O_VIF };
+	static const struct option opts[] = {
+		{ "sb", required_argument, NULL, O_SB },
+		{ "ovs", required_argument, NULL, O_OVS },
+		{ "private-key", required_argument, NULL, O_KEY },
+		{ "certificate", required_argument, NULL, O_CERT },
+		{ "ca-cert", required_argument, NULL, O_CA },
+		{ "system-id", required_argument, NULL, O_SYSID },
+		{ "encap-ip", required_argument, NULL, O_ENCAP },
+		{ "bpffs", required_argument, NULL, O_BPFFS },
+		{ "ctl", required_argument, NULL, O_CTL },
+		{ "expiry", required_argument, NULL, O_EXPIRY },
+		{ "max-entries", required_argument, NULL, O_MAX },
+		{ "attach", no_argument, NULL, O_ATTACH },
+		{ "genev", required_argument, NULL, O_GENEV },
+		{ "underlay", required_argument, NULL, O_UNDER },
+		{ "xdp-skb", no_argument, NULL, O_XDPSKB },
+		{ "vif-events", required_argument, NULL, O_VIF },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sbview_local *lo = &a->local_override;
+	char *end;
+	long v;
+	int o;
+
+	while ((o = getopt_long(argc, argv, "vhV", opts, NULL)) != -1) {
+		switch (o) {
+		case O_SB: a->sb_remote = optarg; break;
+		case O_OVS: a->ovs_remote = optarg; break;
+		case O_KEY: a->ssl.private_key = optarg; break;
+		case O_CERT: a->ssl.certificate = optarg; break;
+		case O_CA: a->ssl.ca_cert = optarg; break;
+		case O_SYSID:
+			snprintf(lo->system_id, sizeof(lo->system_id), "%s",
+				 optarg);
+			a->have_override = true;
+			break;
+		case O_ENCAP: {
+			struct ovnmig_ip ip;
+			bool v6;
+
+			if (maps_parse_ip(optarg, &ip, &v6)) {
+				log_err("--encap-ip: %s: not an address",
+					optarg);
+				return 2;
+			}
+			lo->n_encaps = 1;
+			lo->encaps[0].family = v6 ? AF_INET6 : AF_INET;
+			if (v6)
+				memcpy(&lo->encaps[0].v6, ip.v6, 16);
+			else
+				lo->encaps[0].v4.s_addr = ip.v4;
+			strcpy(lo->encaps[0].type, "geneve");
+			break;
+		}
+		case O_BPFFS: a->bpffs = optarg; break;
+		case O_CTL: a->ctl_path = optarg; break;
+		case O_EXPIRY:
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 86400) {
+				log_err("--expiry: %s: 1..86400 seconds",
+					optarg);
+				return 2;
+			}
+			a->expiry_ns = v * 1000000000ull;
+			break;
+		case O_MAX:
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 16 || v > (1 << 24)) {
+				log_err("--max-entries: %s: 16..16777216",
+					optarg);
+				return 2;
+			}
+			a->max_entries = v;
+			break;
+		case O_ATTACH: a->attach = true; break;
+		case O_GENEV: a->genev_dev = optarg; break;
+		case O_UNDER: a->underlay_dev = optarg; break;
+		case O_XDPSKB: a->xdp_flags = 2 /* XDP_FLAGS_SKB_MODE */; break;
+		case O_VIF: a->vif_source = optarg; break;
+		case 'v': log_set_level(LOG_LVL_DBG); break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("ovnmigd " OVNMIG_VERSION "\n"); exit(0);
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		log_err("%s: unexpected argument", argv[optind]);
+		return 2;
+	}
+	if (lo->n_encaps && !lo->system_id[0]) {
+		log_err("--encap-ip needs --system-id");
+		return 2;
+	}
+	return 0;
+}
+
+static int setup(struct agent *a)
+{
+	struct policy_lookup lk = {
+		.chassis_by_uuid = lk_ch_uuid, .chassis_by_name = lk_ch_name,
+		.binding_by_port = lk_binding, .local = lk_local, .ctx = a,
+	};
+	struct policy_cfg pc = {
+		.expiry_ns = a->expiry_ns, .sink = sink, .sink_ctx = a,
+		.event = on_event, .event_ctx = a,
+	};
+	uint32_t gen = 0;
+	int err;
+
+	if (a->attach) {
+		struct attach_opts ao = {
+			.bpffs = a->bpffs, .genev_dev = a->genev_dev,
+			.underlay_dev = a->underlay_dev,
+			.max_entries = a->max_entries,
+			.xdp_flags = a->xdp_flags,
+		};
+		char why[512];
+
+		err = maps_attach(&ao, why, sizeof(why));
+		if (err) {
+			log_err("attach: %s", why);
+			return err;
+		}
+		log_info("attached: steer on %s%s%s", a->genev_dev,
+			 a->underlay_dev ? ", bounce on " : "",
+			 a->underlay_dev ? a->underlay_dev : "");
+	}
+	err = maps_open(&a->m, a->bpffs, true, a->max_entries);
+	if (err) {
+		log_err("maps: %s/%s: %s", a->bpffs, OVNMIG_PIN_SUBDIR,
+			strerror(-err));
+		return err;
+	}
+	/* A new generation, above whatever the last agent wrote. */
+	maps_foreach_steer(&a->m, max_gen_steer, &gen);
+	maps_foreach_fwd(&a->m, max_gen_fwd, &gen);
+	a->generation = gen + 1 ? gen + 1 : 1;
+	pc.generation = a->generation;
+	log_info("maps at %s: %d steer, %d fwd entries; generation %u",
+		 a->m.dir, a->m.n_steer, a->m.n_fwd, a->generation);
+
+	a->p = policy_create(&pc, &lk);
+	if (!a->p)
+		return -ENOMEM;
+	a->v = sbview_create(&policy_sbview_ops, a->p);
+	if (!a->v)
+		return -ENOMEM;
+	err = sbview_connect_sb(a->v, a->sb_remote,
+				a->ssl.private_key ? &a->ssl : NULL);
+	if (err) {
+		log_err("--sb %s: %s", a->sb_remote, strerror(-err));
+		return err;
+	}
+	if (strcmp(a->ovs_remote, "none")) {
+		err = sbview_connect_local(a->v, a->ovs_remote);
+		if (err) {
+			log_err("--ovs %s: %s", a->ovs_remote, strerror(-err));
+			return err;
+		}
+	} else if (!a->have_override) {
+		log_err("--ovs none needs --system-id");
+		return -EINVAL;
+	}
+	a->ctl = ctl_server_create(a->ctl_path, agent_cmds, a, &err);
+	if (!a->ctl) {
+		log_err("control socket %s: %s", a->ctl_path, strerror(-err));
+		return err;
+	}
+#ifdef OVNMIG_HAVE_VIFEVENTS
+	if (strcmp(a->vif_source, "none")) {
+		enum vif_source src = !strcmp(a->vif_source, "kmod") ?
+				      VIF_SRC_KMOD :
+				      !strcmp(a->vif_source, "rtnl") ?
+				      VIF_SRC_RTNL : VIF_SRC_AUTO;
+
+		a->ve = vif_events_open(src, on_vif, a);
+		if (!a->ve)
+			log_warn("vif events (%s): %s; following the OVS DB "
+				 "link state only", a->vif_source,
+				 strerror(errno));
+		else
+			log_info("vif events from %s",
+				 vif_source_name(vif_events_source(a->ve)));
+	}
+#endif
+	return 0;
+}
+
+static void loop(struct agent *a)
+{
+	struct pollfd pfd[SBVIEW_MAX_FDS + CTL_MAX_CONNS + 2];
+	int n_sb, n, to, r;
+
+	while (!stop_sig) {
+		uint64_t now;
+
+		n_sb = sbview_fds(a->v, pfd, SBVIEW_MAX_FDS);
+		n = n_sb;
+		n += ctl_server_fds(a->ctl, pfd + n, CTL_MAX_CONNS + 1);
+#ifdef OVNMIG_HAVE_VIFEVENTS
+		if (a->ve)
+			pfd[n++] = (struct pollfd){ .fd = vif_events_fd(a->ve),
+						    .events = POLLIN };
+#endif
+		to = sbview_timeout(a->v);
+		if (to < 0 || to > SWEEP_MS)
+			to = SWEEP_MS;
+		r = poll(pfd, n, to);
+		if (r < 0 && errno != EINTR) {
+			log_err("poll: %s", strerror(errno));
+			break;
+		}
+		a->wake_ns = maps_now_ns();
+#ifdef OVNMIG_HAVE_VIFEVENTS
+		if (a->ve && r > 0 && pfd[n - 1].revents)
+			vif_events_run(a->ve);
+#endif
+		a->in_update = true;
+		sbview_run(a->v, 0);
+		a->in_update = false;
+		if (!a->reconciled && synced(a))
+			reconcile(a);
+		update_local_ip(a);
+		ctl_server_run(a->ctl);
+		now = maps_now_ns();
+		if (now - a->last_sweep_ns >= SWEEP_MS * 1000000ull) {
+			a->last_sweep_ns = now;
+			policy_expire(a->p);
+			/* Strays nobody tracks (added by hand, or left by a
+			 * policy that forgot them) expire here too. */
+			if (maps_sweep(&a->m, now))
+				policy_clear(a->p), reconcile(a);
+		}
+	}
+}
+
+static void teardown(struct agent *a)
+{
+	unsigned int i;
+
+#ifdef OVNMIG_HAVE_VIFEVENTS
+	vif_events_close(a->ve);
+#endif
+	ctl_server_destroy(a->ctl);
+	sbview_destroy(a->v);
+	policy_destroy(a->p);
+	maps_close(&a->m);
+	for (i = 0; i < EVENT_RING; i++)
+		json_decref(a->ring[i]);
+}
+
+int main(int argc, char **argv)
+{
+	struct agent a = {
+		.sb_remote = "unix:/var/run/ovn/ovnsb_db.sock",
+		.ovs_remote = "unix:/var/run/openvswitch/db.sock",
+		.bpffs = MAPS_DEFAULT_BPFFS, .ctl_path = CTL_DEFAULT_SOCKET,
+		.genev_dev = "genev_sys_6081", .vif_source = "auto",
+		.expiry_ns = POLICY_DEFAULT_EXPIRY_NS,
+	};
+	struct sigaction sa = { .sa_handler = on_signal };
+	int err;
+
+	log_init("ovnmigd", LOG_LVL_INFO);
+	err = parse_args(&a, argc, argv);
+	if (err)
+		return err;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	a.start_ns = a.last_sweep_ns = maps_now_ns();
+	err = setup(&a);
+	if (!err) {
+		log_info("started (pid %d), following %s", (int)getpid(),
+			 a.sb_remote);
+		loop(&a);
+		log_info("stopping on signal %d; entries stay pinned",
+			 (int)stop_sig);
+	}
+	teardown(&a);
+	return err ? 1 : 0;
+}
