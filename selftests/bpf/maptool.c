@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * maptool: write and read ovnmig's pinned maps from shell tests (the
+ * agent's CLI is a separate part; tests must not depend on it).
+ *
+ *   maptool DIR config [v4=ADDR] [v6=ADDR] [steer=N] [fwd=N]
+ *   maptool DIR fwd VNI PORT HOST [TTL_SEC]
+ *   maptool DIR steer VNI PORT OLD NEW [drop] [TTL_SEC]
+ *   maptool DIR stat NAME          (prints packets, summed over CPUs)
+ *
+ * DIR is the directory holding the pins (<bpffs>/tc/globals).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <ovnmig/abi.h>
+
+#define PROG "maptool"
+
+static const char *const stat_names[] = {
+#define N(id, name) name,
+	OVNMIG_STATS(N)
+#undef N
+};
+
+static int open_map(const char *dir, const char *name)
+{
+	char path[512];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
+	return fd;
+}
+
+/* Parse an address; returns 4 or 6, 0 on error. */
+static int parse_ip(const char *s, struct ovnmig_ip *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	if (inet_pton(AF_INET, s, &ip->v4) == 1)
+		return 4;
+	if (inet_pton(AF_INET6, s, ip->v6) == 1)
+		return 6;
+	fprintf(stderr, PROG ": %s: not an IP address\n", s);
+	return 0;
+}
+
+static __u64 expiry(const char *ttl)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec +
+	       strtoull(ttl ? ttl : "3600", NULL, 0) * 1000000000ull;
+}
+
+static int cmd_config(const char *dir, int argc, char **argv)
+{
+	struct ovnmig_config c;
+	struct ovnmig_ip ip;
+	__u32 zero = 0;
+	int fd = open_map(dir, OVNMIG_MAP_CONFIG), i;
+
+	if (fd < 0 || bpf_map_lookup_elem(fd, &zero, &c))
+		return 1;
+	for (i = 0; i < argc; i++) {
+		char *v = strchr(argv[i], '=');
+
+		if (!v) {
+			fprintf(stderr, PROG ": config: %s: want key=value\n",
+				argv[i]);
+			return 2;
+		}
+		*v++ = 0;
+		if (!strcmp(argv[i], "v4") && parse_ip(v, &ip) == 4)
+			c.local_v4 = ip.v4;
+		else if (!strcmp(argv[i], "v6") && parse_ip(v, &ip) == 6)
+			memcpy(c.local_v6, ip.v6, 16);
+		else if (!strcmp(argv[i], "steer"))
+			c.steer_active = atoi(v);
+		else if (!strcmp(argv[i], "fwd"))
+			c.fwd_active = atoi(v);
+		else {
+			fprintf(stderr, PROG ": config: %s: unknown or bad\n",
+				argv[i]);
+			return 2;
+		}
+	}
+	if (bpf_map_update_elem(fd, &zero, &c, BPF_ANY)) {
+		fprintf(stderr, PROG ": config: %s\n", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_fwd(const char *dir, int argc, char **argv)
+{
+	struct ovnmig_port_key k = {};
+	struct ovnmig_fwd v = { .generation = 1 };
+	int fd, fam;
+
+	if (argc < 3)
+		return 2;
+	k.dp_key = strtoul(argv[0], NULL, 0);
+	k.port_key = strtoul(argv[1], NULL, 0);
+	fam = parse_ip(argv[2], &v.new_host);
+	if (!fam)
+		return 2;
+	v.flags = fam == 6 ? OVNMIG_F_IPV6 : 0;
+	v.expires_ns = expiry(argc > 3 ? argv[3] : NULL);
+	fd = open_map(dir, OVNMIG_MAP_FWD);
+	if (fd < 0 || bpf_map_update_elem(fd, &k, &v, BPF_ANY)) {
+		fprintf(stderr, PROG ": fwd: %s\n", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_steer(const char *dir, int argc, char **argv)
+{
+	struct ovnmig_port_key k = {};
+	struct ovnmig_steer v = { .generation = 1 };
+	int fd, f1, f2, i = 4;
+
+	if (argc < 4)
+		return 2;
+	k.dp_key = strtoul(argv[0], NULL, 0);
+	k.port_key = strtoul(argv[1], NULL, 0);
+	f1 = parse_ip(argv[2], &v.old_remote);
+	f2 = parse_ip(argv[3], &v.new_remote);
+	if (!f1 || f1 != f2)
+		return 2;
+	v.flags = f1 == 6 ? OVNMIG_F_IPV6 : 0;
+	if (argc > i && !strcmp(argv[i], "drop")) {
+		v.flags |= OVNMIG_F_DROP;
+		i++;
+	}
+	v.expires_ns = expiry(argc > i ? argv[i] : NULL);
+	fd = open_map(dir, OVNMIG_MAP_STEER);
+	if (fd < 0 || bpf_map_update_elem(fd, &k, &v, BPF_ANY)) {
+		fprintf(stderr, PROG ": steer: %s\n", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_stat(const char *dir, const char *name)
+{
+	int ncpus = libbpf_num_possible_cpus(), fd, c;
+	struct ovnmig_counter vals[ncpus > 0 ? ncpus : 1];
+	unsigned long long sum = 0;
+	__u32 k;
+
+	for (k = 0; k < OVNMIG_STAT_MAX; k++)
+		if (!strcmp(stat_names[k], name))
+			break;
+	if (k == OVNMIG_STAT_MAX) {
+		fprintf(stderr, PROG ": stat: %s: no such counter\n", name);
+		return 2;
+	}
+	fd = open_map(dir, OVNMIG_MAP_STATS);
+	if (fd < 0 || bpf_map_lookup_elem(fd, &k, vals))
+		return 1;
+	for (c = 0; c < ncpus; c++)
+		sum += vals[c].packets;
+	printf("%llu\n", sum);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int rc = 2;
+
+	if (argc >= 3) {
+		if (!strcmp(argv[2], "config"))
+			rc = cmd_config(argv[1], argc - 3, argv + 3);
+		else if (!strcmp(argv[2], "fwd"))
+			rc = cmd_fwd(argv[1], argc - 3, argv + 3);
+		else if (!strcmp(argv[2], "steer"))
+			rc = cmd_steer(argv[1], argc - 3, argv + 3);
+		else if (!strcmp(argv[2], "stat") && argc == 4)
+			rc = cmd_stat(argv[1], argv[3]);
+	}
+	if (rc == 2)
+		fprintf(stderr, "usage: " PROG " DIR config|fwd|steer|stat ...\n");
+	return rc;
+}
