@@ -181,7 +181,20 @@ int maps_detach(const struct attach_opts *o, char *err, size_t len)
 		if (!ifi)
 			return fail(err, len, "%s: %s", o->underlay_dev,
 				    strerror(errno)), -ENODEV;
-		r = bpf_xdp_detach(ifi, o->xdp_flags, NULL);
+		LIBBPF_OPTS(bpf_xdp_query_opts, q);
+		uint32_t flags = o->xdp_flags;
+
+		/* Detach in the mode it was attached in (generic or
+		 * native), whoever attached it. */
+		if (!bpf_xdp_query(ifi, 0, &q)) {
+			if (q.attach_mode == XDP_ATTACHED_NONE)
+				return ret;
+			if (q.attach_mode == XDP_ATTACHED_SKB)
+				flags = XDP_FLAGS_SKB_MODE;
+			else if (q.attach_mode == XDP_ATTACHED_DRV)
+				flags = XDP_FLAGS_DRV_MODE;
+		}
+		r = bpf_xdp_detach(ifi, flags, NULL);
 		if (r && r != -ENOENT) {
 			fail(err, len, "%s: xdp detach: %s", o->underlay_dev,
 			     strerror(-r));

@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/if_link.h>
 
 #include "ctl.h"
 #include "log.h"
 #include "maps.h"
+#include "maps_attach.h"
 #include "metrics.h"
 
 static bool json_out, pretty, no_agent, prometheus, create_maps;
@@ -45,6 +47,11 @@ static void usage(FILE *f)
 "  stats                      datapath packet counters per outcome\n"
 "  metrics [--prometheus]     all counters and the reaction latency\n"
 "  events [-n N] [--wait SEC] follow the agent's decisions (agent)\n"
+"  attach [--genev DEV] [--underlay DEV] [--xdp-skb]\n"
+"                             load steer (TC egress of DEV, default\n"
+"                             genev_sys_6081) and bounce (XDP); idempotent\n"
+"  detach [--genev DEV] [--underlay DEV]\n"
+"                             remove what attach attached\n"
 "  list-commands              commands the agent serves\n"
 "  version                    the agent's version\n"
 "  call METHOD [ARGS...]      send any control command\n"
@@ -403,6 +410,41 @@ static int run_on_maps(const char *method, json_t *params)
 	return 0;
 }
 
+/* attach/detach: local, never through the agent. */
+static int do_attach(bool attach, int argc, char **argv)
+{
+	struct attach_opts o = { .bpffs = bpffs,
+				 .genev_dev = "genev_sys_6081" };
+	char why[512] = "";
+	int i, err;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--genev") && i + 1 < argc)
+			o.genev_dev = argv[++i];
+		else if (!strcmp(argv[i], "--underlay") && i + 1 < argc)
+			o.underlay_dev = argv[++i];
+		else if (!strcmp(argv[i], "--xdp-skb"))
+			o.xdp_flags = XDP_FLAGS_SKB_MODE;
+		else if (!strcmp(argv[i], "--max-entries") && i + 1 < argc)
+			o.max_entries = strtoul(argv[++i], NULL, 0);
+		else {
+			fail_msg(argv[0], "usage: attach|detach [--genev DEV] "
+				 "[--underlay DEV] [--xdp-skb] "
+				 "[--max-entries N]");
+			return 2;
+		}
+	}
+	err = attach ? maps_attach(&o, why, sizeof(why)) :
+		       maps_detach(&o, why, sizeof(why));
+	if (err) {
+		fail_msg(argv[0], why);
+		return 1;
+	}
+	if (json_out)
+		printf("{\"%s\":true}\n", attach ? "attached" : "detached");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -451,6 +493,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (!strcmp(argv[0], "attach") || !strcmp(argv[0], "detach"))
+		return do_attach(argv[0][0] == 'a', argc, argv);
 	if (!strcmp(argv[0], "call")) {
 		if (argc < 2) {
 			fail_msg("call", "needs a METHOD");
