@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* OVSDB client session: remotes, reconnect, echo probe; datum readers. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "jsonrpc.h"
+#include "ovsdb.h"
+#include "stream.h"
+
+#define BACKOFF_MIN_MS		100
+#define BACKOFF_MAX_MS		8000
+#define CONNECT_TIMEOUT_MS	5000
+#define MAX_REMOTES		16
+
+enum sess_state { S_BACKOFF, S_CONNECTING, S_ACTIVE };
+
+struct ovsdb_sess {
+	char *remotes[MAX_REMOTES];
+	int n_remotes, cur;
+	struct ovsdb_ssl_opts ssl;
+	const struct ovsdb_sess_ops *ops;
+	void *arg;
+	char db[64];
+
+	enum sess_state state;
+	struct stream *st;	/* while connecting */
+	struct jsonrpc *rpc;	/* while active */
+	uint64_t next_try_ms, conn_start_ms, last_rx_ms;
+	int backoff_ms;
+	int probe_ms;
+	bool probe_sent;
+	unsigned int next_id;
+
+	uint64_t reconnects, errors;
+	char last_log[256];
+};
+
+uint64_t ovsdb_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
+}
+
+void ovsdb_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ovsdb: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* A remote that keeps failing the same way is logged once, not at every
+ * retry. */
+static void sess_log(struct ovsdb_sess *s, const char *why)
+{
+	char line[256];
+
+	snprintf(line, sizeof(line), "%s: %s", s->remotes[s->cur], why);
+	if (!strcmp(line, s->last_log))
+		return;
+	snprintf(s->last_log, sizeof(s->last_log), "%s", line);
+	ovsdb_log("%s", line);
+}
+
+struct ovsdb_sess *ovsdb_sess_create(const char *remotes,
+				     const struct ovsdb_ssl_opts *ssl,
+				     const struct ovsdb_sess_ops *ops,
+				     void *arg, const char *db)
+{
+	struct ovsdb_sess *s = calloc(1, sizeof(*s));
+	char *copy, *tok, *save = NULL;
+
+	if (!s)
+		return NULL;
+	copy = strdup(remotes ? remotes : "");
+	if (!copy)
+		goto fail;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		if (s->n_remotes == MAX_REMOTES ||
+		    stream_verify_target(tok) < 0) {
+			ovsdb_log("%s: bad remote (want tcp:IP:PORT, ssl:IP:PORT or unix:PATH)",
+				  tok);
+			free(copy);
+			goto fail;
+		}
+		if (!strncmp(tok, "ssl:", 4) &&
+		    (!ssl || !ssl->private_key || !ssl->certificate ||
+		     !ssl->ca_cert)) {
+			ovsdb_log("%s: ssl needs a private key, a certificate and a CA certificate",
+				  tok);
+			free(copy);
+			goto fail;
+		}
+		s->remotes[s->n_remotes] = strdup(tok);
+		if (!s->remotes[s->n_remotes++]) {
+			free(copy);
+			goto fail;
+		}
+	}
+	free(copy);
+	if (!s->n_remotes) {
+		ovsdb_log("no remote given");
+		goto fail;
+	}
+	if (ssl) {
+		s->ssl.private_key = ssl->private_key ?
+				     strdup(ssl->private_key) : NULL;
+		s->ssl.certificate = ssl->certificate ?
+				     strdup(ssl->certificate) : NULL;
+		s->ssl.ca_cert = ssl->ca_cert ? strdup(ssl->ca_cert) : NULL;
+	}
+	s->ops = ops;
+	s->arg = arg;
+	snprintf(s->db, sizeof(s->db), "%s", db);
+	s->state = S_BACKOFF;
+	s->next_try_ms = 0;
+	s->backoff_ms = BACKOFF_MIN_MS;
+	s->probe_ms = 5000;
+	return s;
+fail:
+	ovsdb_sess_destroy(s);
+	return NULL;
+}
+
+void ovsdb_sess_destroy(struct ovsdb_sess *s)
+{
+	int i;
+
+	if (!s)
+		return;
+	stream_close(s->st);
+	jsonrpc_close(s->rpc);
+	for (i = 0; i < s->n_remotes; i++)
+		free(s->remotes[i]);
+	free((char *)s->ssl.private_key);
+	free((char *)s->ssl.certificate);
+	free((char *)s->ssl.ca_cert);
+	free(s);
+}
+
+void ovsdb_sess_set_probe(struct ovsdb_sess *s, int probe_ms)
+{
+	s->probe_ms = probe_ms > 0 ? probe_ms : 0;
+}
+
+static void sess_fail(struct ovsdb_sess *s, const char *why)
+{
+	bool was_active = s->state == S_ACTIVE;
+	uint64_t now = ovsdb_now_ms();
+
+	if (why)
+		sess_log(s, why);
+	stream_close(s->st);
+	s->st = NULL;
+	jsonrpc_close(s->rpc);
+	s->rpc = NULL;
+	s->state = S_BACKOFF;
+	s->reconnects++;
+	/* A cluster member that just died: try the next one at once;
+	 * otherwise back off, so a dead cluster costs us nothing. */
+	if (was_active && s->backoff_ms == BACKOFF_MIN_MS) {
+		s->next_try_ms = now;
+	} else {
+		s->next_try_ms = now + s->backoff_ms;
+		s->backoff_ms = s->backoff_ms * 2 > BACKOFF_MAX_MS ?
+				BACKOFF_MAX_MS : s->backoff_ms * 2;
+	}
+	s->cur = (s->cur + 1) % s->n_remotes;
+	if (was_active && s->ops->disconnected)
+		s->ops->disconnected(s->arg, s);
+}
+
+void ovsdb_sess_drop(struct ovsdb_sess *s, const char *why)
+{
+	if (s->state == S_BACKOFF)
+		return;
+	s->errors++;
+	sess_fail(s, why);
+}
+
+void ovsdb_sess_synced(struct ovsdb_sess *s)
+{
+	s->backoff_ms = BACKOFF_MIN_MS;
+	s->last_log[0] = '\0';
+}
+
+bool ovsdb_sess_connected(const struct ovsdb_sess *s)
+{
+	return s->state == S_ACTIVE;
+}
+
+const char *ovsdb_sess_remote(const struct ovsdb_sess *s)
+{
+	return s->state == S_BACKOFF ? "" : s->remotes[s->cur];
+}
+
+uint64_t ovsdb_sess_reconnects(const struct ovsdb_sess *s)
+{
+	return s->reconnects;
+}
+
+uint64_t ovsdb_sess_errors(const struct ovsdb_sess *s)
+{
+	return s->errors;
+}
+
+void ovsdb_sess_pollfd(const struct ovsdb_sess *s, struct pollfd *p)
+{
+	p->fd = -1;
+	p->events = 0;
+	p->revents = 0;
+	if (s->state == S_CONNECTING) {
+		p->fd = stream_fd(s->st);
+		p->events = stream_events(s->st, true);
+	} else if (s->state == S_ACTIVE) {
+		struct stream *st = jsonrpc_stream(s->rpc);
+
+		p->fd = stream_fd(st);
+		p->events = stream_events(st, jsonrpc_backlog(s->rpc));
+	}
+}
+
+int ovsdb_sess_timeout(const struct ovsdb_sess *s, uint64_t now)
+{
+	uint64_t due;
+
+	switch (s->state) {
+	case S_BACKOFF:
+		due = s->next_try_ms;
+		break;
+	case S_CONNECTING:
+		due = s->conn_start_ms + CONNECT_TIMEOUT_MS;
+		break;
+	default:
+		if (jsonrpc_stream(s->rpc) &&
+		    stream_pending(jsonrpc_stream(s->rpc)))
+			return 0;
+		if (!s->probe_ms)
+			return -1;
+		due = s->last_rx_ms + s->probe_ms * (s->probe_sent ? 2 : 1);
+		break;
+	}
+	return due <= now ? 0 : (int)(due - now);
+}
+
+int ovsdb_sess_send(struct ovsdb_sess *s, json_t *msg)
+{
+	int err;
+
+	if (s->state != S_ACTIVE) {
+		json_decref(msg);
+		return -ENOTCONN;
+	}
+	err = jsonrpc_send(s->rpc, msg);
+	if (err < 0) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "send: %s", strerror(-err));
+		sess_fail(s, why);
+	}
+	return err;
+}
+
+int ovsdb_sess_request(struct ovsdb_sess *s, const char *method,
+		       json_t *params)
+{
+	unsigned int id = ++s->next_id;
+	int err;
+
+	if (!id)
+		id = ++s->next_id;
+	err = ovsdb_sess_send(s, jsonrpc_request(method, params, id));
+	return err < 0 ? err : (int)(id & 0x7fffffff);
+}
+
+static void sess_start(struct ovsdb_sess *s, uint64_t now)
+{
+	int err = stream_open(s->remotes[s->cur], &s->ssl, &s->st);
+
+	if (err) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "connect: %s", strerror(-err));
+		sess_fail(s, why);
+		return;
+	}
+	s->state = S_CONNECTING;
+	s->conn_start_ms = now;
+}
+
+static void sess_active(struct ovsdb_sess *s, uint64_t now)
+{
+	s->rpc = jsonrpc_open(s->st);
+	s->st = NULL;
+	if (!s->rpc) {
+		sess_fail(s, "out of memory");
+		return;
+	}
+	s->state = S_ACTIVE;
+	s->last_rx_ms = now;
+	s->probe_sent = false;
+	s->next_id &= 0x3fffffff;
+	if (s->ops->connected)
+		s->ops->connected(s->arg, s);
+}
+
+/* Echo requests are answered here; replies to our own echo only prove
+ * the peer is alive.  1: handled. */
+static int handle_echo(struct ovsdb_sess *s, json_t *msg)
+{
+	json_t *m = json_object_get(msg, "method");
+	json_t *id = json_object_get(msg, "id");
+
+	if (m && !strcmp(json_string_value(m), "echo")) {
+		if (id && !json_is_null(id))
+			ovsdb_sess_send(s, jsonrpc_reply(
+				json_incref(json_object_get(msg, "params")), id));
+		return 1;
+	}
+	if (!m && json_is_string(id) && !strcmp(json_string_value(id), "echo"))
+		return 1;
+	return 0;
+}
+
+static void sess_read(struct ovsdb_sess *s)
+{
+	/* Bounded so a flood of small messages cannot starve the other
+	 * DB or the agent's own work; the rest is read on the next run. */
+	for (int i = 0; i < 4096 && s->state == S_ACTIVE; i++) {
+		char why[256] = "";
+		json_t *msg;
+		int err = jsonrpc_recv(s->rpc, &msg, why, sizeof(why));
+
+		if (err == -EAGAIN)
+			return;
+		if (err) {
+			char line[300];
+
+			if (err == -EPROTO) {
+				s->errors++;
+				snprintf(line, sizeof(line), "protocol error: %s",
+					 why);
+			} else if (err == -EPIPE) {
+				snprintf(line, sizeof(line), "connection closed by peer");
+			} else {
+				snprintf(line, sizeof(line), "receive: %s",
+					 strerror(-err));
+			}
+			sess_fail(s, line);
+			return;
+		}
+		s->last_rx_ms = ovsdb_now_ms();
+		s->probe_sent = false;
+		if (!handle_echo(s, msg)) {
+			err = s->ops->message(s->arg, s, msg, why, sizeof(why));
+			if (err && s->state == S_ACTIVE) {
+				char line[300];
+
+				snprintf(line, sizeof(line), "%s", why);
+				ovsdb_sess_drop(s, line);
+			}
+		}
+		json_decref(msg);
+	}
+}
+
+void ovsdb_sess_run(struct ovsdb_sess *s)
+{
+	uint64_t now = ovsdb_now_ms();
+	int err;
+
+	if (s->state == S_BACKOFF && now >= s->next_try_ms)
+		sess_start(s, now);
+	if (s->state == S_CONNECTING) {
+		err = stream_connect(s->st);
+		if (!err) {
+			sess_active(s, now);
+		} else if (err != -EAGAIN ||
+			   now - s->conn_start_ms >= CONNECT_TIMEOUT_MS) {
+			char why[128];
+
+			snprintf(why, sizeof(why), "connect: %s",
+				 strerror(err == -EAGAIN ? ETIMEDOUT : -err));
+			sess_fail(s, why);
+		}
+	}
+	if (s->state != S_ACTIVE)
+		return;
+	err = jsonrpc_flush(s->rpc);
+	if (err) {
+		sess_fail(s, "send failed");
+		return;
+	}
+	sess_read(s);
+	if (s->state != S_ACTIVE || !s->probe_ms)
+		return;
+	now = ovsdb_now_ms();
+	if (!s->probe_sent && now - s->last_rx_ms >= (uint64_t)s->probe_ms) {
+		s->probe_sent = true;
+		ovsdb_sess_send(s, json_pack("{s:s, s:[], s:s}", "method",
+					     "echo", "params", "id", "echo"));
+	} else if (s->probe_sent &&
+		   now - s->last_rx_ms >= 2ull * s->probe_ms) {
+		sess_fail(s, "no reply to inactivity probe, reconnecting");
+	}
+}
+
+/* ---- datum readers ---- */
+
+static int bad(struct ovsdb_err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int bad(struct ovsdb_err *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->why, sizeof(e->why), fmt, ap);
+	va_end(ap);
+	return -EPROTO;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int ovsdb_parse_uuid(const char *s, uint8_t out[16])
+{
+	int i, n = 0;
+
+	for (i = 0; i < SBVIEW_UUID_LEN; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return -EINVAL;
+			continue;
+		}
+		int h = hexval(s[i]), l;
+
+		if (h < 0)
+			return -EINVAL;
+		l = hexval(s[++i]);
+		if (l < 0)
+			return -EINVAL;
+		out[n++] = h << 4 | l;
+	}
+	return s[SBVIEW_UUID_LEN] ? -EINVAL : 0;
+}
+
+void ovsdb_format_uuid(const uint8_t u[16], char out[SBVIEW_UUID_LEN + 1])
+{
+	static const char hx[] = "0123456789abcdef";
+	int i, o = 0;
+
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hx[u[i] >> 4];
+		out[o++] = hx[u[i] & 15];
+	}
+	out[o] = '\0';
+}
+
+int ovsdb_atom_uuid(json_t *j, uint8_t out[16], struct ovsdb_err *e)
+{
+	json_t *tag = json_array_get(j, 0), *val = json_array_get(j, 1);
+
+	if (!json_is_array(j) || json_array_size(j) != 2 ||
+	    !json_is_string(tag) || strcmp(json_string_value(tag), "uuid") ||
+	    !json_is_string(val))
+		return bad(e, "expected [\"uuid\", <uuid>]");
+	if (ovsdb_parse_uuid(json_string_value(val), out))
+		return bad(e, "malformed uuid");
+	return 0;
+}
+
+int ovsdb_atom_string(json_t *j, size_t max_len, const char **out,
+		      struct ovsdb_err *e)
+{
+	if (!json_is_string(j))
+		return bad(e, "expected a string");
+	if (json_string_length(j) > max_len)
+		return bad(e, "string longer than %zu bytes", max_len);
+	/* Embedded NULs are refused by the parser (no JSON_ALLOW_NUL). */
+	*out = json_string_value(j);
+	return 0;
+}
+
+int ovsdb_atom_int(json_t *j, int64_t min, int64_t max, int64_t *out,
+		   struct ovsdb_err *e)
+{
+	json_int_t v;
+
+	if (!json_is_integer(j))
+		return bad(e, "expected an integer");
+	v = json_integer_value(j);
+	if (v < min || v > max)
+		return bad(e, "integer %lld out of range [%lld, %lld]",
+			   (long long)v, (long long)min, (long long)max);
+	*out = v;
+	return 0;
+}
+
+int ovsdb_atom_bool(json_t *j, bool *out, struct ovsdb_err *e)
+{
+	if (!json_is_boolean(j))
+		return bad(e, "expected a boolean");
+	*out = json_is_true(j);
+	return 0;
+}
+
+static bool is_tagged(json_t *j, const char *tag)
+{
+	json_t *t = json_array_get(j, 0);
+
+	return json_is_array(j) && json_array_size(j) == 2 &&
+	       json_is_string(t) && !strcmp(json_string_value(t), tag);
+}
+
+int ovsdb_set(json_t *j, size_t max, json_t **atoms, size_t *n,
+	      struct ovsdb_err *e)
+{
+	json_t *arr, *a;
+	size_t i;
+
+	*n = 0;
+	if (!is_tagged(j, "set")) {
+		if (!max)
+			return bad(e, "set too large");
+		/* A set of one may be given as the atom itself. */
+		atoms[0] = j;
+		*n = 1;
+		return 0;
+	}
+	arr = json_array_get(j, 1);
+	if (!json_is_array(arr))
+		return bad(e, "expected [\"set\", [...]]");
+	if (json_array_size(arr) > max)
+		return bad(e, "set of %zu elements, at most %zu expected",
+			   json_array_size(arr), max);
+	json_array_foreach(arr, i, a)
+		atoms[i] = a;
+	*n = json_array_size(arr);
+	return 0;
+}
+
+int ovsdb_map_strings(json_t *j, size_t max, size_t max_len,
+		      int (*cb)(void *arg, const char *k, const char *v),
+		      void *arg, struct ovsdb_err *e)
+{
+	json_t *arr, *pair;
+	size_t i;
+
+	if (!is_tagged(j, "map") || !json_is_array(arr = json_array_get(j, 1)))
+		return bad(e, "expected [\"map\", [...]]");
+	if (json_array_size(arr) > max)
+		return bad(e, "map of %zu pairs, at most %zu expected",
+			   json_array_size(arr), max);
+	json_array_foreach(arr, i, pair) {
+		const char *k, *v;
+
+		if (!json_is_array(pair) || json_array_size(pair) != 2)
+			return bad(e, "map pair is not [key, value]");
+		if (ovsdb_atom_string(json_array_get(pair, 0), max_len, &k, e) ||
+		    ovsdb_atom_string(json_array_get(pair, 1), max_len, &v, e))
+			return -EPROTO;
+		if (cb(arg, k, v))
+			return bad(e, "bad map entry %.40s", k);
+	}
+	return 0;
+}
