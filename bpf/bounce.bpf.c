@@ -156,7 +156,7 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 	e = bpf_map_lookup_elem(&ovnmig_fwd, &key);
 	if (!e)
 		return done(OVNMIG_STAT_BOUNCE_MISS, ctx, XDP_PASS);
-	if (e->expires_ns <= bpf_ktime_get_ns())
+	if (e->expires_ns <= bpf_ktime_get_coarse_ns())
 		return done(OVNMIG_STAT_BOUNCE_EXPIRED, ctx, XDP_PASS);
 	if (gh->flags & OVNMIG_GENEVE_MARK)
 		return done(OVNMIG_STAT_BOUNCE_LOOP_REFUSED, ctx, XDP_PASS);

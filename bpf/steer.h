@@ -122,7 +122,7 @@ static __always_inline int steer_decide(struct bpf_tunnel_key *tk, bool v6,
 		*stat = OVNMIG_STAT_STEER_OTHER_REMOTE;
 		return STEER_PASS;
 	}
-	if (e->expires_ns <= bpf_ktime_get_ns()) {
+	if (e->expires_ns <= bpf_ktime_get_coarse_ns()) {
 		*stat = OVNMIG_STAT_STEER_EXPIRED;
 		return STEER_PASS;
 	}

@@ -4,7 +4,7 @@
  * instead of tunnel metadata, for BPF_PROG_TEST_RUN (tests and benchmark):
  * skbs made by test_run have no tunnel info.  Input and output is one
  * struct ovnmig_steer_sim (sim.h) at offset 0; the verdict is what steer
- * would return, the output key what steer would pass to set_tunnel_key.
+ * would return, the "out" key what steer would pass to set_tunnel_key.
  * It copies the options into a stack buffer as get_tunnel_opt does, so its
  * cost is a fair stand-in for the real program's.
  */
@@ -18,7 +18,7 @@ int steer_sim(struct __sk_buff *skb)
 {
 	struct ovnmig_config *cfg = ovnmig_config_get();
 	struct ovnmig_steer_sim hdr;
-	__u8 opts[STEER_OPTS_BUF] = {};
+	__u8 opts[STEER_OPTS_BUF];
 	__u64 set_flags = 0;
 	__u32 stat, len;
 	int ret;
@@ -31,6 +31,7 @@ int steer_sim(struct __sk_buff *skb)
 		ovnmig_count(OVNMIG_STAT_STEER_NOT_OVN, skb->len);
 		return TC_ACT_OK;
 	}
+	hdr.out = hdr.key;
 	len = hdr.opts_len;
 	if (len == 0 || len > STEER_OPTS_MAX ||
 	    bpf_skb_load_bytes(skb, sizeof(hdr), opts, len)) {
@@ -38,7 +39,7 @@ int steer_sim(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	}
 
-	ret = steer_decide(&hdr.key, hdr.get_flags & BPF_F_TUNINFO_IPV6,
+	ret = steer_decide(&hdr.out, hdr.get_flags & BPF_F_TUNINFO_IPV6,
 			   opts, len, &set_flags, &stat);
 	if (ret == STEER_REWRITE) {
 		hdr.set_flags = set_flags;

@@ -279,7 +279,7 @@ static void bounce_corpus(void)
 	fwd_put(0x123456, 8, 1, HOSTB_V6, later);
 	fwd_put(0x123456, 9, 0, HOSTC_V4, later);
 	fwd_put(0x123456, 10, 0, NOROUTE_V4, later);
-	fwd_put(0x123456, 11, 0, HOSTB_V4, now_ns() - 1);
+	fwd_put(0x123456, 11, 0, HOSTB_V4, now_ns() - 1000000000ull);
 
 	pkt_default(&s);
 	bounce_cfg(0);
@@ -588,7 +588,7 @@ static void steer_corpus(void)
 	steer_put(0x123456, 9, 0, "198.18.0.1", "198.18.0.2", OVNMIG_F_DROP,
 		  later);
 	steer_put(0x123456, 11, 0, "198.18.0.1", "198.18.0.2", 0,
-		  now_ns() - 1);
+		  now_ns() - 1000000000ull);
 	steer_put(0x123456, 12, 1, "2001:db8:ff::1", "2001:db8:ff::2", 0,
 		  later);
 
@@ -600,44 +600,49 @@ static void steer_corpus(void)
 
 	/* The rewrite: dst -> remote (new), src (0) -> local, rest kept. */
 	w = p;
-	w.h.key.remote_ipv4 = ntohl(v4("198.18.0.2"));
-	w.h.key.local_ipv4 = 0;
-	w.h.key.tunnel_flags = 0;
+	w.h.out = p.h.key;
+	w.h.out.remote_ipv4 = ntohl(v4("198.18.0.2"));
+	w.h.out.local_ipv4 = 0;
+	w.h.out.tunnel_flags = 0;
 	w.h.set_flags = BPF_F_DONT_FRAGMENT;
 	steer_case("steer v4 hit: new remote, VNI/TOS/TTL/DF/csum kept", &p,
 		   len, &w, TC_ACT_OK, OVNMIG_STAT_STEER_STEERED);
 
 	len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_LAST, 7);
 	w = p;
-	w.h.key.remote_ipv4 = ntohl(v4("198.18.0.2"));
-	w.h.key.local_ipv4 = 0;
-	w.h.key.tunnel_flags = 0;
+	w.h.out = p.h.key;
+	w.h.out.remote_ipv4 = ntohl(v4("198.18.0.2"));
+	w.h.out.local_ipv4 = 0;
+	w.h.out.tunnel_flags = 0;
 	w.h.set_flags = BPF_F_DONT_FRAGMENT;
 	steer_case("steer OVN option last of three: steered", &p, len, &w,
 		   TC_ACT_OK, OVNMIG_STAT_STEER_STEERED);
 	len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_MIDDLE, 7);
 	w = p;
-	w.h.key.remote_ipv4 = ntohl(v4("198.18.0.2"));
-	w.h.key.local_ipv4 = 0;
-	w.h.key.tunnel_flags = 0;
+	w.h.out = p.h.key;
+	w.h.out.remote_ipv4 = ntohl(v4("198.18.0.2"));
+	w.h.out.local_ipv4 = 0;
+	w.h.out.tunnel_flags = 0;
 	w.h.set_flags = BPF_F_DONT_FRAGMENT;
 	steer_case("steer OVN option among others: steered", &p, len, &w,
 		   TC_ACT_OK, OVNMIG_STAT_STEER_STEERED);
 
 	len = sim_build(&p, 0, "198.18.0.1", TF_OVS & ~0x0101, OVN_ONLY, 7);
 	w = p;
-	w.h.key.remote_ipv4 = ntohl(v4("198.18.0.2"));
-	w.h.key.local_ipv4 = 0;
-	w.h.key.tunnel_flags = 0;
+	w.h.out = p.h.key;
+	w.h.out.remote_ipv4 = ntohl(v4("198.18.0.2"));
+	w.h.out.local_ipv4 = 0;
+	w.h.out.tunnel_flags = 0;
 	w.h.set_flags = BPF_F_ZERO_CSUM_TX;
 	steer_case("steer without csum and DF: both stay off", &p, len, &w,
 		   TC_ACT_OK, OVNMIG_STAT_STEER_STEERED);
 
 	len = sim_build(&p, 1, "2001:db8:ff::1", TF_OVS, OVN_ONLY, 8);
 	w = p;
-	v6("2001:db8:ff::2", w.h.key.remote_ipv6);
-	memset(w.h.key.local_ipv6, 0, 16);
-	w.h.key.tunnel_flags = 0;
+	w.h.out = p.h.key;
+	v6("2001:db8:ff::2", w.h.out.remote_ipv6);
+	memset(w.h.out.local_ipv6, 0, 16);
+	w.h.out.tunnel_flags = 0;
 	w.h.set_flags = BPF_F_TUNINFO_IPV6 | BPF_F_DONT_FRAGMENT;
 	steer_case("steer v6 hit: new remote, label kept", &p, len, &w,
 		   TC_ACT_OK, OVNMIG_STAT_STEER_STEERED);

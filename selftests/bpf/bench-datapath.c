@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * bench-datapath: per-packet cost of bounce and of the steering decision
+ * (steer_sim), side by side with empty programs, by BPF_PROG_TEST_RUN.
+ *
+ *   bench-datapath JSONFILE [REPEAT]
+ *
+ * Cases run with repeat >= 1e6 in one call, except the bounce hit: a
+ * forwarded packet carries the loop mark, and test_run does not restore
+ * the packet between repeats, so the hit is timed as REPEAT calls of one
+ * run each, against the empty XDP program timed the same way.  Every
+ * figure is the best of ROUNDS rounds (least disturbed by the machine's
+ * other load).
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <net/if.h>
+#include <sys/utsname.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "pkt.h"
+#include "sim.h"
+#include "bounce.skel.h"
+#include "steer_sim.skel.h"
+
+#define PROG	"bench-datapath"
+#define ROUNDS	5
+#define MAXN	(1u << 20)
+
+static int ifindex0;
+static unsigned long long repeat = 1000000;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int setup_net(void)
+{
+	static const char *const cmds[] = {
+		"ip link set lo up",
+		"ip link add veth0 address 02:00:00:00:01:01 type veth peer name veth1",
+		"ip link set veth0 up", "ip link set veth1 up",
+		"sysctl -qw net.ipv4.conf.all.forwarding=1",
+		"ip addr add 198.18.0.1/24 dev veth0",
+		"ip neigh replace 198.18.0.2 lladdr 02:00:00:00:00:02 dev veth0 nud permanent",
+	};
+	size_t i;
+
+	if (unshare(CLONE_NEWNET)) {
+		fprintf(stderr, PROG ": unshare: %s\n", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (system(cmds[i])) {
+			fprintf(stderr, PROG ": %s: failed\n", cmds[i]);
+			return -1;
+		}
+	ifindex0 = if_nametoindex("veth0");
+	return ifindex0 ? 0 : -1;
+}
+
+/* ns per run: best of ROUNDS; calls x repeat runs each round. */
+static double timed(int fd, const void *pkt, size_t len, int xdp,
+		    unsigned long long calls, unsigned long long rep,
+		    unsigned want_ret)
+{
+	static unsigned char out[4096];
+	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex0 };
+	double best = 1e18;
+	int r;
+
+	for (r = 0; r < ROUNDS; r++) {
+		unsigned long long c, total = 0;
+
+		for (c = 0; c < calls; c++) {
+			LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt,
+				    .data_size_in = len, .data_out = out,
+				    .data_size_out = sizeof(out),
+				    .repeat = rep);
+			if (xdp) {
+				o.ctx_in = &ctx;
+				o.ctx_size_in = sizeof(ctx);
+			}
+			if (bpf_prog_test_run_opts(fd, &o)) {
+				fprintf(stderr, PROG ": test run: %s\n",
+					strerror(errno));
+				exit(1);
+			}
+			if (o.retval != want_ret) {
+				fprintf(stderr, PROG ": verdict %u, expected %u: the case does not take the path it names\n",
+					o.retval, want_ret);
+				exit(1);
+			}
+			total += (unsigned long long)o.duration * rep;
+		}
+		if ((double)total / (calls * rep) < best)
+			best = (double)total / (calls * rep);
+	}
+	return best;
+}
+
+struct result {
+	char name[64];
+	const char *base;
+	unsigned entries;
+	double ns, base_ns;
+};
+
+static struct result res[64];
+static int nres;
+
+static void add(const char *name, const char *base, unsigned entries,
+		double ns, double base_ns)
+{
+	struct result *r = &res[nres++];
+
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	r->base = base;
+	r->entries = entries;
+	r->ns = ns;
+	r->base_ns = base_ns;
+}
+
+/* Fill map fd with keys [from, to) that never match a benchmark packet. */
+static int fill(int fd, unsigned from, unsigned to, size_t vsize,
+		const void *val)
+{
+	static struct ovnmig_port_key keys[4096];
+	static unsigned char vals[4096 * 64];
+	unsigned i, n;
+
+	for (i = 0; i < 4096; i++)
+		memcpy(vals + i * vsize, val, vsize);
+	while (from < to) {
+		__u32 count;
+
+		n = to - from > 4096 ? 4096 : to - from;
+		for (i = 0; i < n; i++) {
+			keys[i].dp_key = 0x10000 + (from + i) / 30000;
+			keys[i].port_key = (from + i) % 30000;
+			keys[i].pad = 0;
+		}
+		count = n;
+		if (bpf_map_update_batch(fd, keys, vals, &count, NULL)) {
+			fprintf(stderr, PROG ": fill: %s\n", strerror(errno));
+			return -1;
+		}
+		from += n;
+	}
+	return 0;
+}
+
+static void no_pin(struct bpf_object *obj)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, obj)
+		bpf_map__set_pin_path(m, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	static const unsigned sizes[] = { 1000, 65536, MAXN };
+	struct bpf_object *empty = NULL;
+	struct bounce *bs = NULL;
+	struct steer_sim *ss = NULL;
+	int xdp_fd, tc_fd, b_fd, s_fd, fwd_fd, st_fd;
+	unsigned char pkt[2048], pkt_miss[2048], pkt_mark[2048];
+	struct { struct ovnmig_steer_sim h; uint8_t o[256]; } sim, sim_miss;
+	struct ovnmig_config cfg = { 0 };
+	struct ovnmig_fwd fv = { .expires_ns = now_ns() + 36e11 };
+	struct ovnmig_steer sv = { .expires_ns = now_ns() + 36e11 };
+	struct ovnmig_port_key hit = { .dp_key = 0x123456, .port_key = 7 };
+	double e_xdp, e_xdp1, e_tc, ns;
+	size_t len, slen;
+	unsigned i, filled = 0;
+	struct pkt_spec s;
+	struct utsname u;
+	__u32 zero = 0;
+	FILE *j;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: " PROG " JSONFILE [REPEAT]\n");
+		return 2;
+	}
+	if (argc > 2)
+		repeat = strtoull(argv[2], NULL, 0);
+	if (setup_net())
+		return 1;
+
+	empty = bpf_object__open_file(BUILD_DIR "/selftests/bpf/empty.bpf.o",
+				      NULL);
+	bs = bounce__open();
+	ss = steer_sim__open();
+	if (!empty || !bs || !ss) {
+		fprintf(stderr, PROG ": open: %s\n", strerror(errno));
+		return 1;
+	}
+	no_pin(bs->obj);
+	no_pin(ss->obj);
+	bpf_map__set_max_entries(bs->maps.ovnmig_fwd, MAXN + 16);
+	bpf_map__set_max_entries(ss->maps.ovnmig_steer, MAXN + 16);
+	if (bpf_object__load(empty) || bounce__load(bs) || steer_sim__load(ss)) {
+		fprintf(stderr, PROG ": load: %s\n", strerror(errno));
+		return 1;
+	}
+	xdp_fd = bpf_program__fd(bpf_object__find_program_by_name(empty, "empty_xdp"));
+	tc_fd = bpf_program__fd(bpf_object__find_program_by_name(empty, "empty_tc"));
+	b_fd = bpf_program__fd(bs->progs.bounce);
+	s_fd = bpf_program__fd(ss->progs.steer_sim);
+	fwd_fd = bpf_map__fd(bs->maps.ovnmig_fwd);
+	st_fd = bpf_map__fd(ss->maps.ovnmig_steer);
+
+	/* Packets: OVN's Geneve over IPv4 for (0x123456, 7) and a miss. */
+	pkt_default(&s);
+	len = pkt_build(&s, pkt);
+	s.egress = 8;
+	pkt_build(&s, pkt_miss);
+	s.egress = 7;
+	s.gflags = OVNMIG_GENEVE_MARK;
+	pkt_build(&s, pkt_mark);
+	memset(&sim, 0, sizeof(sim));
+	sim.h.key.tunnel_id = 0x123456;
+	sim.h.key.tunnel_ttl = 64;
+	sim.h.key.tunnel_flags = htons(0x0d05);	/* csum key df crit geneve */
+	sim.h.key.local_ipv4 = 0xc6120001;	/* dst 198.18.0.1 */
+	memcpy(sim.o, pkt + 14 + 20 + 8 + 8, 8);
+	sim.h.opts_len = 8;
+	slen = sizeof(sim.h) + 8;
+	sim_miss = sim;
+	sim_miss.o[7] = 8;
+	fv.new_host.v4 = htonl(0xc6120002);
+	sv.old_remote.v4 = htonl(0xc6120001);
+	sv.new_remote.v4 = htonl(0xc6120002);
+
+	e_xdp = timed(xdp_fd, pkt, len, 1, 1, repeat, XDP_PASS);
+	e_tc = timed(tc_fd, &sim, slen, 0, 1, repeat, TC_ACT_OK);
+	e_xdp1 = timed(xdp_fd, pkt, len, 1, repeat, 1, XDP_PASS);
+	add("empty xdp", "-", 0, e_xdp, e_xdp);
+	add("empty tc", "-", 0, e_tc, e_tc);
+	add("empty xdp, 1 run/call", "-", 0, e_xdp1, e_xdp1);
+
+	/* Idle: the steady state of a cloud, no migration anywhere. */
+	cfg.local_v4 = htonl(0xc6120001);
+	bpf_map_update_elem(bpf_map__fd(bs->maps.ovnmig_config), &zero, &cfg, 0);
+	bpf_map_update_elem(bpf_map__fd(ss->maps.ovnmig_config), &zero, &cfg, 0);
+	add("bounce idle", "empty xdp", 0,
+	    timed(b_fd, pkt, len, 1, 1, repeat, XDP_PASS), e_xdp);
+	add("steer idle", "empty tc", 0,
+	    timed(s_fd, &sim, slen, 0, 1, repeat, TC_ACT_OK), e_tc);
+	cfg.fwd_active = cfg.steer_active = 1;
+	bpf_map_update_elem(bpf_map__fd(bs->maps.ovnmig_config), &zero, &cfg, 0);
+	bpf_map_update_elem(bpf_map__fd(ss->maps.ovnmig_config), &zero, &cfg, 0);
+	bpf_map_update_elem(fwd_fd, &hit, &fv, 0);
+	bpf_map_update_elem(st_fd, &hit, &sv, 0);
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		char name[64];
+		unsigned n = sizes[i];
+
+		if (fill(fwd_fd, filled, n - 1, sizeof(fv), &fv) ||
+		    fill(st_fd, filled, n - 1, sizeof(sv), &sv))
+			return 1;
+		filled = n - 1;
+		snprintf(name, sizeof(name), "bounce miss");
+		add(name, "empty xdp", n,
+		    timed(b_fd, pkt_miss, len, 1, 1, repeat, XDP_PASS), e_xdp);
+		add("bounce marked (loop refused)", "empty xdp", n,
+		    timed(b_fd, pkt_mark, len, 1, 1, repeat, XDP_PASS), e_xdp);
+		ns = timed(b_fd, pkt, len, 1, repeat, 1, XDP_TX);
+		add("bounce hit (forward, fib, csum)", "empty xdp, 1 run/call",
+		    n, ns, e_xdp1);
+		add("steer miss", "empty tc", n,
+		    timed(s_fd, &sim_miss, slen, 0, 1, repeat, TC_ACT_OK), e_tc);
+		add("steer hit", "empty tc", n,
+		    timed(s_fd, &sim, slen, 0, 1, repeat, TC_ACT_OK), e_tc);
+	}
+
+	uname(&u);
+	j = fopen(argv[1], "w");
+	if (!j) {
+		fprintf(stderr, PROG ": %s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
+	fprintf(j, "{\n  \"kernel\": \"%s\",\n  \"repeat\": %llu,\n  \"rounds\": %d,\n"
+		"  \"method\": \"BPF_PROG_TEST_RUN; best of rounds; bounce hit = repeat calls of 1 run (packet must be fresh each run), compared with the empty XDP program timed the same way\",\n"
+		"  \"cases\": [\n", u.release, repeat, ROUNDS);
+	printf("%-34s %9s %9s %9s %7s  %s\n", "case", "entries", "ns/pkt",
+	       "+ns", "ratio", "baseline");
+	for (i = 0; i < (unsigned)nres; i++) {
+		struct result *r = &res[i];
+
+		fprintf(j, "    {\"name\": \"%s\", \"entries\": %u, \"ns_per_pkt\": %.2f, \"baseline\": \"%s\", \"baseline_ns\": %.2f, \"delta_ns\": %.2f, \"ratio\": %.3f}%s\n",
+			r->name, r->entries, r->ns, r->base, r->base_ns,
+			r->ns - r->base_ns, r->ns / r->base_ns,
+			i + 1 < (unsigned)nres ? "," : "");
+		printf("%-34s %9u %9.2f %+9.2f %7.2f  %s\n", r->name,
+		       r->entries, r->ns, r->ns - r->base_ns,
+		       r->ns / r->base_ns, r->base);
+	}
+	fprintf(j, "  ]\n}\n");
+	fclose(j);
+
+	steer_sim__destroy(ss);
+	bounce__destroy(bs);
+	bpf_object__close(empty);
+	return 0;
+}
