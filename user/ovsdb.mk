@@ -21,7 +21,7 @@ OVSDB_CFLAGS	:= $(CFLAGS) -Iuser -D_GNU_SOURCE
 OVSDB_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer
 # Tools and tests (each one .c file in user/ plus the library).
-OVSDB_PROGS	:= ovsdb-follow
+OVSDB_PROGS	:= ovsdb-follow ovsdb-test
 
 $(OVSDB_DIR)/%.o: user/%.c $(OVSDB_HDRS)
 	$(call msg,CC,$@)

@@ -417,7 +417,7 @@ static int uuid_set_diff(json_t *val, bool diff, uint8_t (**arr)[16],
 	if (!out)
 		abort();
 	no = 0;
-	if (diff) {
+	if (diff && *n) {
 		memcpy(out, *arr, *n * 16);
 		no = *n;
 	}
@@ -1510,11 +1510,12 @@ static json_t *mon_requests(const struct sbview *v, enum db_id db)
 
 	for (i = 0; i < T_MAX; i++) {
 		const struct tbl *t = &v->t[i];
-		json_t *cols = json_array();
 		const char *const *c;
+		json_t *cols;
 
 		if (t->db != db)
 			continue;
+		cols = json_array();
 		for (c = t->cols; *c; c++)
 			json_array_append_new(cols, json_string(*c));
 		json_object_set_new(req, t->name,

@@ -1,0 +1,1226 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ovsdb-test: the sbview follower against real ovsdb-server processes
+ * that this program starts (OVN's Southbound schema, OVS's vswitch
+ * schema).  Prints TAP.  Every assertion compares what the follower
+ * reported, or what its view holds, with what the database says.
+ *
+ *   ovsdb-test sb       standalone SB over unix: sync, moves, rollback,
+ *                       multichassis, deletes, batches, restart/resync
+ *   ovsdb-test cluster  3-member clustered SB over tcp: (run it inside
+ *                       a netns with 198.18.0.1-3 on lo): kill the
+ *                       leader, keep following; follower restart
+ *   ovsdb-test local    local Open_vSwitch DB: system-id, encap ip,
+ *                       interfaces with iface-id
+ *   ovsdb-test bench N  initial sync of N bindings and 1,000 single
+ *                       moves, JSON on stdout
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jsonrpc.h"
+#include "ovsdb.h"
+#include "sbview.h"
+#include "stream.h"
+
+#define SB_SCHEMA	"/usr/share/ovn/ovn-sb.ovsschema"
+#define OVS_SCHEMA	"/usr/share/openvswitch/vswitch.ovsschema"
+#define MAX_SRV		3
+
+/* ---- TAP ---- */
+
+static int tap_n, tap_fail, tap_skip;
+
+static void ok(bool cond, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void ok(bool cond, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	tap_n++;
+	if (cond) {
+		printf("ok %d %s\n", tap_n, name);
+	} else {
+		tap_fail++;
+		printf("not ok %d %s # ", tap_n, name);
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf("\n");
+	}
+	fflush(stdout);
+}
+
+static void skip(const char *name, const char *why)
+{
+	tap_n++;
+	tap_skip++;
+	printf("ok %d %s # SKIP %s\n", tap_n, name, why);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* ---- servers we start (and always stop) ---- */
+
+static char tmpdir[256];
+static pid_t srv_pid[MAX_SRV];
+
+static void cleanup(void)
+{
+	char cmd[300];
+	int i;
+
+	for (i = 0; i < MAX_SRV; i++) {
+		if (srv_pid[i] > 0) {
+			kill(srv_pid[i], SIGKILL);
+			waitpid(srv_pid[i], NULL, 0);
+			srv_pid[i] = 0;
+		}
+	}
+	if (tmpdir[0] && !getenv("OVSDB_TEST_KEEP")) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+		if (system(cmd))
+			fprintf(stderr, "ovsdb-test: could not remove %s\n", tmpdir);
+	}
+}
+
+static void on_signal(int sig)
+{
+	cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static int run(const char *const argv[])
+{
+	pid_t p = fork();
+	int st;
+
+	if (p == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		dup2(fd, 1);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (p < 0 || waitpid(p, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Starts ovsdb-server i on db with a unix socket (and tcp remote). */
+static int start_server(int i, const char *db, const char *tcp)
+{
+	char sock[300], ctl[320], log[320], rem[320], tcprem[100];
+	const char *argv[12];
+	int n = 0;
+	pid_t p;
+
+	snprintf(sock, sizeof(sock), "punix:%s/db%d.sock", tmpdir, i);
+	snprintf(ctl, sizeof(ctl), "--unixctl=%s/db%d.ctl", tmpdir, i);
+	snprintf(log, sizeof(log), "--log-file=%s/db%d.log", tmpdir, i);
+	snprintf(rem, sizeof(rem), "--remote=%s", sock);
+	argv[n++] = "ovsdb-server";
+	argv[n++] = rem;
+	if (tcp) {
+		snprintf(tcprem, sizeof(tcprem), "--remote=p%s", tcp);
+		argv[n++] = tcprem;
+	}
+	argv[n++] = ctl;
+	argv[n++] = log;
+	argv[n++] = "--no-chdir";
+	argv[n++] = db;
+	argv[n] = NULL;
+	p = fork();
+	if (p == 0) {
+		int fd = open("/dev/null", O_RDWR);
+
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (p < 0)
+		return -1;
+	srv_pid[i] = p;
+	/* Ready when its socket accepts. */
+	snprintf(sock, sizeof(sock), "%s/db%d.sock", tmpdir, i);
+	for (int t = 0; t < 200; t++) {
+		struct stat stt;
+
+		if (!stat(sock, &stt))
+			return 0;
+		usleep(20000);
+	}
+	return -1;
+}
+
+static void stop_server(int i)
+{
+	if (srv_pid[i] > 0) {
+		kill(srv_pid[i], SIGKILL);
+		waitpid(srv_pid[i], NULL, 0);
+		srv_pid[i] = 0;
+	}
+	char sock[300];
+
+	snprintf(sock, sizeof(sock), "%s/db%d.sock", tmpdir, i);
+	unlink(sock);
+}
+
+/* ---- a blocking JSON-RPC call (the test's own "ovn-sbctl") ---- */
+
+static json_t *rpc_call(const char *remotes, const char *method,
+			json_t *params, int timeout_ms)
+{
+	char list[1024], *tok, *save = NULL;
+	json_t *res = NULL;
+
+	snprintf(list, sizeof(list), "%s", remotes);
+	for (tok = strtok_r(list, ",", &save); tok && !res;
+	     tok = strtok_r(NULL, ",", &save)) {
+		struct stream *s;
+		struct jsonrpc *rpc;
+		uint64_t end = ovsdb_now_ms() + timeout_ms;
+
+		if (stream_open(tok, NULL, &s))
+			continue;
+		while (stream_connect(s) == -EAGAIN && ovsdb_now_ms() < end)
+			usleep(1000);
+		rpc = jsonrpc_open(s);
+		if (jsonrpc_send(rpc, jsonrpc_request(method,
+						      json_incref(params), 7))) {
+			jsonrpc_close(rpc);
+			continue;
+		}
+		while (ovsdb_now_ms() < end) {
+			struct pollfd p = { .fd = stream_fd(s),
+					    .events = POLLIN };
+			char why[200];
+			json_t *m;
+			int err;
+
+			jsonrpc_flush(rpc);
+			err = jsonrpc_recv(rpc, &m, why, sizeof(why));
+			if (err == -EAGAIN) {
+				poll(&p, 1, 50);
+				continue;
+			}
+			if (err)
+				break;
+			if (json_integer_value(json_object_get(m, "id")) == 7) {
+				json_t *e = json_object_get(m, "error");
+
+				if (!e || json_is_null(e))
+					res = json_incref(json_object_get(m, "result"));
+				json_decref(m);
+				break;
+			}
+			json_decref(m);
+		}
+		jsonrpc_close(rpc);
+	}
+	json_decref(params);
+	return res;
+}
+
+static const char *g_remotes;
+static const char *g_db = "OVN_Southbound";
+
+/* Runs a transaction given as a JSON array of operations (printf
+ * format); returns the result array or NULL when anything failed. */
+static json_t *txn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static json_t *txn(const char *fmt, ...)
+{
+	static char buf[1 << 20];
+	json_error_t jerr;
+	json_t *ops, *res, *r;
+	va_list ap;
+	size_t i;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	ops = json_loads(buf, 0, &jerr);
+	if (!ops) {
+		fprintf(stderr, "ovsdb-test: bad txn JSON: %s\n", jerr.text);
+		return NULL;
+	}
+	json_array_insert_new(ops, 0, json_string(g_db));
+	res = rpc_call(g_remotes, "transact", ops, 10000);
+	if (!res)
+		return NULL;
+	json_array_foreach(res, i, r) {
+		if (json_object_get(r, "error")) {
+			char *d = json_dumps(r, 0);
+
+			fprintf(stderr, "ovsdb-test: txn error: %s\n", d);
+			free(d);
+			json_decref(res);
+			return NULL;
+		}
+	}
+	return res;
+}
+
+static bool txn_ok(json_t *r)
+{
+	bool ok = r != NULL;
+
+	json_decref(r);
+	return ok;
+}
+
+/* uuid of the i-th insert in a result */
+static const char *res_uuid(json_t *res, size_t i)
+{
+	return json_string_value(json_array_get(json_object_get(
+		json_array_get(res, i), "uuid"), 1));
+}
+
+/* ---- what the follower tells us ---- */
+
+struct ev {
+	bool has_old, has_new;
+	struct sbview_binding old, new;
+};
+
+static struct sbview *view;
+static struct ev *evs;
+static size_t n_evs, cap_evs;
+static int n_begin, n_end, n_ch_ev, n_conn_up, n_conn_down, n_local, n_if;
+static bool in_update, nested;
+static struct sbview_chassis last_ch_old, last_ch_new;
+static bool last_ch_has_old, last_ch_has_new;
+static struct sbview_local last_local;
+static struct sbview_iface last_if;
+static bool last_if_has_new;
+static uint64_t first_ev_ns;
+static int max_batch, cur_batch;
+static bool lookups_ok = true;
+
+static void cb_begin(void *ctx)
+{
+	(void)ctx;
+	if (in_update)
+		nested = true;
+	in_update = true;
+	n_begin++;
+	cur_batch = 0;
+}
+
+static void cb_end(void *ctx)
+{
+	(void)ctx;
+	in_update = false;
+	n_end++;
+	if (cur_batch > max_batch)
+		max_batch = cur_batch;
+}
+
+static void cb_chassis(void *ctx, const struct sbview_chassis *o,
+		       const struct sbview_chassis *n)
+{
+	(void)ctx;
+	n_ch_ev++;
+	last_ch_has_old = o;
+	last_ch_has_new = n;
+	if (o)
+		last_ch_old = *o;
+	if (n)
+		last_ch_new = *n;
+}
+
+static void cb_binding(void *ctx, const struct sbview_binding *o,
+		       const struct sbview_binding *n)
+{
+	struct ev *e;
+
+	(void)ctx;
+	if (!n_evs)
+		first_ev_ns = now_ns();
+	cur_batch++;
+	if (n_evs == cap_evs) {
+		cap_evs = cap_evs ? cap_evs * 2 : 1024;
+		evs = realloc(evs, cap_evs * sizeof(*evs));
+		if (!evs)
+			abort();
+	}
+	e = &evs[n_evs++];
+	e->has_old = o;
+	e->has_new = n;
+	if (o)
+		e->old = *o;
+	if (n)
+		e->new = *n;
+	/* The contract: lookups already show the state after the update. */
+	if (n && n->chassis.s[0] && !sbview_chassis_by_uuid(view, n->chassis.s))
+		lookups_ok = false;
+	if (n && !sbview_binding_by_port(view, n->logical_port))
+		lookups_ok = false;
+}
+
+static void cb_local(void *ctx, const struct sbview_local *o,
+		     const struct sbview_local *n)
+{
+	(void)ctx;
+	(void)o;
+	n_local++;
+	memset(&last_local, 0, sizeof(last_local));
+	if (n)
+		last_local = *n;
+}
+
+static void cb_iface(void *ctx, const struct sbview_iface *o,
+		     const struct sbview_iface *n)
+{
+	(void)ctx;
+	(void)o;
+	n_if++;
+	last_if_has_new = n;
+	if (n)
+		last_if = *n;
+	else if (o)
+		last_if = *o;
+}
+
+static void cb_conn(void *ctx, const char *db, bool up)
+{
+	(void)ctx;
+	(void)db;
+	if (up)
+		n_conn_up++;
+	else
+		n_conn_down++;
+}
+
+static const struct sbview_ops ops = {
+	.begin = cb_begin, .chassis = cb_chassis, .binding = cb_binding,
+	.local = cb_local, .iface = cb_iface, .end = cb_end,
+	.connection = cb_conn,
+};
+
+static void reset_evs(void)
+{
+	n_evs = 0;
+	n_begin = n_end = n_ch_ev = n_local = n_if = 0;
+	max_batch = 0;
+}
+
+/* Runs the view until cond() or timeout; true if cond() held. */
+static bool wait_for(bool (*cond)(void *), void *arg, int timeout_ms)
+{
+	uint64_t end = ovsdb_now_ms() + timeout_ms;
+
+	while (!cond(arg)) {
+		if (ovsdb_now_ms() >= end)
+			return false;
+		sbview_run(view, 5);
+	}
+	return true;
+}
+
+static bool have_evs(void *arg)
+{
+	return n_evs >= (size_t)(uintptr_t)arg && !in_update;
+}
+
+static bool is_synced(void *arg)
+{
+	struct sbview_status st;
+
+	(void)arg;
+	sbview_get_status(view, &st);
+	return st.sb_connected;
+}
+
+static bool local_synced(void *arg)
+{
+	struct sbview_status st;
+
+	(void)arg;
+	sbview_get_status(view, &st);
+	return st.local_connected;
+}
+
+static bool have_ch_evs(void *arg)
+{
+	return n_ch_ev >= (int)(uintptr_t)arg;
+}
+
+/* Lets pending updates arrive, for "nothing else happened" checks. */
+static void settle(int ms)
+{
+	uint64_t end = ovsdb_now_ms() + ms;
+
+	while (ovsdb_now_ms() < end)
+		sbview_run(view, 5);
+}
+
+static const struct ev *ev_for(const char *port)
+{
+	size_t i;
+
+	for (i = n_evs; i-- > 0;) {
+		const struct sbview_binding *b = evs[i].has_new ? &evs[i].new :
+						 &evs[i].old;
+
+		if (!strcmp(b->logical_port, port))
+			return &evs[i];
+	}
+	return NULL;
+}
+
+/* ---- the view against the database ---- */
+
+static const char *uuid_or_empty(json_t *d)
+{
+	/* ["uuid", U] or ["set", []] */
+	if (!strcmp(json_string_value(json_array_get(d, 0)), "uuid"))
+		return json_string_value(json_array_get(d, 1));
+	return "";
+}
+
+/* Compares every Port_Binding in the DB with the view. */
+static bool view_matches_db(char *why, size_t n)
+{
+	json_t *res = txn("[{\"op\":\"select\",\"table\":\"Port_Binding\",\"where\":[],"
+			  "\"columns\":[\"logical_port\",\"chassis\",\"tunnel_key\",\"additional_chassis\",\"up\"]}]");
+	json_t *rows, *r;
+	size_t i, bad = 0;
+
+	if (!res) {
+		snprintf(why, n, "select failed");
+		return false;
+	}
+	rows = json_object_get(json_array_get(res, 0), "rows");
+	if (json_array_size(rows) != sbview_n_bindings(view)) {
+		snprintf(why, n, "db has %zu bindings, view %u",
+			 json_array_size(rows), sbview_n_bindings(view));
+		json_decref(res);
+		return false;
+	}
+	json_array_foreach(rows, i, r) {
+		const char *lp = json_string_value(json_object_get(r, "logical_port"));
+		const char *ch = uuid_or_empty(json_object_get(r, "chassis"));
+		json_t *ad = json_object_get(r, "additional_chassis");
+		json_t *up = json_object_get(r, "up");
+		size_t nad = strcmp(json_string_value(json_array_get(ad, 0)), "set") ?
+			     1 : json_array_size(json_array_get(ad, 1));
+		struct sbview_binding b;
+
+		if (!sbview_binding_get(view, lp, &b) || strcmp(b.chassis.s, ch) ||
+		    b.port_key != json_integer_value(json_object_get(r, "tunnel_key")) ||
+		    (size_t)b.n_additional != (nad > 4 ? 4 : nad) ||
+		    b.up != json_is_true(up)) {
+			if (!bad++)
+				snprintf(why, n, "%s differs (view chassis %s, db %s)",
+					 lp, b.chassis.s, ch);
+		}
+	}
+	json_decref(res);
+	return !bad;
+}
+
+/* ---- SB fixtures ---- */
+
+static char ch_uuid[4][40];	/* ch1..ch3 */
+static char dp_uuid[40];
+
+static bool add_chassis(int i, const char *ip)
+{
+	json_t *r = txn("[{\"op\":\"insert\",\"table\":\"Encap\",\"uuid-name\":\"e\","
+			"\"row\":{\"type\":\"geneve\",\"ip\":\"%s\",\"chassis_name\":\"ch%d\"}},"
+			"{\"op\":\"insert\",\"table\":\"Chassis\",\"uuid-name\":\"c\","
+			"\"row\":{\"name\":\"ch%d\",\"hostname\":\"ch%d\",\"encaps\":[\"named-uuid\",\"e\"]}}]",
+			ip, i, i, i);
+
+	if (!r)
+		return false;
+	snprintf(ch_uuid[i], sizeof(ch_uuid[i]), "%s", res_uuid(r, 1));
+	json_decref(r);
+	return true;
+}
+
+/* n bindings p<first>..p<first+n-1> on the datapath, unbound. */
+static bool add_ports(int first, int n)
+{
+	size_t cap = (size_t)n * 200 + 100, o = 0;
+	char *buf = malloc(cap);
+	json_t *r;
+	int i;
+
+	o += snprintf(buf + o, cap - o, "[");
+	for (i = 0; i < n; i++)
+		o += snprintf(buf + o, cap - o,
+			      "%s{\"op\":\"insert\",\"table\":\"Port_Binding\",\"row\":{"
+			      "\"logical_port\":\"p%d\",\"tunnel_key\":%d,"
+			      "\"datapath\":[\"uuid\",\"%s\"]}}",
+			      i ? "," : "", first + i, first + i, dp_uuid);
+	snprintf(buf + o, cap - o, "]");
+	r = txn("%s", buf);
+	free(buf);
+	return txn_ok(r);
+}
+
+static bool setup_sb_db(int idx, const char *tcp)
+{
+	char db[300];
+	const char *argv[] = { "ovsdb-tool", "create", db, SB_SCHEMA, NULL };
+
+	snprintf(db, sizeof(db), "%s/sb%d.db", tmpdir, idx);
+	if (run(argv))
+		return false;
+	return !start_server(idx, db, tcp);
+}
+
+static bool add_base(void)
+{
+	json_t *r;
+
+	if (!add_chassis(1, "198.18.0.11") || !add_chassis(2, "198.18.0.12") ||
+	    !add_chassis(3, "198.18.0.13"))
+		return false;
+	r = txn("[{\"op\":\"insert\",\"table\":\"Datapath_Binding\",\"row\":{\"tunnel_key\":5}}]");
+	if (!r)
+		return false;
+	snprintf(dp_uuid, sizeof(dp_uuid), "%s", res_uuid(r, 0));
+	json_decref(r);
+	return true;
+}
+
+static json_t *move(const char *port, int ch)
+{
+	return txn("[{\"op\":\"update\",\"table\":\"Port_Binding\","
+		   "\"where\":[[\"logical_port\",\"==\",\"%s\"]],"
+		   "\"row\":{\"chassis\":[\"uuid\",\"%s\"]}}]", port, ch_uuid[ch]);
+}
+
+/* ---- the SB test ---- */
+
+static void test_sb(void)
+{
+	char why[256], sock[300];
+	const struct ev *e;
+	uint64_t t0;
+	json_t *r;
+	int i;
+
+	snprintf(sock, sizeof(sock), "unix:%s/db0.sock", tmpdir);
+	g_remotes = sock;
+	if (!setup_sb_db(0, NULL) || !add_base() || !add_ports(1, 100)) {
+		ok(false, "sb: start ovsdb-server with the SB schema", "setup failed");
+		return;
+	}
+	/* Bind the first 50 to ch1 before the follower connects. */
+	for (i = 1; i <= 50; i++) {
+		snprintf(why, sizeof(why), "p%d", i);
+		json_decref(move(why, 1));
+	}
+
+	view = sbview_create(&ops, NULL);
+	sbview_connect_sb(view, sock, NULL);
+	ok(wait_for(is_synced, NULL, 5000), "sb: initial sync", "not synced in 5 s");
+	ok(n_evs == 100 && n_begin == 1 && n_end == 1 && n_ch_ev == 3,
+	   "sb: initial sync is one update with every row",
+	   "%zu binding, %d chassis callbacks in %d updates", n_evs, n_ch_ev,
+	   n_end);
+	{
+		const struct sbview_binding *b = sbview_binding_by_port(view, "p7");
+		const struct sbview_chassis *c = sbview_chassis_by_name(view, "ch1");
+
+		ok(b && b->dp_key == 5 && b->port_key == 7 && c &&
+		   !strcmp(b->chassis.s, c->uuid.s) && !b->type[0] &&
+		   c->n_encaps == 1 && c->encaps[0].family == AF_INET &&
+		   c->encaps[0].v4.s_addr == htonl(0xc612000b),
+		   "sb: binding and chassis fields after sync",
+		   "p7 %s", b ? b->chassis.s : "missing");
+	}
+	ok(view_matches_db(why, sizeof(why)), "sb: view equals the DB after sync",
+	   "%s", why);
+
+	/* A move A -> B: one update, one callback, old and new. */
+	reset_evs();
+	t0 = now_ns();
+	r = move("p1", 2);
+	ok(r && wait_for(have_evs, (void *)1, 2000) && n_evs == 1 &&
+	   evs[0].has_old && evs[0].has_new &&
+	   !strcmp(evs[0].old.chassis.s, ch_uuid[1]) &&
+	   !strcmp(evs[0].new.chassis.s, ch_uuid[2]),
+	   "sb: move A->B reports old and new chassis", "%zu events", n_evs);
+	json_decref(r);
+	printf("# move -> callback: %.3f ms (includes the server's commit)\n",
+	       n_evs ? (first_ev_ns - t0) / 1e6 : -1.0);
+	settle(50);
+	ok(n_evs == 1, "sb: nothing else reported for one move", "%zu", n_evs);
+
+	/* Rollback B -> A. */
+	reset_evs();
+	r = move("p1", 1);
+	ok(r && wait_for(have_evs, (void *)1, 2000) &&
+	   !strcmp(evs[0].old.chassis.s, ch_uuid[2]) &&
+	   !strcmp(evs[0].new.chassis.s, ch_uuid[1]),
+	   "sb: rollback B->A", "%zu events", n_evs);
+	json_decref(r);
+
+	/* Multichassis: requested-chassis=ch1,ch2, additional_chassis=ch2,
+	 * then activation and the final move. */
+	reset_evs();
+	r = txn("[{\"op\":\"update\",\"table\":\"Port_Binding\",\"where\":[[\"logical_port\",\"==\",\"p2\"]],"
+		"\"row\":{\"additional_chassis\":[\"uuid\",\"%s\"],\"requested_chassis\":[\"uuid\",\"%s\"],"
+		"\"options\":[\"map\",[[\"requested-chassis\",\"ch1,ch2\"],[\"activation-strategy\",\"rarp\"]]]}}]",
+		ch_uuid[2], ch_uuid[1]);
+	e = NULL;
+	if (r && wait_for(have_evs, (void *)1, 2000))
+		e = ev_for("p2");
+	ok(e && e->new.n_additional == 1 &&
+	   !strcmp(e->new.additional[0].s, ch_uuid[2]) &&
+	   !strcmp(e->new.requested_chassis.s, ch_uuid[1]) &&
+	   !strcmp(e->new.requested_opt, "ch1,ch2") && !e->new.activated_opt[0],
+	   "sb: multichassis binding (additional, requested, options)",
+	   "%s", e ? e->new.requested_opt : "no event");
+	json_decref(r);
+	reset_evs();
+	r = txn("[{\"op\":\"mutate\",\"table\":\"Port_Binding\",\"where\":[[\"logical_port\",\"==\",\"p2\"]],"
+		"\"mutations\":[[\"options\",\"insert\",[\"map\",[[\"additional-chassis-activated\",\"ch2\"]]]]]}]");
+	e = NULL;
+	if (r && wait_for(have_evs, (void *)1, 2000))
+		e = ev_for("p2");
+	ok(e && !strcmp(e->new.activated_opt, "ch2") &&
+	   !strcmp(e->new.requested_opt, "ch1,ch2") && e->new.n_additional == 1,
+	   "sb: options map diff (one key added, others kept)",
+	   "%s", e ? e->new.activated_opt : "no event");
+	json_decref(r);
+	reset_evs();
+	r = txn("[{\"op\":\"update\",\"table\":\"Port_Binding\",\"where\":[[\"logical_port\",\"==\",\"p2\"]],"
+		"\"row\":{\"chassis\":[\"uuid\",\"%s\"],\"additional_chassis\":[\"set\",[]],"
+		"\"requested_chassis\":[\"uuid\",\"%s\"],\"options\":[\"map\",[[\"requested-chassis\",\"ch2\"]]]}}]",
+		ch_uuid[2], ch_uuid[2]);
+	e = NULL;
+	if (r && wait_for(have_evs, (void *)1, 2000))
+		e = ev_for("p2");
+	ok(e && e->old.n_additional == 1 && e->new.n_additional == 0 &&
+	   !strcmp(e->old.chassis.s, ch_uuid[1]) &&
+	   !strcmp(e->new.chassis.s, ch_uuid[2]) &&
+	   !strcmp(e->new.requested_opt, "ch2") && !e->new.activated_opt[0],
+	   "sb: multichassis move shows what the port had before",
+	   "no or wrong event");
+	json_decref(r);
+
+	/* up and unbinding (set -> empty) */
+	reset_evs();
+	r = txn("[{\"op\":\"update\",\"table\":\"Port_Binding\",\"where\":[[\"logical_port\",\"==\",\"p3\"]],"
+		"\"row\":{\"up\":true}}]");
+	ok(r && wait_for(have_evs, (void *)1, 2000) && evs[0].new.up &&
+	   !evs[0].old.up, "sb: up false -> true", "no event");
+	json_decref(r);
+	reset_evs();
+	r = txn("[{\"op\":\"update\",\"table\":\"Port_Binding\",\"where\":[[\"logical_port\",\"==\",\"p3\"]],"
+		"\"row\":{\"chassis\":[\"set\",[]]}}]");
+	ok(r && wait_for(have_evs, (void *)1, 2000) && !evs[0].new.chassis.s[0] &&
+	   !strcmp(evs[0].old.chassis.s, ch_uuid[1]),
+	   "sb: unbind (chassis cleared)", "no event");
+	json_decref(r);
+
+	/* Delete a port. */
+	reset_evs();
+	r = txn("[{\"op\":\"delete\",\"table\":\"Port_Binding\",\"where\":[[\"logical_port\",\"==\",\"p4\"]]}]");
+	ok(r && wait_for(have_evs, (void *)1, 2000) && evs[0].has_old &&
+	   !evs[0].has_new && !strcmp(evs[0].old.logical_port, "p4") &&
+	   !sbview_binding_by_port(view, "p4"),
+	   "sb: delete reported and gone from the view", "no event");
+	json_decref(r);
+
+	/* A batch of 1,000 moves in one transaction: one update. */
+	if (!add_ports(1001, 1000)) {
+		ok(false, "sb: batch of 1,000 moves in one update", "insert failed");
+	} else {
+		size_t cap = 1000 * 220, o = 0;
+		char *buf = malloc(cap);
+
+		wait_for(have_evs, (void *)1000, 5000);
+		reset_evs();
+		o += snprintf(buf + o, cap - o, "[");
+		for (i = 0; i < 1000; i++)
+			o += snprintf(buf + o, cap - o,
+				      "%s{\"op\":\"update\",\"table\":\"Port_Binding\","
+				      "\"where\":[[\"logical_port\",\"==\",\"p%d\"]],"
+				      "\"row\":{\"chassis\":[\"uuid\",\"%s\"]}}",
+				      i ? "," : "", 1001 + i, ch_uuid[3]);
+		snprintf(buf + o, cap - o, "]");
+		t0 = now_ns();
+		r = txn("%s", buf);
+		free(buf);
+		ok(r && wait_for(have_evs, (void *)1000, 5000) && n_evs == 1000 &&
+		   n_begin == 1 && max_batch == 1000,
+		   "sb: batch of 1,000 moves in one update",
+		   "%zu events in %d updates", n_evs, n_end);
+		printf("# 1,000 moves -> last callback: %.3f ms\n",
+		       (now_ns() - t0) / 1e6);
+		json_decref(r);
+	}
+
+	/* Datapath tunnel key change: every binding on it is reported. */
+	reset_evs();
+	r = txn("[{\"op\":\"update\",\"table\":\"Datapath_Binding\",\"where\":[],"
+		"\"row\":{\"tunnel_key\":77}}]");
+	ok(r && wait_for(have_evs, (void *)1099, 5000) && n_evs == 1099 &&
+	   evs[0].old.dp_key == 5 && evs[0].new.dp_key == 77 &&
+	   sbview_binding_by_port(view, "p9")->dp_key == 77,
+	   "sb: datapath tunnel_key change re-reports its bindings",
+	   "%zu events", n_evs);
+	json_decref(r);
+
+	/* Encap address change: the chassis is reported. */
+	reset_evs();
+	r = txn("[{\"op\":\"update\",\"table\":\"Encap\",\"where\":[[\"chassis_name\",\"==\",\"ch3\"]],"
+		"\"row\":{\"ip\":\"2001:db8::13\"}}]");
+	ok(r && wait_for(have_ch_evs, (void *)1, 2000) && last_ch_has_old &&
+	   last_ch_has_new && last_ch_new.encaps[0].family == AF_INET6 &&
+	   last_ch_old.encaps[0].family == AF_INET &&
+	   !strcmp(last_ch_new.name, "ch3"),
+	   "sb: encap ip change re-reports the chassis", "%d chassis events",
+	   n_ch_ev);
+	json_decref(r);
+
+	/* Chassis delete: weak references in bindings go too. */
+	reset_evs();
+	r = txn("[{\"op\":\"delete\",\"table\":\"Chassis\",\"where\":[[\"name\",\"==\",\"ch3\"]]}]");
+	ok(r && wait_for(have_evs, (void *)1000, 5000) && n_ch_ev == 1 &&
+	   !last_ch_has_new && !sbview_chassis_by_name(view, "ch3") &&
+	   !evs[0].new.chassis.s[0],
+	   "sb: chassis delete reported, its bindings unbound",
+	   "%d chassis, %zu binding events", n_ch_ev, n_evs);
+	json_decref(r);
+	ok(view_matches_db(why, sizeof(why)), "sb: view equals the DB after the changes",
+	   "%s", why);
+
+	/* The server restarts; changes made while we are away arrive as
+	 * exactly those changes (the resync is diffed). */
+	{
+		struct sbview_status st;
+		char db[300];
+
+		stop_server(0);
+		settle(300);
+		sbview_get_status(view, &st);
+		ok(!st.sb_connected && n_conn_down == 1,
+		   "sb: connection loss noticed", "down=%d", n_conn_down);
+		snprintf(db, sizeof(db), "%s/sb0.db", tmpdir);
+		start_server(0, db, NULL);
+		reset_evs();
+		r = move("p5", 2);
+		json_decref(txn("[{\"op\":\"delete\",\"table\":\"Port_Binding\",\"where\":[[\"logical_port\",\"==\",\"p6\"]]}]"));
+		ok(r && wait_for(is_synced, NULL, 5000) && n_evs == 2 &&
+		   ev_for("p5") && !strcmp(ev_for("p5")->new.chassis.s, ch_uuid[2]) &&
+		   ev_for("p6") && !ev_for("p6")->has_new,
+		   "sb: restart of the server, resync reports only the changes",
+		   "%zu events", n_evs);
+		json_decref(r);
+		ok(view_matches_db(why, sizeof(why)), "sb: view equals the DB after resync",
+		   "%s", why);
+	}
+	ok(!nested && lookups_ok && n_begin == n_end,
+	   "sb: begin/end paired, lookups current inside callbacks",
+	   "nested=%d lookups=%d", nested, lookups_ok);
+	sbview_destroy(view);
+	view = NULL;
+}
+
+/* ---- the clustered SB ---- */
+
+static const char *cl_addr[3] = { "198.18.0.1", "198.18.0.2", "198.18.0.3" };
+
+static int leader_of(void)
+{
+	for (int i = 0; i < 3; i++) {
+		char ctl[300], cmd[400], out[4096] = "";
+		FILE *f;
+
+		if (srv_pid[i] <= 0)
+			continue;
+		snprintf(ctl, sizeof(ctl), "%s/db%d.ctl", tmpdir, i);
+		snprintf(cmd, sizeof(cmd),
+			 "ovs-appctl -t %s cluster/status OVN_Southbound 2>/dev/null", ctl);
+		f = popen(cmd, "r");
+		if (!f)
+			continue;
+		size_t n = fread(out, 1, sizeof(out) - 1, f);
+
+		out[n] = '\0';
+		pclose(f);
+		if (strstr(out, "Role: leader"))
+			return i;
+	}
+	return -1;
+}
+
+static bool start_cluster(void)
+{
+	char db[3][300], raft[3][64], tcp[64];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(db[i], sizeof(db[i]), "%s/sb%d.db", tmpdir, i);
+		snprintf(raft[i], sizeof(raft[i]), "tcp:%s:6643", cl_addr[i]);
+	}
+	{
+		const char *a[] = { "ovsdb-tool", "create-cluster", db[0], SB_SCHEMA,
+				    raft[0], NULL };
+
+		if (run(a))
+			return false;
+	}
+	for (i = 1; i < 3; i++) {
+		const char *a[] = { "ovsdb-tool", "join-cluster", db[i],
+				    "OVN_Southbound", raft[i], raft[0], NULL };
+
+		if (run(a))
+			return false;
+	}
+	for (i = 0; i < 3; i++) {
+		snprintf(tcp, sizeof(tcp), "tcp:6642:%s", cl_addr[i]);
+		if (start_server(i, db[i], tcp))
+			return false;
+	}
+	/* Wait for a leader and for every member to have joined. */
+	for (i = 0; i < 300; i++) {
+		if (leader_of() >= 0 && txn_ok(txn("[]")))
+			return true;
+		usleep(50000);
+	}
+	return false;
+}
+
+static void test_cluster(void)
+{
+	static char remotes[256];
+	char why[256];
+	int i, leader, moved = 0;
+	json_t *r;
+
+	snprintf(remotes, sizeof(remotes), "tcp:%s:6642,tcp:%s:6642,tcp:%s:6642",
+		 cl_addr[0], cl_addr[1], cl_addr[2]);
+	g_remotes = remotes;
+	if (!start_cluster()) {
+		ok(false, "cluster: 3-member clustered SB comes up", "no leader");
+		return;
+	}
+	ok(true, "cluster: 3-member clustered SB comes up", "%s", "");
+	if (!add_base() || !add_ports(1, 200)) {
+		ok(false, "cluster: populate", "txn failed");
+		return;
+	}
+	leader = leader_of();
+	/* Make the follower talk to the leader first, so killing it
+	 * really takes our connection away. */
+	{
+		static char order[256];
+
+		snprintf(order, sizeof(order), "tcp:%s:6642,tcp:%s:6642,tcp:%s:6642",
+			 cl_addr[leader], cl_addr[(leader + 1) % 3],
+			 cl_addr[(leader + 2) % 3]);
+		view = sbview_create(&ops, NULL);
+		sbview_set_probe(view, 1000);
+		sbview_connect_sb(view, order, NULL);
+	}
+	ok(wait_for(is_synced, NULL, 10000) && sbview_n_bindings(view) == 200,
+	   "cluster: initial sync from the leader", "%u bindings",
+	   sbview_n_bindings(view));
+
+	/* Moves while the leader dies. */
+	reset_evs();
+	for (i = 1; i <= 20; i++) {
+		char p[16];
+
+		snprintf(p, sizeof(p), "p%d", i);
+		if (i == 10) {
+			stop_server(leader);
+			printf("# killed leader db%d\n", leader);
+		}
+		/* The transaction may need the new leader: retry. */
+		for (int t = 0; t < 100; t++) {
+			if ((r = move(p, 2))) {
+				moved++;
+				json_decref(r);
+				break;
+			}
+			sbview_run(view, 100);
+		}
+	}
+	ok(moved == 20, "cluster: transactions go on after the leader died",
+	   "%d of 20", moved);
+	{
+		uint64_t end = ovsdb_now_ms() + 15000;
+
+		while (ovsdb_now_ms() < end &&
+		       (!is_synced(NULL) || !view_matches_db(why, sizeof(why))))
+			sbview_run(view, 50);
+	}
+	{
+		struct sbview_status st;
+
+		sbview_get_status(view, &st);
+		ok(view_matches_db(why, sizeof(why)),
+		   "cluster: the view follows through the leader's death",
+		   "%s", why);
+		ok(st.sb_reconnects >= 1 && n_conn_down >= 1,
+		   "cluster: failover to another member", "reconnects=%llu",
+		   (unsigned long long)st.sb_reconnects);
+		printf("# after failover: remote %s, resumed by txn id %llu time(s)\n",
+		       st.sb_remote, (unsigned long long)st.sb_resumes);
+		ok(st.sb_resumes >= 1, "cluster: resync resumed from the last txn id (monitor_cond_since)",
+		   "full resync instead");
+	}
+
+	/* "Restart the agent mid-stream": a new follower while moves go on;
+	 * in the end its view must equal the DB. */
+	sbview_destroy(view);
+	view = NULL;
+	reset_evs();
+	for (i = 21; i <= 60; i++) {
+		char p[16];
+
+		snprintf(p, sizeof(p), "p%d", i);
+		json_decref(move(p, 3));
+		if (i == 40) {
+			view = sbview_create(&ops, NULL);
+			sbview_connect_sb(view, remotes, NULL);
+		}
+		if (view)
+			sbview_run(view, 0);
+	}
+	{
+		uint64_t end = ovsdb_now_ms() + 10000;
+
+		while (ovsdb_now_ms() < end &&
+		       (!is_synced(NULL) || !view_matches_db(why, sizeof(why))))
+			sbview_run(view, 50);
+	}
+	ok(view_matches_db(why, sizeof(why)),
+	   "cluster: a follower restarted mid-stream ends equal to the DB", "%s", why);
+	sbview_destroy(view);
+	view = NULL;
+}
+
+/* ---- the local OVS DB ---- */
+
+static void test_local(void)
+{
+	char sock[300], db[300];
+	const char *argv[] = { "ovsdb-tool", "create", db, OVS_SCHEMA, NULL };
+	json_t *r;
+
+	snprintf(db, sizeof(db), "%s/ovs.db", tmpdir);
+	snprintf(sock, sizeof(sock), "unix:%s/db0.sock", tmpdir);
+	g_remotes = sock;
+	g_db = "Open_vSwitch";
+	if (run(argv) || start_server(0, db, NULL)) {
+		ok(false, "local: start ovsdb-server with the vswitch schema", "failed");
+		return;
+	}
+	r = txn("[{\"op\":\"insert\",\"table\":\"Interface\",\"uuid-name\":\"i1\","
+		"\"row\":{\"name\":\"tap1\",\"external_ids\":[\"map\",[[\"iface-id\",\"p1\"]]],"
+		"\"ofport\":5,\"link_state\":\"up\"}},"
+		"{\"op\":\"insert\",\"table\":\"Interface\",\"uuid-name\":\"i2\","
+		"\"row\":{\"name\":\"br-int\"}},"
+		"{\"op\":\"insert\",\"table\":\"Port\",\"uuid-name\":\"po1\","
+		"\"row\":{\"name\":\"tap1\",\"interfaces\":[\"named-uuid\",\"i1\"]}},"
+		"{\"op\":\"insert\",\"table\":\"Port\",\"uuid-name\":\"po2\","
+		"\"row\":{\"name\":\"br-int\",\"interfaces\":[\"named-uuid\",\"i2\"]}},"
+		"{\"op\":\"insert\",\"table\":\"Bridge\",\"uuid-name\":\"b\","
+		"\"row\":{\"name\":\"br-int\",\"ports\":[\"set\",[[\"named-uuid\",\"po1\"],[\"named-uuid\",\"po2\"]]]}},"
+		"{\"op\":\"insert\",\"table\":\"Open_vSwitch\",\"row\":{\"bridges\":[\"named-uuid\",\"b\"],"
+		"\"external_ids\":[\"map\",[[\"system-id\",\"ch1\"],[\"ovn-encap-ip\",\"198.18.0.11\"],"
+		"[\"ovn-encap-type\",\"geneve\"],[\"hostname\",\"h1\"]]]}}]");
+	if (!r) {
+		ok(false, "local: populate", "txn failed");
+		return;
+	}
+	json_decref(r);
+	view = sbview_create(&ops, NULL);
+	sbview_connect_local(view, sock);
+	ok(wait_for(local_synced, NULL, 5000), "local: sync", "not synced");
+	{
+		const struct sbview_local *l = sbview_local(view);
+		const struct sbview_iface *i = sbview_iface_by_id(view, "p1");
+
+		ok(l && !strcmp(l->system_id, "ch1") && l->n_encaps == 1 &&
+		   l->encaps[0].family == AF_INET &&
+		   l->encaps[0].v4.s_addr == htonl(0xc612000b) &&
+		   !strcmp(l->encaps[0].type, "geneve") && n_local == 1,
+		   "local: system-id and ovn-encap-ip", "%s",
+		   l ? l->system_id : "none");
+		ok(i && !strcmp(i->name, "tap1") && i->ofport == 5 && i->link_up &&
+		   n_if == 1, "local: interface with iface-id (only that one)",
+		   "%d iface events", n_if);
+	}
+	reset_evs();
+	r = txn("[{\"op\":\"update\",\"table\":\"Interface\",\"where\":[[\"name\",\"==\",\"tap1\"]],"
+		"\"row\":{\"link_state\":\"down\"}}]");
+	{
+		uint64_t end = ovsdb_now_ms() + 2000;
+
+		while (!n_if && ovsdb_now_ms() < end)
+			sbview_run(view, 5);
+	}
+	ok(r && n_if == 1 && last_if_has_new && !last_if.link_up &&
+	   !strcmp(last_if.iface_id, "p1"),
+	   "local: link down reported", "%d events", n_if);
+	json_decref(r);
+	reset_evs();
+	r = txn("[{\"op\":\"mutate\",\"table\":\"Interface\",\"where\":[[\"name\",\"==\",\"tap1\"]],"
+		"\"mutations\":[[\"external_ids\",\"delete\",[\"set\",[\"iface-id\"]]]]}]");
+	{
+		uint64_t end = ovsdb_now_ms() + 2000;
+
+		while (!n_if && ovsdb_now_ms() < end)
+			sbview_run(view, 5);
+	}
+	ok(r && n_if == 1 && !last_if_has_new && !sbview_iface_by_id(view, "p1"),
+	   "local: losing iface-id removes the interface", "%d events", n_if);
+	json_decref(r);
+	reset_evs();
+	r = txn("[{\"op\":\"mutate\",\"table\":\"Open_vSwitch\",\"where\":[],"
+		"\"mutations\":[[\"external_ids\",\"insert\",[\"map\",[[\"x\",\"y\"]]]]]},"
+		"{\"op\":\"update\",\"table\":\"Open_vSwitch\",\"where\":[],"
+		"\"row\":{\"external_ids\":[\"map\",[[\"system-id\",\"ch1\"],[\"ovn-encap-ip\",\"198.18.0.21,2001:db8::21\"]]]}}]");
+	{
+		uint64_t end = ovsdb_now_ms() + 2000;
+
+		while (!n_local && ovsdb_now_ms() < end)
+			sbview_run(view, 5);
+	}
+	ok(r && n_local == 1 && last_local.n_encaps == 2 &&
+	   last_local.encaps[1].family == AF_INET6,
+	   "local: encap ip list change", "%d events, %d encaps", n_local,
+	   last_local.n_encaps);
+	json_decref(r);
+	sbview_destroy(view);
+	view = NULL;
+}
+
+/* ---- bench: sync of N bindings, single-move latency ---- */
+
+static long rss_kb(const char *what)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, what, strlen(what)))
+			v = atol(line + strlen(what) + 1);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void bench(int n)
+{
+	char sock[300];
+	static uint64_t lat[1000];
+	uint64_t t0, t_sync;
+	long rss0;
+	int i, done = 0;
+
+	snprintf(sock, sizeof(sock), "unix:%s/db0.sock", tmpdir);
+	g_remotes = sock;
+	if (!setup_sb_db(0, NULL) || !add_base()) {
+		fprintf(stderr, "ovsdb-test: bench setup failed\n");
+		return;
+	}
+	for (i = 0; i < n; i += 10000)
+		if (!add_ports(i + 1, n - i < 10000 ? n - i : 10000))
+			return;
+	rss0 = rss_kb("VmRSS");
+	view = sbview_create(&ops, NULL);
+	sbview_connect_sb(view, sock, NULL);
+	t0 = now_ns();
+	if (!wait_for(is_synced, NULL, 60000))
+		return;
+	t_sync = now_ns() - t0;
+	long rss = rss_kb("VmRSS"), hwm = rss_kb("VmHWM");
+
+	for (i = 0; i < 1000; i++) {
+		char p[16];
+		json_t *r;
+
+		snprintf(p, sizeof(p), "p%d", i % n + 1);
+		reset_evs();
+		t0 = now_ns();
+		r = move(p, 1 + i % 2);
+		if (r && wait_for(have_evs, (void *)1, 2000))
+			lat[done++] = first_ev_ns - t0;
+		json_decref(r);
+	}
+	qsort(lat, done, sizeof(lat[0]), cmp_u64);
+	printf("{\"bindings\": %d, \"sync_s\": %.3f, \"rss_before_kib\": %ld, "
+	       "\"rss_after_sync_kib\": %ld, \"rss_peak_kib\": %ld, "
+	       "\"moves\": %d, \"move_p50_ms\": %.3f, \"move_p99_ms\": %.3f}\n",
+	       n, t_sync / 1e9, rss0, rss, hwm, done,
+	       done ? lat[done / 2] / 1e6 : -1, done ? lat[done * 99 / 100] / 1e6 : -1);
+	sbview_destroy(view);
+	view = NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "sb";
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/ovsdb-test.XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("ovsdb-test: mkdtemp");
+		return 1;
+	}
+	atexit(cleanup);
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	if (run((const char *const[]){ "ovsdb-server", "--version", NULL })) {
+		skip(mode, "ovsdb-server is not installed");
+		return 4;
+	}
+	if (!strcmp(mode, "sb"))
+		test_sb();
+	else if (!strcmp(mode, "cluster"))
+		test_cluster();
+	else if (!strcmp(mode, "local"))
+		test_local();
+	else if (!strcmp(mode, "bench"))
+		bench(argc > 2 ? atoi(argv[2]) : 100000);
+	else {
+		fprintf(stderr, "usage: ovsdb-test sb|cluster|local|bench [N]\n");
+		return 2;
+	}
+	if (strcmp(mode, "bench"))
+		printf("1..%d\n", tap_n);
+	return tap_fail ? 1 : 0;
+}
