@@ -104,3 +104,30 @@ tap_add() {
 	fi
 	ip tuntap add "$1" mode tap
 }
+
+# step OUT NAME "dev kind" ... -- CMD ARGS: run CMD, wait until the
+# watcher writing OUT has printed as many new events as expected (5 s at
+# most), give stragglers 0.3 s, then check the new events are exactly
+# the expected ones, in order.
+step() {
+	local out=$1 name=$2 exp=() got before want i
+
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do exp+=("$1"); shift; done
+	shift
+	before=$(events "$out" | wc -l)
+	"$@" >/dev/null 2>&1 || { ktap_fail "$name" "command failed: $*"; return; }
+	want=$((before + ${#exp[@]}))
+	for i in $(seq 50); do
+		[ "$(events "$out" | wc -l)" -ge "$want" ] && break
+		sleep 0.1
+	done
+	sleep 0.3
+	got=$(events "$out" | tail -n +$((before + 1)) | paste -sd, -)
+	want=$(printf '%s\n' "${exp[@]}" | sed '/^$/d' | paste -sd, -)
+	if [ "$got" = "$want" ]; then
+		ktap_ok "$name"
+	else
+		ktap_fail "$name" "expected [$want] got [$got]"
+	fi
+}
