@@ -334,7 +334,7 @@ static void on_sig(int sig)
 	stop = 1;
 }
 
-static int follow_events(int fd)
+static int follow_events(int fd, json_t *history)
 {
 	struct sigaction sa = { .sa_handler = on_sig };
 	json_t *msg, *ev;
@@ -344,6 +344,16 @@ static int follow_events(int fd)
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* What happened before we subscribed, then what happens next. */
+	json_array_foreach(history, i, ev) {
+		if (ev_count >= 0 && seen >= ev_count)
+			return 0;
+		if (json_out)
+			print_json(ev), fflush(stdout);
+		else
+			print_event(ev);
+		seen++;
+	}
 	while (!stop && (ev_count < 0 || seen < ev_count)) {
 		err = ctl_client_next(fd, &msg, ev_timeout_ms);
 		if (err == -ETIMEDOUT || err == -EINTR)
@@ -550,7 +560,7 @@ int main(int argc, char **argv)
 		fail_msg(method, error);
 		rc = 1;
 	} else if (!strcmp(method, "events")) {
-		rc = follow_events(fd);
+		rc = follow_events(fd, result);
 	} else {
 		print_result(method, result);
 	}

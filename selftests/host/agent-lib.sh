@@ -77,9 +77,38 @@ agent_kill_pidfile() {
 sb() { ovn-sbctl --no-leader-only --db="$SB" "$@"; }
 sb_transact() { ovsdb-client transact "$SB" "$1"; }
 
+# ovs_setup SYSTEM-ID ENCAP-IP: a local Open vSwitch DB server with
+# br-int; agent_start then follows it instead of --system-id.
+ovs_setup() {
+	ovsdb-tool create "$T/ovs.db" /usr/share/openvswitch/vswitch.ovsschema \
+		>/dev/null || ktap_skip_all "no vswitch schema (openvswitch-common)"
+	ovsdb-server --detach --no-chdir --pidfile="$T/ovs.pid" \
+		--log-file="$T/ovs.log" --unixctl="$T/ovs.ctl" \
+		--remote=punix:"$T/ovs.sock" "$T/ovs.db" 2>/dev/null ||
+		ktap_skip_all "ovsdb-server (local) did not start"
+	defer agent_kill_pidfile "$T/ovs.pid"
+	OVS=unix:$T/ovs.sock
+	vs init
+	vs set Open_vSwitch . external_ids:system-id="$1" \
+		external_ids:ovn-encap-ip="$2" external_ids:ovn-encap-type=geneve
+	vs add-br br-int
+}
+vs() { ovs-vsctl --no-wait --db="$OVS" "$@"; }
+# vif_add NAME IFACE-ID: a VIF on br-int, link up (as vswitchd reports).
+vif_add() {
+	vs add-port br-int "$1" -- set Interface "$1" external_ids:iface-id="$2"
+	vif_link "$1" up
+}
+vif_link() {
+	ovsdb-client transact "$OVS" "[\"Open_vSwitch\",{\"op\":\"update\",\"table\":\"Interface\",\"where\":[[\"name\",\"==\",\"$1\"]],\"row\":{\"link_state\":\"$2\",\"ofport\":7}}]" >/dev/null
+}
+
 AGENT_PID=
 agent_start() {
-	"$AGENT_BIN" --sb "$SB" --ovs none --system-id "$AGENT_CHASSIS" \
+	local who=(--ovs none --system-id "$AGENT_CHASSIS")
+
+	[ -n "${OVS:-}" ] && who=(--ovs "$OVS")
+	"$AGENT_BIN" --sb "$SB" "${who[@]}" \
 		--bpffs "$T/bpf" --ctl "$T/run/ovnmigd.ctl" \
 		--vif-events none -v "$@" >>"$T/agent.log" 2>&1 &
 	AGENT_PID=$!
@@ -144,3 +173,33 @@ agent_check_san() {
 }
 
 agent_dump_log() { [ -f "$T/agent.log" ] && sed 's/^/# agent: /' "$T/agent.log" | tail -${1:-40}; }
+
+# agent_run_variants FUNC: FUNC plain, then FUNC asan, each in a subshell
+# with its own cleanup; TAP numbering continues across them.
+agent_run_variants() {
+	local fn=$1 variant res=/tmp/.agent-variants-$$
+
+	for variant in plain asan; do
+		rm -f "$res"
+		( trap _ktap_run_defer EXIT; "$fn" $variant
+		  echo "$_ktap_n $_ktap_pass $_ktap_fail $_ktap_skip" >"$res" )
+		if [ -s "$res" ]; then
+			read -r _ktap_n _ktap_pass _ktap_fail _ktap_skip <"$res"
+		else	# skipped as a whole (it printed why)
+			_ktap_n=$((_ktap_n + 1)) _ktap_skip=$((_ktap_skip + 1))
+			break
+		fi
+	done
+	rm -f "$res"
+}
+
+# agent_variant_end VARIANT: the checks every variant ends with.
+agent_variant_end() {
+	agent_kill TERM
+	ktap_check "$1: agent exits 0 on SIGTERM" test "$AGENT_RC" = 0
+	if [ "$1" = asan ]; then
+		ktap_check "$1: no sanitizer report" agent_check_san
+	fi
+	[ $_ktap_fail -gt 0 ] && agent_dump_log 60
+	_ktap_run_defer
+}
