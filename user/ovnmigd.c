@@ -353,16 +353,16 @@ static int h_maps(void *ctx, struct ctl_conn *c, const char *method,
 
 	(void)c;
 	err = ctlmaps_call(&a->m, method, params, result, error);
-	/* Changed behind the policy's back: forget and re-adopt what is
-	 * there, as after a restart. */
+	/* Entries added by hand are the operator's: the policy leaves them
+	 * to their expiry.  After a flush it forgets what it had. */
+	if (!err && strstr(method, "/flush")) {
+		policy_clear(a->p);
+		maps_recount(&a->m);
+	}
 	if (!err && strcmp(method, "steer/list") &&
 	    strcmp(method, "bounce/list") && strcmp(method, "stats") &&
-	    strcmp(method, "maps/status")) {
-		policy_clear(a->p);
-		if (a->reconciled)
-			reconcile(a);
+	    strcmp(method, "maps/status"))
 		on_event(a, "", method);
-	}
 	return err;
 }
 
@@ -714,10 +714,9 @@ static void loop(struct agent *a)
 		if (now - a->last_sweep_ns >= SWEEP_MS * 1000000ull) {
 			a->last_sweep_ns = now;
 			policy_expire(a->p);
-			/* Strays nobody tracks (added by hand, or left by a
-			 * policy that forgot them) expire here too. */
-			if (maps_sweep(&a->m, now))
-				policy_clear(a->p), reconcile(a);
+			/* Strays the policy does not track (added by hand,
+			 * or forgotten after a flush) expire here. */
+			maps_sweep(&a->m, now);
 		}
 	}
 }
