@@ -53,7 +53,7 @@ int jsonrpc_scan(struct jsonrpc_scan *sc, const char *buf, size_t len,
 		case '{':
 		case '[':
 			if (++sc->depth > JSONRPC_MAX_DEPTH)
-				return -EPROTO;
+				return -ELOOP;
 			break;
 		case '}':
 		case ']':
@@ -154,6 +154,11 @@ static int take_msg(struct jsonrpc *rpc, json_t **msg, char *why,
 			 rpc->rlen - rpc->rhead, &mlen);
 	if (r == -EPROTO)
 		return protoerr(why, why_len, "not a JSON object stream");
+	if (r == -ELOOP) {
+		snprintf(why, why_len, "JSON nested deeper than %d levels",
+			 JSONRPC_MAX_DEPTH);
+		return -EPROTO;
+	}
 	if (r == -EMSGSIZE) {
 		snprintf(why, why_len, "message larger than %u bytes",
 			 JSONRPC_MAX_MSG);

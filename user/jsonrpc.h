@@ -26,7 +26,8 @@ struct jsonrpc_scan {
 };
 
 /* Scans buf[sc->pos..len); returns 1 with *msg_len when a whole object
- * ends, 0 when more bytes are needed, or -EPROTO/-EMSGSIZE. */
+ * ends, 0 when more bytes are needed, or -EPROTO (not a JSON object),
+ * -ELOOP (nested too deep) or -EMSGSIZE. */
 int jsonrpc_scan(struct jsonrpc_scan *sc, const char *buf, size_t len,
 		 size_t *msg_len);
 

@@ -33,7 +33,7 @@ struct ovsdb_sess {
 	struct stream *st;	/* while connecting */
 	struct jsonrpc *rpc;	/* while active */
 	uint64_t next_try_ms, conn_start_ms, last_rx_ms;
-	int backoff_ms;
+	int backoff_ms, backoff_min, backoff_max;
 	int probe_ms;
 	bool probe_sent;
 	unsigned int next_id;
@@ -129,7 +129,8 @@ struct ovsdb_sess *ovsdb_sess_create(const char *remotes,
 	snprintf(s->db, sizeof(s->db), "%s", db);
 	s->state = S_BACKOFF;
 	s->next_try_ms = 0;
-	s->backoff_ms = BACKOFF_MIN_MS;
+	s->backoff_ms = s->backoff_min = BACKOFF_MIN_MS;
+	s->backoff_max = BACKOFF_MAX_MS;
 	s->probe_ms = 5000;
 	return s;
 fail:
@@ -153,6 +154,13 @@ void ovsdb_sess_destroy(struct ovsdb_sess *s)
 	free(s);
 }
 
+void ovsdb_sess_set_backoff(struct ovsdb_sess *s, int min_ms, int max_ms)
+{
+	s->backoff_min = min_ms > 0 ? min_ms : 1;
+	s->backoff_max = max_ms > s->backoff_min ? max_ms : s->backoff_min;
+	s->backoff_ms = s->backoff_min;
+}
+
 void ovsdb_sess_set_probe(struct ovsdb_sess *s, int probe_ms)
 {
 	s->probe_ms = probe_ms > 0 ? probe_ms : 0;
@@ -170,16 +178,18 @@ static void sess_fail(struct ovsdb_sess *s, const char *why)
 	jsonrpc_close(s->rpc);
 	s->rpc = NULL;
 	s->state = S_BACKOFF;
-	s->reconnects++;
+	if (was_active)
+		s->reconnects++;
 	/* A cluster member that just died: try the next one at once;
 	 * otherwise back off, so a dead cluster costs us nothing. */
-	if (was_active && s->backoff_ms == BACKOFF_MIN_MS) {
+	if (was_active && s->backoff_ms == s->backoff_min)
 		s->next_try_ms = now;
-	} else {
+	else
 		s->next_try_ms = now + s->backoff_ms;
-		s->backoff_ms = s->backoff_ms * 2 > BACKOFF_MAX_MS ?
-				BACKOFF_MAX_MS : s->backoff_ms * 2;
-	}
+	/* Until a sync succeeds, every failure doubles the wait, also for
+	 * a server that accepts and then fails us each time. */
+	s->backoff_ms = s->backoff_ms * 2 > s->backoff_max ?
+			s->backoff_max : s->backoff_ms * 2;
 	s->cur = (s->cur + 1) % s->n_remotes;
 	if (was_active && s->ops->disconnected)
 		s->ops->disconnected(s->arg, s);
@@ -195,7 +205,7 @@ void ovsdb_sess_drop(struct ovsdb_sess *s, const char *why)
 
 void ovsdb_sess_synced(struct ovsdb_sess *s)
 {
-	s->backoff_ms = BACKOFF_MIN_MS;
+	s->backoff_ms = s->backoff_min;
 	s->last_log[0] = '\0';
 }
 

@@ -39,6 +39,7 @@ struct ovsdb_sess *ovsdb_sess_create(const char *remotes,
 				     void *arg, const char *db);
 void ovsdb_sess_destroy(struct ovsdb_sess *s);
 void ovsdb_sess_set_probe(struct ovsdb_sess *s, int probe_ms);
+void ovsdb_sess_set_backoff(struct ovsdb_sess *s, int min_ms, int max_ms);
 /* One poll entry (fd -1 when there is nothing to wait for). */
 void ovsdb_sess_pollfd(const struct ovsdb_sess *s, struct pollfd *p);
 int ovsdb_sess_timeout(const struct ovsdb_sess *s, uint64_t now_ms);

@@ -23,6 +23,12 @@ OVSDB_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 # Tools and tests (each one .c file in user/ plus the library).
 OVSDB_PROGS	:= ovsdb-follow ovsdb-test
 
+# Keep the objects (not intermediates): several makes may share build/.
+OVSDB_OBJS	:= $(foreach d,$(OVSDB_DIR) $(OVSDB_ASAN_DIR), \
+		     $(patsubst user/%.c,$(d)/%.o,$(OVSDB_SRCS)) \
+		     $(patsubst %,$(d)/%.o,$(subst -,_,$(OVSDB_PROGS))))
+.SECONDARY: $(OVSDB_OBJS)
+
 $(OVSDB_DIR)/%.o: user/%.c $(OVSDB_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)

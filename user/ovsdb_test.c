@@ -10,6 +10,8 @@
  *   ovsdb-test cluster  3-member clustered SB over tcp: (run it inside
  *                       a netns with 198.18.0.1-3 on lo): kill the
  *                       leader, keep following; follower restart
+ *   ovsdb-test liar     a server that lies: every malformed reply is a
+ *                       clean error and a reconnect, nothing applied
  *   ovsdb-test local    local Open_vSwitch DB: system-id, encap ip,
  *                       interfaces with iface-id
  *   ovsdb-test bench N  initial sync of N bindings and 1,000 single
@@ -25,7 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1119,6 +1123,318 @@ static void test_local(void)
 	view = NULL;
 }
 
+/* ---- a server that lies ---- */
+
+#define U_CH	"11111111-1111-4111-8111-111111111111"
+#define U_EN	"22222222-2222-4222-8222-222222222222"
+#define U_DP	"33333333-3333-4333-8333-333333333333"
+#define U_P1	"44444444-4444-4444-8444-444444444444"
+#define U_EVIL	"55555555-5555-4555-8555-555555555555"
+#define U_TXN	"66666666-6666-4666-8666-666666666666"
+#define U_ZERO	"00000000-0000-0000-0000-000000000000"
+
+/* A valid SB snapshot: one chassis, one datapath, port p1 on ch1. */
+#define GOOD_TABLES							\
+	"{\"Encap\":{\"" U_EN "\":{\"initial\":{\"type\":\"geneve\",\"ip\":\"198.18.0.11\"}}},"	\
+	"\"Chassis\":{\"" U_CH "\":{\"initial\":{\"name\":\"ch1\",\"encaps\":[\"uuid\",\"" U_EN "\"]}}}," \
+	"\"Datapath_Binding\":{\"" U_DP "\":{\"initial\":{\"tunnel_key\":5}}},"	\
+	"\"Port_Binding\":{\"" U_P1 "\":{\"initial\":{\"logical_port\":\"p1\",\"tunnel_key\":1," \
+	"\"datapath\":[\"uuid\",\"" U_DP "\"],\"chassis\":[\"uuid\",\"" U_CH "\"]}}}}"
+
+/* An "evil" row to put next to a lie: it must never be seen. */
+#define EVIL_ROW(cols)							\
+	"\"" U_EVIL "\":{\"initial\":{\"logical_port\":\"evil\",\"tunnel_key\":2," \
+	"\"datapath\":[\"uuid\",\"" U_DP "\"]" cols "}}"
+
+struct lie {
+	const char *name;
+	bool after_sync;	/* send a good snapshot first, lie in update3 */
+	const char *fmt;	/* %d: request id (reply lies only) */
+	bool close_after;	/* server hangs up after sending */
+};
+
+static const struct lie lies[] = {
+	{ "not JSON at all", false, "hello, world", false },
+	{ "top level is an array", false, "[1,2,3]", false },
+	{ "result of the wrong type", false, "{\"id\":%d,\"result\":\"oops\",\"error\":null}", false },
+	{ "result array too short", false, "{\"id\":%d,\"result\":[true],\"error\":null}", false },
+	{ "bad transaction id", false, "{\"id\":%d,\"result\":[false,\"not-a-uuid\"," GOOD_TABLES "],\"error\":null}", false },
+	{ "unknown table", false, "{\"id\":%d,\"result\":[false,\"" U_ZERO "\",{\"Evil\":{\"" U_EVIL "\":{\"initial\":{}}}}],\"error\":null}", false },
+	{ "integer beyond 64 bits", false, "{\"id\":%d,\"result\":[false,\"" U_ZERO "\",{\"Port_Binding\":{\"" U_P1 "\":{\"initial\":{\"tunnel_key\":999999999999999999999999}}}}],\"error\":null}", false },
+	{ "port tunnel_key over 15 bits", false, "{\"id\":%d,\"result\":[false,\"" U_ZERO "\",{\"Datapath_Binding\":{\"" U_DP "\":{\"initial\":{\"tunnel_key\":5}}},\"Port_Binding\":{" EVIL_ROW(",\"up\":true") ",\"" U_P1 "\":{\"initial\":{\"logical_port\":\"p1\",\"tunnel_key\":70000,\"datapath\":[\"uuid\",\"" U_DP "\"]}}}}],\"error\":null}", false },
+	{ "datapath tunnel_key over 24 bits", false, "{\"id\":%d,\"result\":[false,\"" U_ZERO "\",{\"Datapath_Binding\":{\"" U_DP "\":{\"initial\":{\"tunnel_key\":16777216}}}}],\"error\":null}", false },
+	{ "negative tunnel_key", false, "{\"id\":%d,\"result\":[false,\"" U_ZERO "\",{\"Datapath_Binding\":{\"" U_DP "\":{\"initial\":{\"tunnel_key\":-5}}}}],\"error\":null}", false },
+	{ "real number for an integer", false, "{\"id\":%d,\"result\":[false,\"" U_ZERO "\",{\"Datapath_Binding\":{\"" U_DP "\":{\"initial\":{\"tunnel_key\":5.5}}}}],\"error\":null}", false },
+	{ "logical_port is a number", false, "{\"id\":%d,\"result\":[false,\"" U_ZERO "\",{\"Port_Binding\":{\"" U_P1 "\":{\"initial\":{\"logical_port\":42}}}}],\"error\":null}", false },
+	{ "uuid atom of the wrong type", false, "{\"id\":%d,\"result\":[false,\"" U_ZERO "\",{\"Port_Binding\":{" EVIL_ROW(",\"chassis\":[\"uuid\",5]") "}}],\"error\":null}", false },
+	{ "row key is not a uuid", false, "{\"id\":%d,\"result\":[false,\"" U_ZERO "\",{\"Datapath_Binding\":{\"xyz\":{\"initial\":{\"tunnel_key\":5}}}}],\"error\":null}", false },
+	{ "two operations in one row update", false, "{\"id\":%d,\"result\":[false,\"" U_ZERO "\",{\"Datapath_Binding\":{\"" U_DP "\":{\"initial\":{},\"insert\":{}}}}],\"error\":null}", false },
+	{ "two values in an optional column", false, "{\"id\":%d,\"result\":[false,\"" U_ZERO "\",{\"Datapath_Binding\":{\"" U_DP "\":{\"initial\":{\"tunnel_key\":5}}},\"Port_Binding\":{" EVIL_ROW(",\"chassis\":[\"set\",[[\"uuid\",\"" U_CH "\"],[\"uuid\",\"" U_EN "\"]]]") "}}],\"error\":null}", false },
+	{ "duplicate key in an object", false, "{\"id\":%d,\"id\":%d,\"result\":[],\"error\":null}", false },
+	{ "NUL escaped in a string", false, "{\"id\":%d,\"result\":[false,\"" U_ZERO "\",{\"Port_Binding\":{\"" U_P1 "\":{\"initial\":{\"logical_port\":\"p\\u0000x\"}}}}],\"error\":null}", false },
+	{ "invalid UTF-8", false, "{\"id\":%d,\"result\":[false,\"" U_ZERO "\",{\"Port_Binding\":{\"" U_P1 "\":{\"initial\":{\"logical_port\":\"\xff\xfe\"}}}}],\"error\":null}", false },
+	{ "truncated JSON, then hang up", false, "{\"id\":%d,\"result\":[false,\"" U_ZERO "\",{\"Port_Binding\":{\"" U_P1 "\":{\"ini", true },
+	{ "every monitor method refused", false, NULL, false },
+	{ "good rows with one bad row: nothing applied", true, "{\"id\":null,\"method\":\"update3\",\"params\":[\"ovnmig-sb\",\"" U_TXN "\",{\"Port_Binding\":{" EVIL_ROW("") ",\"" U_P1 "\":{\"modify\":{\"tunnel_key\":\"seven\"}}}}]}", false },
+	{ "modify of an unknown row", true, "{\"id\":null,\"method\":\"update3\",\"params\":[\"ovnmig-sb\",\"" U_TXN "\",{\"Port_Binding\":{\"" U_EVIL "\":{\"modify\":{\"up\":true}}}}]}", false },
+	{ "delete of an unknown row", true, "{\"id\":null,\"method\":\"update3\",\"params\":[\"ovnmig-sb\",\"" U_TXN "\",{\"Port_Binding\":{\"" U_EVIL "\":{\"delete\":null}}}]}", false },
+	{ "insert of an existing row", true, "{\"id\":null,\"method\":\"update3\",\"params\":[\"ovnmig-sb\",\"" U_TXN "\",{\"Port_Binding\":{\"" U_P1 "\":{\"insert\":{\"logical_port\":\"evil\"}}}}]}", false },
+	{ "update3 for another monitor", true, "{\"id\":null,\"method\":\"update3\",\"params\":[\"not-ours\",\"" U_TXN "\",{}]}", false },
+	{ "update3 with a bad txn id", true, "{\"id\":null,\"method\":\"update3\",\"params\":[\"ovnmig-sb\",\"x\",{}]}", false },
+	{ "update3 params not an array", true, "{\"id\":null,\"method\":\"update3\",\"params\":{}}", false },
+	{ "map that is not a map", true, "{\"id\":null,\"method\":\"update3\",\"params\":[\"ovnmig-sb\",\"" U_TXN "\",{\"Port_Binding\":{\"" U_P1 "\":{\"modify\":{\"options\":[\"set\",[]]}}}}]}", false },
+	{ "string too long", true, NULL, false },
+	{ "nesting too deep", true, NULL, false },
+	{ "set too large", true, NULL, false },
+	{ "monitor canceled", true, "{\"id\":null,\"method\":\"monitor_canceled\",\"params\":[\"ovnmig-sb\"]}", false },
+};
+
+static int lfd = -1, cfd = -1;
+static char lbuf[1 << 16];
+static size_t llen;
+
+static bool liar_accept(int timeout_ms)
+{
+	uint64_t end = ovsdb_now_ms() + timeout_ms;
+
+	while (ovsdb_now_ms() < end) {
+		cfd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (cfd >= 0) {
+			llen = 0;
+			return true;
+		}
+		sbview_run(view, 5);
+	}
+	return false;
+}
+
+/* Reads one request; returns its id and method. */
+static bool liar_request(int *id, char *method, size_t mlen, int timeout_ms)
+{
+	uint64_t end = ovsdb_now_ms() + timeout_ms;
+
+	while (ovsdb_now_ms() < end) {
+		struct jsonrpc_scan sc = { 0 };
+		size_t ml;
+		ssize_t n;
+
+		if (llen && jsonrpc_scan(&sc, lbuf, llen, &ml) == 1) {
+			json_t *m = json_loadb(lbuf, ml, 0, NULL);
+
+			memmove(lbuf, lbuf + ml, llen - ml);
+			llen -= ml;
+			if (!m)
+				return false;
+			*id = json_integer_value(json_object_get(m, "id"));
+			snprintf(method, mlen, "%s",
+				 json_string_value(json_object_get(m, "method")) ?: "");
+			json_decref(m);
+			if (!strcmp(method, "echo"))
+				continue;
+			return true;
+		}
+		n = read(cfd, lbuf + llen, sizeof(lbuf) - llen);
+		if (n > 0)
+			llen += n;
+		else if (n == 0)
+			return false;
+		sbview_run(view, 5);
+	}
+	return false;
+}
+
+static void liar_send(const char *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t n = write(cfd, buf + off, len - off);
+
+		if (n > 0)
+			off += n;
+		else if (n < 0 && errno != EAGAIN)
+			return;
+		else
+			sbview_run(view, 1);
+	}
+}
+
+/* True when the client hung up on us within timeout. */
+static bool liar_closed(int timeout_ms)
+{
+	uint64_t end = ovsdb_now_ms() + timeout_ms;
+
+	while (ovsdb_now_ms() < end) {
+		char b[4096];
+		ssize_t n = read(cfd, b, sizeof(b));
+
+		if (n == 0 || (n < 0 && errno != EAGAIN)) {
+			close(cfd);
+			cfd = -1;
+			return true;
+		}
+		sbview_run(view, 5);
+	}
+	return false;
+}
+
+static char *big_lie(int which)
+{
+	size_t cap = 2 << 20, o = 0;
+	char *b = malloc(cap);
+	int i;
+
+	o += snprintf(b + o, cap - o, "{\"id\":null,\"method\":\"update3\",\"params\":[\"ovnmig-sb\",\"" U_TXN "\",{\"Port_Binding\":{\"" U_P1 "\":{\"modify\":{");
+	if (which == 0) {	/* a 70 kB option value */
+		o += snprintf(b + o, cap - o, "\"options\":[\"map\",[[\"requested-chassis\",\"");
+		for (i = 0; i < 70000; i++)
+			b[o++] = 'a';
+		o += snprintf(b + o, cap - o, "\"]]]");
+	} else if (which == 1) {	/* 200 levels of arrays */
+		o += snprintf(b + o, cap - o, "\"up\":");
+		for (i = 0; i < 200; i++)
+			b[o++] = '[';
+		for (i = 0; i < 200; i++)
+			b[o++] = ']';
+	} else {		/* 5,000 additional chassis */
+		o += snprintf(b + o, cap - o, "\"additional_chassis\":[\"set\",[");
+		for (i = 0; i < 5000; i++)
+			o += snprintf(b + o, cap - o, "%s[\"uuid\",\"%08x-1111-4111-8111-111111111111\"]",
+				      i ? "," : "", i);
+		o += snprintf(b + o, cap - o, "]]");
+	}
+	snprintf(b + o, cap - o, "}}}}]}");
+	return b;
+}
+
+static bool liar_sync(int timeout_ms)
+{
+	char method[64], reply[4096];
+	int id;
+
+	if (!liar_accept(timeout_ms) ||
+	    !liar_request(&id, method, sizeof(method), timeout_ms) ||
+	    strcmp(method, "monitor_cond_since"))
+		return false;
+	snprintf(reply, sizeof(reply),
+		 "{\"id\":%d,\"result\":[false,\"" U_TXN "\"," GOOD_TABLES "],\"error\":null}", id);
+	liar_send(reply, strlen(reply));
+	return wait_for(is_synced, NULL, timeout_ms);
+}
+
+static void test_liar(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char remote[300], method[64], name[160];
+	size_t i;
+
+	if (strlen(tmpdir) + sizeof("/liar.sock") > sizeof(sun.sun_path)) {
+		ok(false, "liar: listen", "path too long");
+		return;
+	}
+	memcpy(sun.sun_path, tmpdir, strlen(tmpdir));
+	strcat(sun.sun_path, "/liar.sock");
+	snprintf(remote, sizeof(remote), "unix:%s", sun.sun_path);
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sun, sizeof(sun)) ||
+	    listen(lfd, 4)) {
+		ok(false, "liar: listen", "%s", strerror(errno));
+		return;
+	}
+	view = sbview_create(&ops, NULL);
+	sbview_connect_sb(view, remote, NULL);
+	sbview_set_backoff(view, 10, 50);
+	for (i = 0; i < sizeof(lies) / sizeof(lies[0]); i++) {
+		const struct lie *l = &lies[i];
+		struct sbview_status st0, st1;
+		size_t evs0;
+		bool sent = false, closed;
+		int id;
+
+		snprintf(name, sizeof(name), "liar: %s -> clean error, reconnect, nothing applied",
+			 l->name);
+		if (l->after_sync && !liar_sync(3000)) {
+			ok(false, name, "good sync before the lie failed");
+			continue;
+		}
+		sbview_get_status(view, &st0);
+		evs0 = n_evs;
+		if (!l->after_sync &&
+		    (!liar_accept(3000) ||
+		     !liar_request(&id, method, sizeof(method), 3000))) {
+			ok(false, name, "no request from the client");
+			continue;
+		}
+		if (!l->fmt && !l->after_sync) {
+			/* Refuse monitor_cond_since, monitor_cond and monitor. */
+			char r[200];
+			int k;
+
+			for (k = 0; k < 3; k++) {
+				snprintf(r, sizeof(r), "{\"id\":%d,\"result\":null,\"error\":{\"error\":\"unknown method\"}}", id);
+				liar_send(r, strlen(r));
+				if (k < 2 && !liar_request(&id, method, sizeof(method), 3000))
+					break;
+			}
+			sent = k == 3;
+		} else if (!l->fmt) {
+			char *b = big_lie(!strcmp(l->name, "string too long") ? 0 :
+					  !strcmp(l->name, "nesting too deep") ? 1 : 2);
+
+			liar_send(b, strlen(b));
+			free(b);
+			sent = true;
+		} else {
+			char r[4096];
+
+			snprintf(r, sizeof(r), l->fmt, id, id);
+			liar_send(r, strlen(r));
+			sent = true;
+		}
+		if (l->close_after && cfd >= 0) {
+			close(cfd);
+			cfd = -1;
+			closed = true;
+			settle(50);
+		} else {
+			closed = liar_closed(3000);
+		}
+		sbview_get_status(view, &st1);
+		ok(sent && closed && !sbview_binding_by_port(view, "evil") &&
+		   n_evs == evs0 && (l->close_after || st1.errors == st0.errors + 1) &&
+		   (l->after_sync ? sbview_n_bindings(view) == 1 &&
+		    sbview_binding_by_port(view, "p1")->port_key == 1 :
+		    sbview_n_bindings(view) == evs0),
+		   name, "sent=%d closed=%d errors %llu->%llu events %zu->%zu",
+		   sent, closed, (unsigned long long)st0.errors,
+		   (unsigned long long)st1.errors, evs0, n_evs);
+		if (cfd >= 0) {
+			close(cfd);
+			cfd = -1;
+		}
+	}
+	/* After all that, a server that tells the truth is followed. */
+	ok(liar_sync(3000) && sbview_n_bindings(view) == 1 &&
+	   sbview_chassis_by_name(view, "ch1") &&
+	   sbview_binding_by_port(view, "p1")->dp_key == 5,
+	   "liar: an honest server afterwards is followed", "not synced");
+	{
+		const char *up = "{\"id\":null,\"method\":\"update3\",\"params\":[\"ovnmig-sb\",\"" U_TXN "\","
+			"{\"Port_Binding\":{\"" U_P1 "\":{\"modify\":{\"chassis\":[\"set\",[]]}}}}]}";
+		size_t e0 = n_evs;
+
+		liar_send(up, strlen(up));
+		ok(wait_for(have_evs, (void *)(e0 + 1), 2000) &&
+		   !evs[n_evs - 1].new.chassis.s[0],
+		   "liar: and its updates applied", "no event");
+	}
+	if (cfd >= 0)
+		close(cfd);
+	close(lfd);
+	sbview_destroy(view);
+	view = NULL;
+}
+
 /* ---- bench: sync of N bindings, single-move latency ---- */
 
 static long rss_kb(const char *what)
@@ -1214,10 +1530,12 @@ int main(int argc, char **argv)
 		test_cluster();
 	else if (!strcmp(mode, "local"))
 		test_local();
+	else if (!strcmp(mode, "liar"))
+		test_liar();
 	else if (!strcmp(mode, "bench"))
 		bench(argc > 2 ? atoi(argv[2]) : 100000);
 	else {
-		fprintf(stderr, "usage: ovsdb-test sb|cluster|local|bench [N]\n");
+		fprintf(stderr, "usage: ovsdb-test sb|cluster|liar|local|bench [N]\n");
 		return 2;
 	}
 	if (strcmp(mode, "bench"))

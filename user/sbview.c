@@ -246,7 +246,6 @@ struct sbview {
 	struct sbview_binding ring[SBVIEW_LOOKUP_RING];
 	unsigned int ring_i;
 	struct sbview_iface iface_tmp;
-	uint64_t errors;
 	bool warned_addl;
 };
 
@@ -1698,12 +1697,11 @@ static int sess_message(void *arg, struct ovsdb_sess *s, json_t *msg,
 	struct dbconn *d = dbconn_of(v, s);
 	int err;
 
+	/* Errors are counted by the session when it drops us. */
 	if (json_object_get(msg, "method"))
 		err = handle_notify(v, d, msg, why, why_len);
 	else
 		err = handle_reply(v, d, msg, why, why_len);
-	if (err)
-		v->errors++;
 	return err;
 }
 
@@ -1809,6 +1807,15 @@ void sbview_set_probe(struct sbview *v, int probe_ms)
 			ovsdb_sess_set_probe(v->db[i].sess, probe_ms);
 }
 
+void sbview_set_backoff(struct sbview *v, int min_ms, int max_ms)
+{
+	int i;
+
+	for (i = 0; i < DB_MAX; i++)
+		if (v->db[i].sess)
+			ovsdb_sess_set_backoff(v->db[i].sess, min_ms, max_ms);
+}
+
 int sbview_fds(const struct sbview *v, struct pollfd *pfd, int max)
 {
 	int i, n = 0;
@@ -1877,8 +1884,8 @@ void sbview_get_status(const struct sbview *v, struct sbview_status *st)
 		st->local_reconnects = ovsdb_sess_reconnects(lo->sess);
 	st->sb_updates = sb->updates;
 	st->sb_resumes = sb->resumes;
-	st->errors = v->errors;
-	(void)lo;
+	st->errors = (sb->sess ? ovsdb_sess_errors(sb->sess) : 0) +
+		     (lo->sess ? ovsdb_sess_errors(lo->sess) : 0);
 }
 
 /* ---- lookups ---- */

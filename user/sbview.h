@@ -206,6 +206,9 @@ int sbview_connect_sb(struct sbview *v, const char *remotes,
 int sbview_connect_local(struct sbview *v, const char *ovs_remote);
 /* Inactivity probe in ms for both DBs (default 5000; 0 disables). */
 void sbview_set_probe(struct sbview *v, int probe_ms);
+/* Reconnect backoff for both DBs (default 100 ms doubling to 8000 ms);
+ * call after the connect calls. */
+void sbview_set_backoff(struct sbview *v, int min_ms, int max_ms);
 int sbview_fds(const struct sbview *v, struct pollfd *pfd, int max);
 int sbview_timeout(const struct sbview *v);	/* ms, -1: none */
 int sbview_run(struct sbview *v, int timeout_ms);
