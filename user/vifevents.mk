@@ -23,7 +23,7 @@ $(VIFWATCH): user/vifwatch.c $(VIFEVENTS_OBJS) $(VIFEVENTS_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -D_GNU_SOURCE -Iuser -o $@ $< $(VIFEVENTS_OBJS) \
-		$(VIFEVENTS_LDLIBS)
+		$(VIFEVENTS_LDLIBS) -lpthread
 
 .PHONY: vifwatch
 vifwatch: $(VIFWATCH)

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,25 +165,74 @@ static int stats(struct vif_events *ve)
 	return 0;
 }
 
-/* ---- --bench: link down -> event latency ---- */
-
+/*
+ * ---- --bench: link down -> event latency ----
+ * The listener is a thread blocked in poll(), as the agent's would be,
+ * so an event counts as received when it wakes up, even while the
+ * toggling thread is still inside the kernel (the module's going-down
+ * comes before the device is actually closed; rtnetlink's message only
+ * after).
+ */
 struct bench_wait {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct vif_events *ve;
 	uint32_t ifindex;
 	uint32_t want_mask;	/* kinds that end the wait */
 	uint64_t recv_ns, ts_ns;
-	bool got;
+	bool got, stop;
 };
 
 static void bench_cb(void *ctx, const struct vif_event *ev)
 {
 	struct bench_wait *w = ctx;
+	uint64_t now = mono_ns();
 
-	if (w->got || ev->ifindex != w->ifindex ||
-	    !(w->want_mask & (1u << ev->kind)))
-		return;
-	w->got = true;
-	w->recv_ns = ev->recv_ns;
-	w->ts_ns = ev->ts_ns;
+	pthread_mutex_lock(&w->lock);
+	if (!w->got && ev->ifindex == w->ifindex &&
+	    (w->want_mask & (1u << ev->kind))) {
+		w->got = true;
+		w->recv_ns = now;
+		w->ts_ns = ev->ts_ns;
+		pthread_cond_signal(&w->cond);
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+static void *bench_listener(void *arg)
+{
+	struct bench_wait *w = arg;
+	struct pollfd pfd = { .fd = vif_events_fd(w->ve), .events = POLLIN };
+
+	while (!__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
+		if (poll(&pfd, 1, 100) > 0 && vif_events_run(w->ve) < 0)
+			break;
+	}
+	return NULL;
+}
+
+static void bench_arm(struct bench_wait *w, uint32_t mask)
+{
+	pthread_mutex_lock(&w->lock);
+	w->got = false;
+	w->want_mask = mask;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Wait (5 s at most) for the armed kind; 0 or -ETIMEDOUT. */
+static int bench_wait_for(struct bench_wait *w)
+{
+	struct timespec ts;
+	int err = 0;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 5;
+	pthread_mutex_lock(&w->lock);
+	while (!w->got && !err)
+		err = pthread_cond_timedwait(&w->cond, &w->lock, &ts);
+	err = w->got ? 0 : -ETIMEDOUT;
+	pthread_mutex_unlock(&w->lock);
+	return err;
 }
 
 static int set_link(struct mnl_socket *rt, uint32_t ifindex, bool up)
@@ -208,25 +258,6 @@ static int set_link(struct mnl_socket *rt, uint32_t ifindex, bool up)
 	return ret < 0 ? -errno : 0;
 }
 
-static int bench_wait_for(struct vif_events *ve, struct bench_wait *w)
-{
-	struct pollfd pfd = { .fd = vif_events_fd(ve), .events = POLLIN };
-	uint64_t end = mono_ns() + 5000000000ull;
-	int ret;
-
-	while (!w->got) {
-		if (mono_ns() > end)
-			return -ETIMEDOUT;
-		ret = poll(&pfd, 1, 100);
-		if (ret > 0) {
-			ret = vif_events_run(ve);
-			if (ret < 0)
-				return ret;
-		}
-	}
-	return 0;
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -236,10 +267,14 @@ static int cmp_u64(const void *a, const void *b)
 
 static int bench(enum vif_source src, const char *ifname, long n)
 {
-	struct bench_wait w = { 0 };
-	struct vif_events *ve = NULL;
+	struct bench_wait w = {
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.cond = PTHREAD_COND_INITIALIZER,
+	};
 	struct mnl_socket *rt = NULL;
 	uint64_t *lat = NULL, *klat = NULL, sum = 0, t0;
+	bool started = false;
+	pthread_t th;
 	int err = 0, rc = 1;
 	long i;
 
@@ -250,33 +285,31 @@ static int bench(enum vif_source src, const char *ifname, long n)
 	}
 	lat = calloc(n, sizeof(*lat));
 	klat = calloc(n, sizeof(*klat));
-	ve = vif_events_open(src, bench_cb, &w);
+	w.ve = vif_events_open(src, bench_cb, &w);
 	rt = mnl_socket_open(NETLINK_ROUTE);
-	if (!lat || !klat || !ve || !rt ||
+	if (!lat || !klat || !w.ve || !rt ||
 	    mnl_socket_bind(rt, 0, MNL_SOCKET_AUTOPID) < 0) {
 		fprintf(stderr, "%s: bench setup: %s\n", prog, strerror(errno));
 		goto out;
 	}
+	err = -pthread_create(&th, NULL, bench_listener, &w);
+	if (err)
+		goto out;
+	started = true;
 	for (i = 0; i < n; i++) {
-		/* Up first (unmeasured), then the measured down. */
-		w = (struct bench_wait){ .ifindex = w.ifindex,
-					 .want_mask = 1u << OVNMIG_EV_UP };
+		/* Up first (unmeasured; no event if it was up already). */
+		bench_arm(&w, 1u << OVNMIG_EV_UP);
 		err = set_link(rt, w.ifindex, true);
-		if (!err)
-			err = bench_wait_for(ve, &w);
-		if (err == -ETIMEDOUT)
-			err = 0;	/* was already up: no event */
 		if (err)
 			break;
+		bench_wait_for(&w);
 		usleep(2000);	/* let linkwatch settle the carrier */
-		vif_events_run(ve);
-		w = (struct bench_wait){ .ifindex = w.ifindex,
-			.want_mask = (1u << OVNMIG_EV_GOING_DOWN) |
-				     (1u << OVNMIG_EV_DOWN) };
+		bench_arm(&w, (1u << OVNMIG_EV_GOING_DOWN) |
+			      (1u << OVNMIG_EV_DOWN));
 		t0 = mono_ns();
 		err = set_link(rt, w.ifindex, false);
 		if (!err)
-			err = bench_wait_for(ve, &w);
+			err = bench_wait_for(&w);
 		if (err)
 			break;
 		lat[i] = w.recv_ns - t0;
@@ -290,32 +323,27 @@ static int bench(enum vif_source src, const char *ifname, long n)
 	set_link(rt, w.ifindex, true);
 	qsort(lat, n, sizeof(*lat), cmp_u64);
 	qsort(klat, n, sizeof(*klat), cmp_u64);
-	if (opt.json)
-		printf("{\"source\":\"%s\",\"n\":%ld,\"min_ns\":%llu,"
-		       "\"median_ns\":%llu,\"p99_ns\":%llu,\"max_ns\":%llu,"
-		       "\"mean_ns\":%llu,\"event_ts_median_ns\":%llu}\n",
-		       vif_source_name(vif_events_source(ve)), n,
-		       (unsigned long long)lat[0],
-		       (unsigned long long)lat[n / 2],
-		       (unsigned long long)lat[n * 99 / 100],
-		       (unsigned long long)lat[n - 1],
-		       (unsigned long long)(sum / n),
-		       (unsigned long long)klat[n / 2]);
-	else
-		printf("source=%s n=%ld min_ns=%llu median_ns=%llu p99_ns=%llu "
-		       "max_ns=%llu mean_ns=%llu event_ts_median_ns=%llu\n",
-		       vif_source_name(vif_events_source(ve)), n,
-		       (unsigned long long)lat[0],
-		       (unsigned long long)lat[n / 2],
-		       (unsigned long long)lat[n * 99 / 100],
-		       (unsigned long long)lat[n - 1],
-		       (unsigned long long)(sum / n),
-		       (unsigned long long)klat[n / 2]);
+	printf(opt.json ?
+	       "{\"source\":\"%s\",\"n\":%ld,\"min_ns\":%llu,"
+	       "\"median_ns\":%llu,\"p99_ns\":%llu,\"max_ns\":%llu,"
+	       "\"mean_ns\":%llu,\"event_ts_median_ns\":%llu}\n" :
+	       "source=%s n=%ld min_ns=%llu median_ns=%llu p99_ns=%llu "
+	       "max_ns=%llu mean_ns=%llu event_ts_median_ns=%llu\n",
+	       vif_source_name(vif_events_source(w.ve)), n,
+	       (unsigned long long)lat[0], (unsigned long long)lat[n / 2],
+	       (unsigned long long)lat[n * 99 / 100],
+	       (unsigned long long)lat[n - 1],
+	       (unsigned long long)(sum / n),
+	       (unsigned long long)klat[n / 2]);
 	rc = 0;
 out:
+	if (started) {
+		__atomic_store_n(&w.stop, true, __ATOMIC_RELAXED);
+		pthread_join(th, NULL);
+	}
 	if (rt)
 		mnl_socket_close(rt);
-	vif_events_close(ve);
+	vif_events_close(w.ve);
 	free(lat);
 	free(klat);
 	return rc;
