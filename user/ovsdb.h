@@ -57,6 +57,14 @@ const char *ovsdb_sess_remote(const struct ovsdb_sess *s);
 uint64_t ovsdb_sess_reconnects(const struct ovsdb_sess *s);
 uint64_t ovsdb_sess_errors(const struct ovsdb_sess *s);
 
+/* For the fuzzer and tests: hands msg to the view as if it came from the
+ * server of db (0: Southbound, 1: local) while a monitor request of the
+ * given method (0: monitor_cond_since, 1: monitor_cond, 2: monitor) is
+ * pending.  On an error the view acts as if the connection dropped. */
+struct sbview;
+int sbview_inject(struct sbview *v, int db, int method, json_t *msg,
+		  char *why, size_t why_len);
+
 uint64_t ovsdb_now_ms(void);
 void ovsdb_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -1531,8 +1531,14 @@ static void send_monitor(struct sbview *v, struct dbconn *d)
 		[MON_PLAIN] = "monitor",
 	};
 	enum db_id db = d - v->db;
-	json_t *params = json_pack("[s, s, o]", d->name, d->mon_id,
-				   mon_requests(v, db));
+	json_t *params;
+
+	if (!d->sess) {		/* sbview_inject(): nobody to ask */
+		d->req_id = 0;
+		return;
+	}
+	params = json_pack("[s, s, o]", d->name, d->mon_id,
+			   mon_requests(v, db));
 
 	if (d->method == MON_SINCE)
 		json_array_append_new(params, json_string(
@@ -1636,7 +1642,8 @@ static int handle_reply(struct sbview *v, struct dbconn *d, json_t *msg,
 	}
 	d->synced = true;
 	d->updates++;
-	ovsdb_sess_synced(d->sess);
+	if (d->sess)
+		ovsdb_sess_synced(d->sess);
 	if (v->ops->connection)
 		v->ops->connection(v->ctx, d->name, true);
 	return 0;
@@ -1690,18 +1697,45 @@ static int handle_notify(struct sbview *v, struct dbconn *d, json_t *msg,
 	return 0;
 }
 
+static int db_message(struct sbview *v, struct dbconn *d, json_t *msg,
+		      char *why, size_t why_len)
+{
+	/* Errors are counted by the session when it drops us. */
+	if (json_object_get(msg, "method"))
+		return handle_notify(v, d, msg, why, why_len);
+	return handle_reply(v, d, msg, why, why_len);
+}
+
 static int sess_message(void *arg, struct ovsdb_sess *s, json_t *msg,
 			char *why, size_t why_len)
 {
 	struct sbview *v = arg;
-	struct dbconn *d = dbconn_of(v, s);
+
+	return db_message(v, dbconn_of(v, s), msg, why, why_len);
+}
+
+int sbview_inject(struct sbview *v, int db, int method, json_t *msg,
+		  char *why, size_t why_len)
+{
+	struct dbconn *d = &v->db[db ? DB_LOCAL : DB_SB];
 	int err;
 
-	/* Errors are counted by the session when it drops us. */
-	if (json_object_get(msg, "method"))
-		err = handle_notify(v, d, msg, why, why_len);
-	else
-		err = handle_reply(v, d, msg, why, why_len);
+	if (!json_object_get(msg, "method") && !d->synced) {
+		json_t *id = json_object_get(msg, "id");
+
+		if (!d->req_id)
+			d->method = method < 0 || method > MON_PLAIN ?
+				    MON_SINCE : method;
+		d->req_id = json_is_integer(id) ? json_integer_value(id) : 1;
+	}
+	err = db_message(v, d, msg, why, why_len);
+	if (err) {
+		/* What the session would do: drop, and later resync. */
+		if (d->synced && v->ops->connection)
+			v->ops->connection(v->ctx, d->name, false);
+		d->synced = false;
+		d->req_id = 0;
+	}
 	return err;
 }
 

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libFuzzer target for what a server can make the follower parse: the
+ * JSON-RPC framing, the message shape checks and the monitor reply and
+ * update parser of sbview, with state carried across the messages of one
+ * input (a snapshot, then updates that modify and delete its rows).
+ *
+ * Input: byte 0 picks the database (bit 2) and the monitor method the
+ * replies answer (bits 0-1); the rest is a byte stream of messages.
+ * Every callback re-reads what it was given and the lookups, so the
+ * sanitizers see any use of stale memory.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "jsonrpc.h"
+#include "ovsdb.h"
+#include "sbview.h"
+
+static struct sbview *view;
+static volatile size_t sink;
+
+static void touch(const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	size_t i, s = 0;
+
+	for (i = 0; i < n; i++)
+		s += c[i];
+	sink += s;
+}
+
+static void cb_chassis(void *ctx, const struct sbview_chassis *o,
+		       const struct sbview_chassis *n)
+{
+	(void)ctx;
+	if (o)
+		touch(o, sizeof(*o));
+	if (n) {
+		touch(n, sizeof(*n));
+		sink += !!sbview_chassis_by_name(view, n->name);
+	}
+}
+
+static void cb_binding(void *ctx, const struct sbview_binding *o,
+		       const struct sbview_binding *n)
+{
+	(void)ctx;
+	if (o)
+		touch(o, sizeof(*o));
+	if (n) {
+		const struct sbview_binding *b;
+
+		touch(n, sizeof(*n));
+		b = sbview_binding_by_port(view, n->logical_port);
+		if (b)
+			touch(b, sizeof(*b));
+		sink += !!sbview_chassis_by_uuid(view, n->chassis.s);
+		sink += sbview_datapath_key(view, n->datapath.s);
+	}
+}
+
+static void cb_local(void *ctx, const struct sbview_local *o,
+		     const struct sbview_local *n)
+{
+	(void)ctx;
+	if (o)
+		touch(o, sizeof(*o));
+	if (n)
+		touch(n, sizeof(*n));
+}
+
+static void cb_iface(void *ctx, const struct sbview_iface *o,
+		     const struct sbview_iface *n)
+{
+	(void)ctx;
+	if (o)
+		touch(o, sizeof(*o));
+	if (n) {
+		touch(n, sizeof(*n));
+		sink += !!sbview_iface_by_id(view, n->iface_id);
+	}
+}
+
+static const struct sbview_ops ops = {
+	.chassis = cb_chassis, .binding = cb_binding, .local = cb_local,
+	.iface = cb_iface,
+};
+
+static int walk(void *arg, const struct sbview_binding *b)
+{
+	(void)arg;
+	touch(b, sizeof(*b));
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct jsonrpc_scan sc = { 0 };
+	const char *buf;
+	size_t len, off = 0;
+	int db, method;
+
+	if (size < 1)
+		return 0;
+	db = (data[0] >> 2) & 1;
+	method = data[0] & 3;
+	buf = (const char *)data + 1;
+	len = size - 1;
+	view = sbview_create(&ops, NULL);
+	while (off < len) {
+		char why[256];
+		size_t mlen;
+		json_t *msg;
+		int r = jsonrpc_scan(&sc, buf + off, len - off, &mlen);
+
+		if (r != 1)
+			break;	/* an error, or a message cut short */
+		if (!jsonrpc_parse(buf + off, mlen, &msg, why, sizeof(why))) {
+			sbview_inject(view, db, method, msg, why, sizeof(why));
+			json_decref(msg);
+		}
+		off += mlen;
+	}
+	sbview_foreach_binding(view, walk, NULL);
+	sink += sbview_n_bindings(view) + sbview_n_chassis(view);
+	sink += !!sbview_local(view);
+	sbview_destroy(view);
+	view = NULL;
+	return 0;
+}
