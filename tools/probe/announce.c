@@ -7,7 +7,10 @@
  * activation-strategy=rarp waits for precisely this frame.
  *
  * Usage: announce IFACE [--count N] [--initial-ms MS] [--step-ms MS] [--mac MAC]
+ *                       [--trigger]
  * Defaults follow QEMU: 5 frames, 50 ms after the first, +100 ms each.
+ * --trigger: set everything up, then send the first frame as soon as a
+ * byte arrives on stdin, so a script's resume path starts no process.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -39,11 +42,12 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "count", 1, NULL, 'c' }, { "initial-ms", 1, NULL, 'i' },
 		{ "step-ms", 1, NULL, 's' }, { "mac", 1, NULL, 'm' },
+		{ "trigger", 0, NULL, 't' },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
 	int count = 5, initial = 50, step = 100, c, fd, i, delay;
 	uint8_t mac[6], frame[60] = { 0 };
-	bool have_mac = false;
+	bool have_mac = false, trigger = false;
 	struct sockaddr_ll sll = { 0 };
 	struct ifreq ifr = { 0 };
 	const char *ifname;
@@ -60,8 +64,9 @@ int main(int argc, char **argv)
 			}
 			have_mac = true;
 			break;
+		case 't': trigger = true; break;
 		case 'h':
-			printf("Usage: announce IFACE [--count N] [--initial-ms MS] [--step-ms MS] [--mac MAC]\n");
+			printf("Usage: announce IFACE [--count N] [--initial-ms MS] [--step-ms MS] [--mac MAC] [--trigger]\n");
 			return 0;
 		default:
 			return 2;
@@ -108,6 +113,12 @@ int main(int argc, char **argv)
 	memcpy(frame + 22, mac, 6);
 	memcpy(frame + 32, mac, 6);
 
+	if (trigger) {
+		char b;
+
+		if (read(0, &b, 1) != 1)
+			return 0;	/* no trigger: the migration was called off */
+	}
 	delay = initial;
 	for (i = 0; i < count; i++) {
 		if (sendto(fd, frame, sizeof(frame), 0, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
