@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -157,6 +158,8 @@ static int start_server(int i, const char *db, const char *tcp)
 	if (p == 0) {
 		int fd = open("/dev/null", O_RDWR);
 
+		/* Dies with us, even if we crash. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(fd, 0);
 		dup2(fd, 1);
 		dup2(fd, 2);
@@ -255,7 +258,7 @@ static const char *g_db = "OVN_Southbound";
 static json_t *txn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static json_t *txn(const char *fmt, ...)
 {
-	static char buf[1 << 20];
+	static char buf[16 << 20];
 	json_error_t jerr;
 	json_t *ops, *res, *r;
 	va_list ap;
@@ -565,8 +568,9 @@ static bool add_chassis(int i, const char *ip)
 	return true;
 }
 
-/* n bindings p<first>..p<first+n-1> on the datapath, unbound. */
-static bool add_ports(int first, int n)
+/* n bindings p<first>..p<first+n-1> on datapath dp with tunnel keys
+ * from key, unbound. */
+static bool add_ports_dp(int first, int n, const char *dp, int key)
 {
 	size_t cap = (size_t)n * 200 + 100, o = 0;
 	char *buf = malloc(cap);
@@ -579,11 +583,16 @@ static bool add_ports(int first, int n)
 			      "%s{\"op\":\"insert\",\"table\":\"Port_Binding\",\"row\":{"
 			      "\"logical_port\":\"p%d\",\"tunnel_key\":%d,"
 			      "\"datapath\":[\"uuid\",\"%s\"]}}",
-			      i ? "," : "", first + i, first + i, dp_uuid);
+			      i ? "," : "", first + i, key + i, dp);
 	snprintf(buf + o, cap - o, "]");
 	r = txn("%s", buf);
 	free(buf);
 	return txn_ok(r);
+}
+
+static bool add_ports(int first, int n)
+{
+	return add_ports_dp(first, n, dp_uuid, first);
 }
 
 static bool setup_sb_db(int idx, const char *tcp)
@@ -1465,6 +1474,7 @@ static void bench(int n)
 	uint64_t t0, t_sync;
 	long rss0;
 	int i, done = 0;
+	char dp[40] = "";
 
 	snprintf(sock, sizeof(sock), "unix:%s/db0.sock", tmpdir);
 	g_remotes = sock;
@@ -1472,9 +1482,22 @@ static void bench(int n)
 		fprintf(stderr, "ovsdb-test: bench setup failed\n");
 		return;
 	}
-	for (i = 0; i < n; i += 10000)
-		if (!add_ports(i + 1, n - i < 10000 ? n - i : 10000))
+	/* 30,000 ports per datapath: port keys are 15 bits. */
+	for (i = 0; i < n; i += 10000) {
+		json_t *r;
+
+		if (i % 30000 == 0) {
+			r = txn("[{\"op\":\"insert\",\"table\":\"Datapath_Binding\","
+				"\"row\":{\"tunnel_key\":%d}}]", 100 + i / 30000);
+			if (!r)
+				return;
+			snprintf(dp, sizeof(dp), "%s", res_uuid(r, 0));
+			json_decref(r);
+		}
+		if (!add_ports_dp(i + 1, n - i < 10000 ? n - i : 10000, dp,
+				  i % 30000 + 1))
 			return;
+	}
 	rss0 = rss_kb("VmRSS");
 	view = sbview_create(&ops, NULL);
 	sbview_connect_sb(view, sock, NULL);
