@@ -33,7 +33,7 @@ int steer_sim(struct __sk_buff *skb)
 	}
 	hdr.out = hdr.key;
 	len = hdr.opts_len;
-	if (len == 0 || len > STEER_OPTS_MAX ||
+	if (len < 4 || len > STEER_OPTS_MAX ||
 	    bpf_skb_load_bytes(skb, sizeof(hdr), opts, len)) {
 		ovnmig_count(OVNMIG_STAT_STEER_NOT_OVN, skb->len);
 		return TC_ACT_OK;

@@ -12,6 +12,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <time.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <linux/if_ether.h>
 #include <linux/pkt_cls.h>
@@ -717,10 +718,13 @@ int main(void)
 	struct bounce *bs = NULL;
 	struct steer_sim *ss = NULL;
 	struct steer *st = NULL;
+	struct utsname u;
+	char vname[128];
 	int err;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ncpus = libbpf_num_possible_cpus();
+	uname(&u);
 	if (setup_net()) {
 		printf("ok 1 corpus # SKIP cannot set up a network namespace\n");
 		return 4;
@@ -730,19 +734,22 @@ int main(void)
 	if (bs)
 		no_pin(bs->obj);
 	err = !bs || bounce__load(bs);
-	tap_result(!err, "bounce.bpf.o passes the verifier (host kernel)",
+	snprintf(vname, sizeof(vname), "bounce.bpf.o passes the verifier (kernel %s)", u.release);
+	tap_result(!err, vname,
 		   "load failed: %s", strerror(errno));
 	st = steer__open();
 	if (st)
 		no_pin(st->obj);
 	err = !st || steer__load(st);
-	tap_result(!err, "steer.bpf.o passes the verifier (host kernel)",
+	snprintf(vname, sizeof(vname), "steer.bpf.o passes the verifier (kernel %s)", u.release);
+	tap_result(!err, vname,
 		   "load failed: %s", strerror(errno));
 	ss = steer_sim__open();
 	if (ss)
 		no_pin(ss->obj);
 	err = !ss || steer_sim__load(ss);
-	tap_result(!err, "steer_sim.bpf.o passes the verifier (host kernel)",
+	snprintf(vname, sizeof(vname), "steer_sim.bpf.o passes the verifier (kernel %s)", u.release);
+	tap_result(!err, vname,
 		   "load failed: %s", strerror(errno));
 
 	if (bs && bs->progs.bounce && bpf_program__fd(bs->progs.bounce) >= 0) {

@@ -7,6 +7,7 @@
  *   maptool DIR fwd VNI PORT HOST [TTL_SEC]
  *   maptool DIR steer VNI PORT OLD NEW [drop] [TTL_SEC]
  *   maptool DIR stat NAME          (prints packets, summed over CPUs)
+ *   maptool DIR stats              (every non-zero counter: NAME=N ...)
  *
  * DIR is the directory holding the pins (<bpffs>/tc/globals).
  */
@@ -151,6 +152,29 @@ static int cmd_steer(const char *dir, int argc, char **argv)
 	return 0;
 }
 
+static int cmd_stats(const char *dir)
+{
+	int ncpus = libbpf_num_possible_cpus(), fd, c;
+	struct ovnmig_counter vals[ncpus > 0 ? ncpus : 1];
+	__u32 k;
+
+	fd = open_map(dir, OVNMIG_MAP_STATS);
+	if (fd < 0)
+		return 1;
+	for (k = 0; k < OVNMIG_STAT_MAX; k++) {
+		unsigned long long sum = 0;
+
+		if (bpf_map_lookup_elem(fd, &k, vals))
+			return 1;
+		for (c = 0; c < ncpus; c++)
+			sum += vals[c].packets;
+		if (sum)
+			printf("%s=%llu ", stat_names[k], sum);
+	}
+	printf("\n");
+	return 0;
+}
+
 static int cmd_stat(const char *dir, const char *name)
 {
 	int ncpus = libbpf_num_possible_cpus(), fd, c;
@@ -185,6 +209,8 @@ int main(int argc, char **argv)
 			rc = cmd_fwd(argv[1], argc - 3, argv + 3);
 		else if (!strcmp(argv[2], "steer"))
 			rc = cmd_steer(argv[1], argc - 3, argv + 3);
+		else if (!strcmp(argv[2], "stats") && argc == 3)
+			rc = cmd_stats(argv[1]);
 		else if (!strcmp(argv[2], "stat") && argc == 4)
 			rc = cmd_stat(argv[1], argv[3]);
 	}
