@@ -67,8 +67,8 @@ LAB_UL4=198.18.0
 LAB_UL6=2001:db8:ff00:
 
 _lab_err() { echo "lab: $*" >&2; return 1; }
-_lab_ms() { local t=${EPOCHREALTIME/./}; echo "${t:0:13}"; }	# ms since epoch, no fork
-_lab_us() { echo "${EPOCHREALTIME/./}"; }
+# _lab_now VAR: microseconds since the epoch into VAR, without a fork.
+_lab_now() { printf -v "$1" '%s' "${EPOCHREALTIME/./}"; }
 
 # _lab_wait TIMEOUT_S CMD...: poll CMD every 0.1 s until it succeeds.
 _lab_wait() {
@@ -203,10 +203,12 @@ _lab_leg() {
 		set interface "$cif" external_ids:iface-id="$port" || return 1
 }
 
+# _lab_unleg VM NIC K: the tap goes away (QEMU exited), then libvirt
+# removes the OVS port without waiting for ovs-vswitchd.
 _lab_unleg() {
 	local vm=$1 nic=$2 k=$3
-	lab_ch "$k" ovs-vsctl --if-exists del-port br-int "$(_lab_ifname "$vm" "$nic" "$k")"
 	ip -n "lab-vm-$vm" link del "e${nic}c$k" 2>/dev/null
+	lab_ch "$k" ovs-vsctl --no-wait --if-exists del-port br-int "$(_lab_ifname "$vm" "$nic" "$k")"
 	return 0
 }
 
@@ -336,8 +338,11 @@ _lab_ip() {
 	return 1
 }
 _lab_tc() {
-	local l
 	printf '%s\nqdisc show dev lo\n' "$1" >&"$_LAB_TCW"
+	_lab_tc_ack
+}
+_lab_tc_ack() {
+	local l
 	while IFS= read -r -t 30 l <&"$_LAB_TCR"; do
 		[[ $l == "qdisc noqueue 0: root"* ]] && return 0
 	done
@@ -348,7 +353,9 @@ _lab_tc() {
 # nobody writes to).
 _lab_sleep_ms() {
 	[ "$1" -gt 0 ] || return 0
-	read -r -t "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))" <&"$_LAB_SLEEP"
+	local t
+	printf -v t '%d.%03d' $(($1 / 1000)) $(($1 % 1000))
+	read -r -t "$t" <&"$_LAB_SLEEP"
 	return 0
 }
 
@@ -381,7 +388,7 @@ lab_migrate() {
 	local vm=$1 new=$2 pause=50 mode=stock delay=0 abort=0 cold=0 settle=500 json= hook=
 	local old nic port nics t_mc=null t_plug t_pause t_resume t_unplug t_nb=null t_settled
 	local f_start f_pause f_resume f_nb=null f_end ports=() n pids p ip ip6 mac lines
-	local ann_w=() ann_p=() from to gone d nl=$'\n'
+	local ann_w=() ann_p=() from to gone d nl=$'\n' t_block t_slept=null t_switched=null t_unblocked=null
 	shift 2
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -410,7 +417,7 @@ lab_migrate() {
 	f_start=$(_lab_fabric_json)
 
 	if [ $cold = 0 ] && [ "$mode" = multichassis ]; then
-		t_mc=$(_lab_us)
+		_lab_now t_mc
 		for port in "${ports[@]}"; do
 			lab_nbctl --wait=hv lsp-set-options "$port" \
 				requested-chassis="ch$old,ch$new" activation-strategy=rarp ||
@@ -419,7 +426,7 @@ lab_migrate() {
 	fi
 	from=$old to=$new gone=$old
 	[ $abort = 1 ] && to=$old gone=$new
-	t_plug=$(_lab_us)
+	_lab_now t_plug
 	if [ $cold = 0 ]; then
 		for nic in $nics; do
 			read -r port _ _ mac _ <"$LAB_DIR/vms/$vm/nic$nic"
@@ -459,20 +466,23 @@ lab_migrate() {
 	done
 
 	# --- pause: from here to the resume, builtins and helper fifos only.
+	# The old legs stop taking input first, then the guest stops: the
+	# pause is counted from the moment both are true.
 	f_pause=$(_lab_fabric_json)
-	t_pause=$(_lab_us)
-	for p in $pids; do kill -STOP "$p" 2>/dev/null; done
 	lines=
 	for nic in $nics; do lines+="filter replace dev e${nic}c$old ingress pref 1 matchall action drop$nl"; done
+	_lab_now t_block
 	_lab_tc "$lines"
+	for p in $pids; do kill -STOP "$p" 2>/dev/null; done
+	_lab_now t_pause
 	if [ $cold = 1 ]; then
 		# Stopped guest: its VIFs go, the port moves, it boots on chK later.
 		for nic in $nics; do _lab_unleg "$vm" "$nic" "$old"; done
-		t_unplug=$(_lab_us)
+		_lab_now t_unplug
 		if [ "$mode" != none ]; then
 			for port in "${ports[@]}"; do lab_nbctl lsp-set-options "$port" requested-chassis="ch$new"; done
 		fi
-		t_nb=$(_lab_us)
+		_lab_now t_nb
 		f_nb=$(_lab_fabric_json)
 		_lab_sleep_ms "$pause"
 		for nic in $nics; do
@@ -481,10 +491,13 @@ lab_migrate() {
 			_lab_nic_on "$vm" "$nic" "$new"
 		done
 		for p in $pids; do kill -CONT "$p" 2>/dev/null; done
-		t_resume=$(_lab_us)
+		_lab_now t_resume
 		f_resume=$(_lab_fabric_json)
 	else
 		_lab_sleep_ms "$pause"
+		_lab_now t_slept
+		# Addresses move and the new legs open at once (both helpers
+		# work in parallel; then both acknowledgements are awaited).
 		lines=
 		for nic in $nics; do
 			read -r _ _ ip _ ip6 <"$LAB_DIR/vms/$vm/nic$nic"
@@ -492,25 +505,28 @@ lab_migrate() {
 			lines+="addr del $ip dev e${nic}c$from${nl}addr add $ip dev e${nic}c$to$nl"
 			[ -n "$ip6" ] && lines+="addr del $ip6 dev e${nic}c$from$nl"
 		done
-		[ -n "$lines" ] && _lab_ip "$lines"
 		for nic in $nics; do
 			read -r _ _ _ _ ip6 <"$LAB_DIR/vms/$vm/nic$nic"
 			if [ $abort = 0 ] && [ -n "$ip6" ]; then
 				ip netns exec "lab-vm-$vm" sysctl -qw "net.ipv6.conf.e${nic}c$to.disable_ipv6=0"
-				_lab_ip "addr add $ip6 dev e${nic}c$to nodad"
+				lines+="addr add $ip6 dev e${nic}c$to nodad$nl"
 			fi
 		done
-		lines=
-		for nic in $nics; do lines+="filter del dev e${nic}c$to ingress pref 1$nl"; done
-		_lab_tc "$lines"
+		local tcl=
+		for nic in $nics; do tcl+="filter del dev e${nic}c$to ingress pref 1$nl"; done
+		printf '%s\nqdisc show dev lo\n' "$tcl" >&"$_LAB_TCW"
+		[ -n "$lines" ] && _lab_ip "$lines"
+		_lab_now t_switched
+		_lab_tc_ack
+		_lab_now t_unblocked
 		for p in "${ann_w[@]}"; do echo go >&"$p"; done
 		for p in $pids; do kill -CONT "$p" 2>/dev/null; done
-		t_resume=$(_lab_us)
+		_lab_now t_resume
 		f_resume=$(_lab_fabric_json)
 
 		# --- QEMU on the source exits: its VIFs go away.
 		for nic in $nics; do _lab_unleg "$vm" "$nic" "$gone"; done
-		t_unplug=$(_lab_us)
+		_lab_now t_unplug
 
 		# --- the cloud manager finishes.
 		_lab_sleep_ms "$delay"
@@ -519,12 +535,12 @@ lab_migrate() {
 				lab_nbctl -- lsp-set-options "$port" requested-chassis="ch$to"
 			done
 		fi
-		t_nb=$(_lab_us)
+		_lab_now t_nb
 		f_nb=$(_lab_fabric_json)
 	fi
 	echo "$to" >"$LAB_DIR/vms/$vm/chassis"
 	_lab_sleep_ms "$settle"
-	t_settled=$(_lab_us)
+	_lab_now t_settled
 	f_end=$(_lab_fabric_json)
 	for p in "${ann_w[@]}"; do exec {p}>&-; done
 	[ ${#ann_p[@]} -gt 0 ] && wait "${ann_p[@]}" 2>/dev/null
@@ -538,7 +554,8 @@ lab_migrate() {
 {"vm": "$vm", "ports": [$(printf '"%s",' "${ports[@]}" | sed 's/,$//')], "from": $old, "to": $to,
  "mode": "$mode", "abort": $([ $abort = 1 ] && echo true || echo false), "cold": $([ $cold = 1 ] && echo true || echo false),
  "pause_ms_requested": $pause, "delay_ms": $delay,
- "t_us": {"multichassis": $t_mc, "plug": $t_plug, "pause": $t_pause, "resume": $t_resume,
+ "t_us": {"multichassis": $t_mc, "plug": $t_plug, "block": $t_block, "pause": $t_pause,
+          "slept": $t_slept, "switched": $t_switched, "unblocked": $t_unblocked, "resume": $t_resume,
           "unplug": $t_unplug, "nb": $t_nb, "settled": $t_settled},
  "pause_ms": $(( (t_resume - t_pause) / 1000 )).$(printf '%03d' $(( (t_resume - t_pause) % 1000 ))),
  "fabric": {"start": $f_start, "pause": $f_pause, "resume": $f_resume, "nb": $f_nb, "settled": $f_end}}
