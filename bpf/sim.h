@@ -10,9 +10,11 @@
 
 struct ovnmig_steer_sim {
 	struct bpf_tunnel_key key;	/* in: as get_tunnel_key gives it */
-	struct bpf_tunnel_key out;	/* out: as set_tunnel_key would get
-					 * it (written only on a rewrite, so
-					 * repeated runs see the same input) */
+	/*
+	 * out: as set_tunnel_key would get it; written only on a rewrite,
+	 * so repeated runs see the same input.
+	 */
+	struct bpf_tunnel_key out;
 	__u32 get_flags;		/* in: BPF_F_TUNINFO_IPV6 or 0 */
 	__u32 set_flags;		/* out: flags for set_tunnel_key */
 	__u32 opts_len;			/* in: bytes of options that follow */

@@ -59,11 +59,13 @@ struct ovnmig_ip {
 	};
 };
 
-/* Entry flags (steer and fwd). */
+/*
+ * Entry flags (steer and fwd).  OVNMIG_F_DROP (steer only): a multichassis
+ * port, whose new chassis already gets its own copy: drop the now useless
+ * copy to old_remote instead of rewriting it.
+ */
 #define OVNMIG_F_IPV6	(1u << 0)	/* addresses in the entry are IPv6 */
-#define OVNMIG_F_DROP	(1u << 1)	/* steer: multichassis port, drop the
-					 * now useless copy to old_remote
-					 * instead of rewriting it */
+#define OVNMIG_F_DROP	(1u << 1)	/* steer: drop instead of rewrite */
 
 /*
  * Steering entry (TC egress on genev_sys_6081 of every chassis): packets
