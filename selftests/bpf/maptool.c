@@ -8,6 +8,10 @@
  *   maptool DIR steer VNI PORT OLD NEW [drop] [TTL_SEC]
  *   maptool DIR stat NAME          (prints packets, summed over CPUs)
  *   maptool DIR stats              (every non-zero counter: NAME=N ...)
+ *   maptool DIR skel               (load steer and bounce by their
+ *                                   skeletons with pin_root_path DIR, as
+ *                                   the agent does; print the map ids
+ *                                   they got: NAME=ID ...)
  *
  * DIR is the directory holding the pins (<bpffs>/tc/globals).
  */
@@ -20,6 +24,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <ovnmig/abi.h>
+#include "steer.skel.h"
+#include "bounce.skel.h"
 
 #define PROG "maptool"
 
@@ -152,6 +158,40 @@ static int cmd_steer(const char *dir, int argc, char **argv)
 	return 0;
 }
 
+static void print_ids(const char *who, struct bpf_object *obj)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, obj) {
+		struct bpf_map_info info = {};
+		__u32 len = sizeof(info);
+
+		if (!bpf_obj_get_info_by_fd(bpf_map__fd(m), &info, &len))
+			printf("%s.%s=%u ", who, bpf_map__name(m), info.id);
+	}
+}
+
+static int cmd_skel(const char *dir)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, o, .pin_root_path = dir);
+	struct steer *st = steer__open_opts(&o);
+	struct bounce *bs = bounce__open_opts(&o);
+	int rc = 1;
+
+	if (!st || !bs || steer__load(st) || bounce__load(bs)) {
+		fprintf(stderr, PROG ": skel: %s\n", strerror(errno));
+		goto out;
+	}
+	print_ids("steer", st->obj);
+	print_ids("bounce", bs->obj);
+	printf("\n");
+	rc = 0;
+out:
+	bounce__destroy(bs);
+	steer__destroy(st);
+	return rc;
+}
+
 static int cmd_stats(const char *dir)
 {
 	int ncpus = libbpf_num_possible_cpus(), fd, c;
@@ -209,6 +249,8 @@ int main(int argc, char **argv)
 			rc = cmd_fwd(argv[1], argc - 3, argv + 3);
 		else if (!strcmp(argv[2], "steer"))
 			rc = cmd_steer(argv[1], argc - 3, argv + 3);
+		else if (!strcmp(argv[2], "skel") && argc == 3)
+			rc = cmd_skel(argv[1]);
 		else if (!strcmp(argv[2], "stats") && argc == 3)
 			rc = cmd_stats(argv[1]);
 		else if (!strcmp(argv[2], "stat") && argc == 4)
