@@ -174,7 +174,8 @@ int main(int argc, char **argv)
 	struct bounce *bs = NULL;
 	struct steer_sim *ss = NULL;
 	int xdp_fd, tc_fd, b_fd, s_fd, fwd_fd, st_fd;
-	unsigned char pkt[2048], pkt_miss[2048], pkt_mark[2048];
+	unsigned char pkt[2048], pkt_miss[2048], pkt_mark[2048], pkt_nofib[2048];
+	struct ovnmig_port_key nofib = { .dp_key = 0x123456, .port_key = 9 };
 	struct { struct ovnmig_steer_sim h; uint8_t o[256]; } sim, sim_miss;
 	struct ovnmig_config cfg = { 0 };
 	struct ovnmig_fwd fv = { .expires_ns = now_ns() + 36e11 };
@@ -228,6 +229,9 @@ int main(int argc, char **argv)
 	s.egress = 7;
 	s.gflags = OVNMIG_GENEVE_MARK;
 	pkt_build(&s, pkt_mark);
+	s.gflags = 0;
+	s.egress = 9;
+	pkt_build(&s, pkt_nofib);
 	memset(&sim, 0, sizeof(sim));
 	sim.h.key.tunnel_id = 0x123456;
 	sim.h.key.tunnel_ttl = 64;
@@ -261,6 +265,10 @@ int main(int argc, char **argv)
 	bpf_map_update_elem(bpf_map__fd(bs->maps.ovnmig_config), &zero, &cfg, 0);
 	bpf_map_update_elem(bpf_map__fd(ss->maps.ovnmig_config), &zero, &cfg, 0);
 	bpf_map_update_elem(fwd_fd, &hit, &fv, 0);
+	/* Same entry, new host without a route: lookup + FIB, no rewrite. */
+	fv.new_host.v4 = htonl(0xc613ffff);
+	bpf_map_update_elem(fwd_fd, &nofib, &fv, 0);
+	fv.new_host.v4 = htonl(0xc6120002);
 	bpf_map_update_elem(st_fd, &hit, &sv, 0);
 
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -276,6 +284,8 @@ int main(int argc, char **argv)
 		    timed(b_fd, pkt_miss, len, 1, 1, repeat, XDP_PASS), e_xdp);
 		add("bounce marked (loop refused)", "empty xdp", n,
 		    timed(b_fd, pkt_mark, len, 1, 1, repeat, XDP_PASS), e_xdp);
+		add("bounce hit, no route (fib fail)", "empty xdp", n,
+		    timed(b_fd, pkt_nofib, len, 1, 1, repeat, XDP_PASS), e_xdp);
 		ns = timed(b_fd, pkt, len, 1, repeat, 1, XDP_TX);
 		add("bounce hit (forward, fib, csum)", "empty xdp, 1 run/call",
 		    n, ns, e_xdp1);
