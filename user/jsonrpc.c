@@ -14,6 +14,7 @@ struct jsonrpc {
 	struct stream *s;
 	char *rbuf;
 	size_t rhead, rlen, rcap;	/* bytes [rhead, rlen) not consumed */
+	size_t consumed;		/* the last message, released next time */
 	struct jsonrpc_scan sc;
 	char *wbuf;
 	size_t whead, wlen, wcap;
@@ -114,6 +115,259 @@ int jsonrpc_parse(const char *buf, size_t len, json_t **out,
 	return 0;
 }
 
+/* ---- walking without building ---- */
+
+bool json_walk_ws(struct json_walk *w)
+{
+	while (w->p < w->end && (*w->p == ' ' || *w->p == '\n' ||
+				 *w->p == '\r' || *w->p == '\t'))
+		w->p++;
+	return w->p < w->end;
+}
+
+int json_walk_expect(struct json_walk *w, char c)
+{
+	if (!json_walk_ws(w) || *w->p != c)
+		return -EPROTO;
+	w->p++;
+	return 0;
+}
+
+int json_walk_string(struct json_walk *w, const char **s, size_t *n,
+		     bool *esc)
+{
+	const char *q;
+
+	*esc = false;
+	if (json_walk_expect(w, '"'))
+		return -EPROTO;
+	for (q = w->p; q < w->end && *q != '"'; q++) {
+		if (*q == '\\') {
+			*esc = true;
+			if (++q == w->end)
+				return -EPROTO;
+		}
+	}
+	if (q == w->end)
+		return -EPROTO;
+	*s = w->p;
+	*n = q - w->p;
+	w->p = q + 1;
+	return 0;
+}
+
+int json_walk_skip(struct json_walk *w, const char **s)
+{
+	int depth = 0;
+
+	if (!json_walk_ws(w))
+		return -EPROTO;
+	*s = w->p;
+	do {
+		const char *x;
+		size_t n;
+		bool esc;
+
+		if (!json_walk_ws(w))
+			return -EPROTO;
+		switch (*w->p) {
+		case '"':
+			if (json_walk_string(w, &x, &n, &esc))
+				return -EPROTO;
+			break;
+		case '{':
+		case '[':
+			depth++;
+			w->p++;
+			break;
+		case '}':
+		case ']':
+			if (--depth < 0)
+				return -EPROTO;
+			w->p++;
+			break;
+		case ',':
+		case ':':
+			if (!depth)
+				return -EPROTO;
+			w->p++;
+			break;
+		default:
+			/* numbers, true, false, null: up to a delimiter;
+			 * jansson checks them later.  (strchr() would
+			 * match a NUL byte, hence the explicit test.) */
+			x = w->p;
+			while (w->p < w->end && *w->p &&
+			       !strchr(",:]}[{\" \n\r\t", *w->p))
+				w->p++;
+			if (w->p == x)
+				return -EPROTO;
+			break;
+		}
+	} while (depth > 0);
+	return 0;
+}
+
+json_t *json_walk_load(const char *s, const char *e)
+{
+	return json_loadb(s, e - s, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
+			  NULL);
+}
+
+int json_walk_next_key(struct json_walk *w, bool *first, char *key,
+		       size_t key_len)
+{
+	const char *s;
+	size_t n;
+	bool esc;
+
+	if (*first) {
+		*first = false;
+		if (json_walk_expect(w, '{'))
+			return -EPROTO;
+		if (json_walk_ws(w) && *w->p == '}') {
+			w->p++;
+			return 0;
+		}
+	} else {
+		if (!json_walk_ws(w))
+			return -EPROTO;
+		if (*w->p == '}') {
+			w->p++;
+			return 0;
+		}
+		if (*w->p != ',')
+			return -EPROTO;
+		w->p++;
+	}
+	if (json_walk_string(w, &s, &n, &esc))
+		return -EPROTO;
+	if (esc) {
+		json_t *j = json_walk_load(s - 1, s + n + 1);
+		const char *d = json_string_value(j);
+
+		if (!d || json_string_length(j) >= key_len ||
+		    strlen(d) != json_string_length(j)) {
+			json_decref(j);
+			return -EPROTO;
+		}
+		memcpy(key, d, json_string_length(j) + 1);
+		json_decref(j);
+	} else {
+		if (n >= key_len)
+			return -EPROTO;
+		memcpy(key, s, n);
+		key[n] = '\0';
+		/* Unescaped keys must still be valid UTF-8 and free of
+		 * control characters; ours are ASCII, so insist on it. */
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)key[i] < 0x20 ||
+			    (unsigned char)key[i] > 0x7e)
+				return -EPROTO;
+	}
+	return json_walk_expect(w, ':') ? -EPROTO : 1;
+}
+
+int json_walk_next_elem(struct json_walk *w, bool *first)
+{
+	if (*first) {
+		*first = false;
+		if (json_walk_expect(w, '['))
+			return -EPROTO;
+		if (json_walk_ws(w) && *w->p == ']') {
+			w->p++;
+			return 0;
+		}
+		return 1;
+	}
+	if (!json_walk_ws(w))
+		return -EPROTO;
+	if (*w->p == ']') {
+		w->p++;
+		return 0;
+	}
+	if (*w->p != ',')
+		return -EPROTO;
+	w->p++;
+	return 1;
+}
+
+void jsonrpc_raw_free(struct jsonrpc_raw *m)
+{
+	json_decref(m->id);
+	json_decref(m->method);
+	json_decref(m->error);
+	memset(m, 0, sizeof(*m));
+}
+
+int jsonrpc_parse_raw(const char *buf, size_t len, struct jsonrpc_raw *m,
+		      char *why, size_t why_len)
+{
+	struct json_walk w = { buf, buf + len };
+	bool first = true;
+	char key[16];
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	while ((r = json_walk_next_key(&w, &first, key, sizeof(key))) == 1) {
+		const char *s;
+		json_t **slot = NULL;
+
+		if (json_walk_skip(&w, &s))
+			goto bad;
+		if (!strcmp(key, "id"))
+			slot = &m->id;
+		else if (!strcmp(key, "method"))
+			slot = &m->method;
+		else if (!strcmp(key, "error"))
+			slot = &m->error;
+		if (slot) {
+			if (*slot)
+				goto bad;	/* duplicate key */
+			*slot = json_walk_load(s, w.p);
+			if (!*slot)
+				goto bad;
+		} else if (!strcmp(key, "params") || !strcmp(key, "result")) {
+			const char **sp = key[0] == 'p' ? &m->params : &m->result;
+			size_t *lp = key[0] == 'p' ? &m->params_len : &m->result_len;
+
+			if (*sp)
+				goto bad;
+			*sp = s;
+			*lp = w.p - s;
+		} else {
+			/* Not ours, but it must still be JSON. */
+			json_t *j = json_walk_load(s, w.p);
+
+			if (!j)
+				goto bad;
+			json_decref(j);
+		}
+	}
+	if (r < 0 || json_walk_ws(&w))
+		goto bad;
+	if (m->method) {
+		if (!json_is_string(m->method) || !m->params ||
+		    *m->params != '[') {
+			jsonrpc_raw_free(m);
+			return protoerr(why, why_len,
+					"request without string method or array params");
+		}
+	} else if (m->result || m->error) {
+		if (!m->id || json_is_null(m->id)) {
+			jsonrpc_raw_free(m);
+			return protoerr(why, why_len, "reply without id");
+		}
+	} else {
+		jsonrpc_raw_free(m);
+		return protoerr(why, why_len, "neither request nor reply");
+	}
+	return 0;
+bad:
+	jsonrpc_raw_free(m);
+	return protoerr(why, why_len, "bad JSON");
+}
+
 struct jsonrpc *jsonrpc_open(struct stream *s)
 {
 	struct jsonrpc *rpc = calloc(1, sizeof(*rpc));
@@ -141,17 +395,31 @@ struct stream *jsonrpc_stream(const struct jsonrpc *rpc)
 	return rpc->s;
 }
 
-/* Extracts one message from the buffer: 1 found, 0 need more. */
-static int take_msg(struct jsonrpc *rpc, json_t **msg, char *why,
-		    size_t why_len)
+/* Frames one message in the buffer: 1 with [*start, +*mlen), 0 need
+ * more, or -EPROTO.  The span stays valid until the next call. */
+static int frame_msg(struct jsonrpc *rpc, const char **start, size_t *mlen,
+		     char *why, size_t why_len)
 {
-	size_t mlen;
 	int r;
 
+	if (rpc->consumed) {
+		/* Release what the previous message used. */
+		rpc->rhead += rpc->consumed;
+		rpc->consumed = 0;
+		if (rpc->rhead == rpc->rlen) {
+			rpc->rhead = rpc->rlen = 0;
+			/* A huge snapshot should not pin its buffer. */
+			if (rpc->rcap > 4 * RX_CHUNK) {
+				free(rpc->rbuf);
+				rpc->rbuf = NULL;
+				rpc->rcap = 0;
+			}
+		}
+	}
 	if (rpc->rhead == rpc->rlen)
 		return 0;
 	r = jsonrpc_scan(&rpc->sc, rpc->rbuf + rpc->rhead,
-			 rpc->rlen - rpc->rhead, &mlen);
+			 rpc->rlen - rpc->rhead, mlen);
 	if (r == -EPROTO)
 		return protoerr(why, why_len, "not a JSON object stream");
 	if (r == -ELOOP) {
@@ -166,26 +434,17 @@ static int take_msg(struct jsonrpc *rpc, json_t **msg, char *why,
 	}
 	if (r == 0)
 		return 0;
-	r = jsonrpc_parse(rpc->rbuf + rpc->rhead, mlen, msg, why, why_len);
-	rpc->rhead += mlen;
-	if (rpc->rhead == rpc->rlen) {
-		rpc->rhead = rpc->rlen = 0;
-		/* A huge initial snapshot should not pin its buffer. */
-		if (rpc->rcap > 4 * RX_CHUNK) {
-			free(rpc->rbuf);
-			rpc->rbuf = NULL;
-			rpc->rcap = 0;
-		}
-	}
-	return r ? r : 1;
+	*start = rpc->rbuf + rpc->rhead;
+	rpc->consumed = *mlen;
+	return 1;
 }
 
-int jsonrpc_recv(struct jsonrpc *rpc, json_t **msg, char *why,
-		 size_t why_len)
+/* Reads until one message is framed: 0 with the span, or an error. */
+static int recv_frame(struct jsonrpc *rpc, const char **start, size_t *mlen,
+		      char *why, size_t why_len)
 {
-	*msg = NULL;
 	for (;;) {
-		int r = take_msg(rpc, msg, why, why_len);
+		int r = frame_msg(rpc, start, mlen, why, why_len);
 		ssize_t n;
 
 		if (r)
@@ -216,6 +475,34 @@ int jsonrpc_recv(struct jsonrpc *rpc, json_t **msg, char *why,
 			return n;
 		rpc->rlen += n;
 	}
+}
+
+int jsonrpc_recv(struct jsonrpc *rpc, json_t **msg, char *why,
+		 size_t why_len)
+{
+	const char *start;
+	size_t mlen;
+	int r;
+
+	*msg = NULL;
+	r = recv_frame(rpc, &start, &mlen, why, why_len);
+	if (r)
+		return r;
+	return jsonrpc_parse(start, mlen, msg, why, why_len);
+}
+
+int jsonrpc_recv_raw(struct jsonrpc *rpc, struct jsonrpc_raw *m, char *why,
+		     size_t why_len)
+{
+	const char *start;
+	size_t mlen;
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	r = recv_frame(rpc, &start, &mlen, why, why_len);
+	if (r)
+		return r;
+	return jsonrpc_parse_raw(start, mlen, m, why, why_len);
 }
 
 int jsonrpc_flush(struct jsonrpc *rpc)

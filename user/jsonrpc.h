@@ -38,6 +38,51 @@ int jsonrpc_scan(struct jsonrpc_scan *sc, const char *buf, size_t len,
 int jsonrpc_parse(const char *buf, size_t len, json_t **out,
 		  char *why, size_t why_len);
 
+/*
+ * Walking a framed message without building it: the follower reads a
+ * 100,000-row monitor reply row by row (one small jansson tree at a
+ * time) instead of as one tree of hundreds of MiB.  Every byte is still
+ * checked: the walker checks the structure it walks, and every value it
+ * does not walk is handed to jansson (json_walk_load) by the caller.
+ */
+struct json_walk {
+	const char *p, *end;
+};
+
+/* Skips whitespace; true if p < end afterwards. */
+bool json_walk_ws(struct json_walk *w);
+/* Consumes c (after whitespace): 0 or -EPROTO. */
+int json_walk_expect(struct json_walk *w, char c);
+/* A string token: s and n give the raw text between the quotes; esc tells
+ * whether it has escapes (then decode it with json_walk_load). */
+int json_walk_string(struct json_walk *w, const char **s, size_t *n,
+		     bool *esc);
+/* Skips one value (strings and nesting aware); [*s, w->p) is its text. */
+int json_walk_skip(struct json_walk *w, const char **s);
+/* Parses text [s, e) as any JSON value; NULL if it is not valid. */
+json_t *json_walk_load(const char *s, const char *e);
+/* Iterating an object: first call with *first = true. Returns 1 with
+ * the key (decoded into key[], at most key_len - 1 bytes) and w at the
+ * value, 0 at the end, -EPROTO on bad syntax or an overlong key. */
+int json_walk_next_key(struct json_walk *w, bool *first, char *key,
+		       size_t key_len);
+/* Iterating an array: 1 with w at the next element, 0 at the end. */
+int json_walk_next_elem(struct json_walk *w, bool *first);
+
+/* A message with its big members left as text. */
+struct jsonrpc_raw {
+	json_t *id, *method, *error;	/* NULL when absent */
+	const char *params, *result;	/* text spans, NULL when absent */
+	size_t params_len, result_len;
+};
+
+/* Like jsonrpc_parse(), but "params" and "result" stay text (their
+ * syntax is checked by whoever walks them).  Free with
+ * jsonrpc_raw_free(). */
+int jsonrpc_parse_raw(const char *buf, size_t len, struct jsonrpc_raw *m,
+		      char *why, size_t why_len);
+void jsonrpc_raw_free(struct jsonrpc_raw *m);
+
 struct jsonrpc;
 
 struct jsonrpc *jsonrpc_open(struct stream *s);	/* takes s */
@@ -46,6 +91,10 @@ void jsonrpc_close(struct jsonrpc *rpc);		/* NULL is fine */
  * -EPROTO why says what was wrong.  0 bytes from the peer: -EPIPE. */
 int jsonrpc_recv(struct jsonrpc *rpc, json_t **msg, char *why,
 		 size_t why_len);
+/* The same, as a raw message; its spans point into the receive buffer
+ * and stay valid until the next receive. */
+int jsonrpc_recv_raw(struct jsonrpc *rpc, struct jsonrpc_raw *m, char *why,
+		     size_t why_len);
 /* Queues msg (reference stolen) and sends what it can. */
 int jsonrpc_send(struct jsonrpc *rpc, json_t *msg);
 int jsonrpc_flush(struct jsonrpc *rpc);

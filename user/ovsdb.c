@@ -330,19 +330,23 @@ static void sess_active(struct ovsdb_sess *s, uint64_t now)
 }
 
 /* Echo requests are answered here; replies to our own echo only prove
- * the peer is alive.  1: handled. */
-static int handle_echo(struct ovsdb_sess *s, json_t *msg)
+ * the peer is alive.  1: handled, -EPROTO: a bad echo. */
+static int handle_echo(struct ovsdb_sess *s, const struct jsonrpc_raw *m)
 {
-	json_t *m = json_object_get(msg, "method");
-	json_t *id = json_object_get(msg, "id");
+	if (m->method && !strcmp(json_string_value(m->method), "echo")) {
+		json_t *params = json_walk_load(m->params,
+						m->params + m->params_len);
 
-	if (m && !strcmp(json_string_value(m), "echo")) {
-		if (id && !json_is_null(id))
-			ovsdb_sess_send(s, jsonrpc_reply(
-				json_incref(json_object_get(msg, "params")), id));
+		if (!params)
+			return -EPROTO;
+		if (m->id && !json_is_null(m->id))
+			ovsdb_sess_send(s, jsonrpc_reply(params, m->id));
+		else
+			json_decref(params);
 		return 1;
 	}
-	if (!m && json_is_string(id) && !strcmp(json_string_value(id), "echo"))
+	if (!m->method && json_is_string(m->id) &&
+	    !strcmp(json_string_value(m->id), "echo"))
 		return 1;
 	return 0;
 }
@@ -353,8 +357,8 @@ static void sess_read(struct ovsdb_sess *s)
 	 * DB or the agent's own work; the rest is read on the next run. */
 	for (int i = 0; i < 4096 && s->state == S_ACTIVE; i++) {
 		char why[256] = "";
-		json_t *msg;
-		int err = jsonrpc_recv(s->rpc, &msg, why, sizeof(why));
+		struct jsonrpc_raw m;
+		int err = jsonrpc_recv_raw(s->rpc, &m, why, sizeof(why));
 
 		if (err == -EAGAIN)
 			return;
@@ -376,16 +380,21 @@ static void sess_read(struct ovsdb_sess *s)
 		}
 		s->last_rx_ms = ovsdb_now_ms();
 		s->probe_sent = false;
-		if (!handle_echo(s, msg)) {
-			err = s->ops->message(s->arg, s, msg, why, sizeof(why));
-			if (err && s->state == S_ACTIVE) {
-				char line[300];
-
-				snprintf(line, sizeof(line), "%s", why);
-				ovsdb_sess_drop(s, line);
-			}
+		err = handle_echo(s, &m);
+		if (err < 0) {
+			snprintf(why, sizeof(why), "bad echo request");
+		} else if (!err) {
+			err = s->ops->message(s->arg, s, &m, why, sizeof(why));
+		} else {
+			err = 0;
 		}
-		json_decref(msg);
+		jsonrpc_raw_free(&m);
+		if (err && s->state == S_ACTIVE) {
+			char line[300];
+
+			snprintf(line, sizeof(line), "%s", why);
+			ovsdb_sess_drop(s, line);
+		}
 	}
 }
 

@@ -21,14 +21,17 @@
 #include "sbview.h"
 
 struct ovsdb_sess;
+struct jsonrpc_raw;
 
 struct ovsdb_sess_ops {
 	/* Connected: send the first requests. */
 	void (*connected)(void *arg, struct ovsdb_sess *s);
 	/* A message that is not an echo; return 0, or a negative errno
-	 * (with a reason in why) to drop the connection. */
-	int (*message)(void *arg, struct ovsdb_sess *s, json_t *msg,
-		       char *why, size_t why_len);
+	 * (with a reason in why) to drop the connection.  Its spans are
+	 * valid during the call only. */
+	int (*message)(void *arg, struct ovsdb_sess *s,
+		       const struct jsonrpc_raw *msg, char *why,
+		       size_t why_len);
 	/* The connection is gone (we will retry). */
 	void (*disconnected)(void *arg, struct ovsdb_sess *s);
 };
@@ -62,8 +65,8 @@ uint64_t ovsdb_sess_errors(const struct ovsdb_sess *s);
  * given method (0: monitor_cond_since, 1: monitor_cond, 2: monitor) is
  * pending.  On an error the view acts as if the connection dropped. */
 struct sbview;
-int sbview_inject(struct sbview *v, int db, int method, json_t *msg,
-		  char *why, size_t why_len);
+int sbview_inject(struct sbview *v, int db, int method, const char *msg,
+		  size_t len, char *why, size_t why_len);
 
 uint64_t ovsdb_now_ms(void);
 void ovsdb_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

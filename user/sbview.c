@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonrpc.h"
 #include "ovsdb.h"
 #include "sbview.h"
 
@@ -1134,19 +1135,23 @@ static int tbl_by_name(const struct sbview *v, enum db_id db, const char *n)
 	return -1;
 }
 
-/* Pass 1 over a <table-updates[2]>. */
-static int parse_updates(struct sbview *v, enum db_id db, json_t *tu,
-			 bool v2, bool snapshot, struct ovsdb_err *e)
+/* Pass 1 over a <table-updates[2]> given as text: one row at a time is
+ * handed to jansson, so a 100,000-row snapshot never exists as one tree. */
+static int parse_updates(struct sbview *v, enum db_id db, const char *tu,
+			 size_t tu_len, bool v2, bool snapshot,
+			 struct ovsdb_err *e)
 {
-	const char *tname, *uuid;
-	json_t *rows, *ru;
+	struct json_walk w = { tu, tu + tu_len };
+	unsigned int seen = 0;
+	bool first = true;
+	char tname[48];
+	int r;
 
-	if (!json_is_object(tu)) {
-		snprintf(e->why, sizeof(e->why), "table updates not an object");
-		return -EPROTO;
-	}
-	json_object_foreach(tu, tname, rows) {
+	while ((r = json_walk_next_key(&w, &first, tname, sizeof(tname))) == 1) {
 		int ti = tbl_by_name(v, db, tname);
+		bool f2 = true;
+		char uuid[48];
+		int r2;
 
 		/* We only asked for our tables: anything else is a server
 		 * we cannot trust with the rest either. */
@@ -1155,15 +1160,36 @@ static int parse_updates(struct sbview *v, enum db_id db, json_t *tu,
 				 "update for unknown table %.40s", tname);
 			return -EPROTO;
 		}
-		if (!json_is_object(rows)) {
-			snprintf(e->why, sizeof(e->why), "rows of %s not an object",
-				 tname);
+		if (seen & (1u << ti)) {
+			snprintf(e->why, sizeof(e->why), "table %s twice", tname);
 			return -EPROTO;
 		}
-		json_object_foreach(rows, uuid, ru) {
-			if (parse_row(v, ti, uuid, ru, v2, snapshot, e))
+		seen |= 1u << ti;
+		while ((r2 = json_walk_next_key(&w, &f2, uuid, sizeof(uuid))) == 1) {
+			const char *rs;
+			json_t *ru;
+			int err;
+
+			if (json_walk_skip(&w, &rs) ||
+			    !(ru = json_walk_load(rs, w.p))) {
+				snprintf(e->why, sizeof(e->why),
+					 "bad JSON in a %s row", tname);
+				return -EPROTO;
+			}
+			err = parse_row(v, ti, uuid, ru, v2, snapshot, e);
+			json_decref(ru);
+			if (err)
 				return -EPROTO;
 		}
+		if (r2 < 0) {
+			snprintf(e->why, sizeof(e->why),
+				 "rows of %s are not an object of row uuids", tname);
+			return -EPROTO;
+		}
+	}
+	if (r < 0 || json_walk_ws(&w)) {
+		snprintf(e->why, sizeof(e->why), "table updates not an object");
+		return -EPROTO;
 	}
 	if (snapshot) {
 		int i;
@@ -1487,12 +1513,13 @@ static void commit(struct sbview *v, enum db_id db)
 }
 
 /* Parses and applies one <table-updates[2]>; on error nothing changes. */
-static int apply_updates(struct sbview *v, enum db_id db, json_t *tu,
-			 bool v2, bool snapshot, struct ovsdb_err *e)
+static int apply_updates(struct sbview *v, enum db_id db, const char *tu,
+			 size_t tu_len, bool v2, bool snapshot,
+			 struct ovsdb_err *e)
 {
 	if (snapshot)
 		v->gen++;
-	if (parse_updates(v, db, tu, v2, snapshot, e)) {
+	if (parse_updates(v, db, tu, tu_len, v2, snapshot, e)) {
 		discard_changes(v);
 		return -EPROTO;
 	}
@@ -1581,62 +1608,105 @@ static int fail(struct ovsdb_err *e, char *why, size_t n, const char *ctx)
 	return -EPROTO;
 }
 
-static int handle_reply(struct sbview *v, struct dbconn *d, json_t *msg,
-			char *why, size_t why_len)
+/* Splits a JSON array given as text into at most max element spans. */
+static int split_array(const char *s, size_t n, const char **el,
+		       size_t *el_len, int max)
 {
-	json_t *id = json_object_get(msg, "id");
-	json_t *err = json_object_get(msg, "error");
-	json_t *res = json_object_get(msg, "result");
+	struct json_walk w = { s, s + n };
+	bool first = true;
+	int k = 0, r;
+
+	while ((r = json_walk_next_elem(&w, &first)) == 1) {
+		const char *es;
+
+		if (k == max || json_walk_skip(&w, &es))
+			return -EPROTO;
+		el[k] = es;
+		el_len[k++] = w.p - es;
+	}
+	if (r < 0 || json_walk_ws(&w))
+		return -EPROTO;
+	return k;
+}
+
+static const char *err_text(json_t *err)
+{
+	if (json_is_string(err))
+		return json_string_value(err);
+	if (json_is_string(json_object_get(err, "error")))
+		return json_string_value(json_object_get(err, "error"));
+	return "error";
+}
+
+static int handle_reply(struct sbview *v, struct dbconn *d,
+			const struct jsonrpc_raw *m, char *why, size_t why_len)
+{
 	struct ovsdb_err e = { "" };
 	enum db_id db = d - v->db;
 	bool snapshot = true, v2 = true;
-	json_t *tu;
 
-	if (!d->req_id || !json_is_integer(id) ||
-	    json_integer_value(id) != d->req_id)
+	if (!d->req_id || !json_is_integer(m->id) ||
+	    json_integer_value(m->id) != d->req_id)
 		return 0;	/* not ours to care about */
 	d->req_id = 0;
-	if (err && !json_is_null(err)) {
+	if (m->error && !json_is_null(m->error)) {
 		/* An older server: fall back one method. */
 		if (d->method == MON_PLAIN) {
 			snprintf(why, why_len, "monitor refused: %.100s",
-				 json_is_string(err) ? json_string_value(err) :
-				 json_is_object(err) && json_is_string(
-					json_object_get(err, "error")) ?
-				 json_string_value(json_object_get(err, "error")) :
-				 "error");
+				 err_text(m->error));
 			return -EPROTO;
 		}
 		d->method++;
 		send_monitor(v, d);
 		return 0;
 	}
+	if (!m->result) {
+		snprintf(why, why_len, "monitor reply without result");
+		return -EPROTO;
+	}
 	if (d->method == MON_SINCE) {
-		const char *txn;
+		const char *el[3];
+		size_t el_len[3];
+		json_t *found, *txn;
 		uint8_t u[16];
+		bool okay;
 
-		if (!json_is_array(res) || json_array_size(res) != 3 ||
-		    !json_is_boolean(json_array_get(res, 0)) ||
-		    !json_is_string(json_array_get(res, 1))) {
+		if (split_array(m->result, m->result_len, el, el_len, 3) != 3) {
 			snprintf(why, why_len,
 				 "monitor_cond_since reply is not [found, txn, updates]");
 			return -EPROTO;
 		}
-		txn = json_string_value(json_array_get(res, 1));
-		if (ovsdb_parse_uuid(txn, u)) {
+		found = json_walk_load(el[0], el[0] + el_len[0]);
+		txn = json_walk_load(el[1], el[1] + el_len[1]);
+		okay = json_is_boolean(found) && json_is_string(txn);
+		snapshot = !json_is_true(found);
+		if (okay && ovsdb_parse_uuid(json_string_value(txn), u)) {
+			json_decref(found);
+			json_decref(txn);
 			snprintf(why, why_len, "bad transaction id in reply");
 			return -EPROTO;
 		}
-		snapshot = !json_is_true(json_array_get(res, 0));
-		tu = json_array_get(res, 2);
-		if (apply_updates(v, db, tu, true, snapshot, &e))
+		if (!okay) {
+			json_decref(found);
+			json_decref(txn);
+			snprintf(why, why_len,
+				 "monitor_cond_since reply is not [found, txn, updates]");
+			return -EPROTO;
+		}
+		if (apply_updates(v, db, el[2], el_len[2], true, snapshot, &e)) {
+			json_decref(found);
+			json_decref(txn);
 			return fail(&e, why, why_len, "monitor reply");
+		}
 		if (!snapshot)
 			d->resumes++;
-		snprintf(d->txn_id, sizeof(d->txn_id), "%s", txn);
+		snprintf(d->txn_id, sizeof(d->txn_id), "%s",
+			 json_string_value(txn));
+		json_decref(found);
+		json_decref(txn);
 	} else {
 		v2 = d->method == MON_COND;
-		if (apply_updates(v, db, res, v2, true, &e))
+		if (apply_updates(v, db, m->result, m->result_len, v2, true, &e))
 			return fail(&e, why, why_len, "monitor reply");
 		d->txn_id[0] = '\0';
 	}
@@ -1649,86 +1719,99 @@ static int handle_reply(struct sbview *v, struct dbconn *d, json_t *msg,
 	return 0;
 }
 
-static int handle_notify(struct sbview *v, struct dbconn *d, json_t *msg,
-			 char *why, size_t why_len)
+static int handle_notify(struct sbview *v, struct dbconn *d,
+			 const struct jsonrpc_raw *m, char *why, size_t why_len)
 {
-	const char *m = json_string_value(json_object_get(msg, "method"));
-	json_t *p = json_object_get(msg, "params");
+	const char *meth = json_string_value(m->method);
 	struct ovsdb_err e = { "" };
 	enum db_id db = d - v->db;
-	size_t want;
-	bool v2;
+	char txn_id[SBVIEW_UUID_LEN + 1] = "";
+	const char *el[3];
+	size_t el_len[3];
+	json_t *id;
+	int want, n;
+	bool v2, okay;
 
-	if (!strcmp(m, "update3"))
+	if (!strcmp(meth, "update3"))
 		want = 3;
-	else if (!strcmp(m, "update2") || !strcmp(m, "update"))
+	else if (!strcmp(meth, "update2") || !strcmp(meth, "update"))
 		want = 2;
-	else if (!strcmp(m, "monitor_canceled")) {
+	else if (!strcmp(meth, "monitor_canceled")) {
 		snprintf(why, why_len, "server canceled the monitor");
 		return -EPROTO;
 	} else {
 		return 0;	/* "locked", "stolen", ...: not ours */
 	}
-	if (json_array_size(p) != want || !json_is_string(json_array_get(p, 0)) ||
-	    strcmp(json_string_value(json_array_get(p, 0)), d->mon_id)) {
-		snprintf(why, why_len, "%s with bad params", m);
+	n = split_array(m->params, m->params_len, el, el_len, 3);
+	id = n == want ? json_walk_load(el[0], el[0] + el_len[0]) : NULL;
+	okay = json_is_string(id) && !strcmp(json_string_value(id), d->mon_id);
+	json_decref(id);
+	if (!okay) {
+		snprintf(why, why_len, "%s with bad params", meth);
 		return -EPROTO;
 	}
 	if (!d->synced) {
-		snprintf(why, why_len, "%s before the monitor reply", m);
+		snprintf(why, why_len, "%s before the monitor reply", meth);
 		return -EPROTO;
 	}
-	v2 = want == 3 || !strcmp(m, "update2");
+	v2 = want == 3 || !strcmp(meth, "update2");
 	if (want == 3) {
-		const char *txn = json_string_value(json_array_get(p, 1));
+		json_t *txn = json_walk_load(el[1], el[1] + el_len[1]);
 		uint8_t u[16];
 
-		if (!txn || ovsdb_parse_uuid(txn, u)) {
+		okay = json_is_string(txn) &&
+		       !ovsdb_parse_uuid(json_string_value(txn), u);
+		if (okay)
+			snprintf(txn_id, sizeof(txn_id), "%s",
+				 json_string_value(txn));
+		json_decref(txn);
+		if (!okay) {
 			snprintf(why, why_len, "update3 with bad transaction id");
 			return -EPROTO;
 		}
 	}
-	if (apply_updates(v, db, json_array_get(p, want - 1), v2, false, &e))
-		return fail(&e, why, why_len, m);
+	if (apply_updates(v, db, el[want - 1], el_len[want - 1], v2, false, &e))
+		return fail(&e, why, why_len, meth);
 	if (want == 3)
-		snprintf(d->txn_id, sizeof(d->txn_id), "%s",
-			 json_string_value(json_array_get(p, 1)));
+		memcpy(d->txn_id, txn_id, sizeof(d->txn_id));
 	d->updates++;
 	return 0;
 }
 
-static int db_message(struct sbview *v, struct dbconn *d, json_t *msg,
-		      char *why, size_t why_len)
+static int db_message(struct sbview *v, struct dbconn *d,
+		      const struct jsonrpc_raw *m, char *why, size_t why_len)
 {
 	/* Errors are counted by the session when it drops us. */
-	if (json_object_get(msg, "method"))
-		return handle_notify(v, d, msg, why, why_len);
-	return handle_reply(v, d, msg, why, why_len);
+	if (m->method)
+		return handle_notify(v, d, m, why, why_len);
+	return handle_reply(v, d, m, why, why_len);
 }
 
-static int sess_message(void *arg, struct ovsdb_sess *s, json_t *msg,
-			char *why, size_t why_len)
+static int sess_message(void *arg, struct ovsdb_sess *s,
+			const struct jsonrpc_raw *m, char *why, size_t why_len)
 {
 	struct sbview *v = arg;
 
-	return db_message(v, dbconn_of(v, s), msg, why, why_len);
+	return db_message(v, dbconn_of(v, s), m, why, why_len);
 }
 
-int sbview_inject(struct sbview *v, int db, int method, json_t *msg,
-		  char *why, size_t why_len)
+int sbview_inject(struct sbview *v, int db, int method, const char *buf,
+		  size_t len, char *why, size_t why_len)
 {
 	struct dbconn *d = &v->db[db ? DB_LOCAL : DB_SB];
-	int err;
+	struct jsonrpc_raw m;
+	int err = jsonrpc_parse_raw(buf, len, &m, why, why_len);
 
-	if (!json_object_get(msg, "method") && !d->synced) {
-		json_t *id = json_object_get(msg, "id");
-
+	if (err)
+		return err;
+	if (!m.method && !d->synced) {
 		if (!d->req_id)
 			d->method = method < 0 || method > MON_PLAIN ?
 				    MON_SINCE : method;
-		d->req_id = json_is_integer(id) ? json_integer_value(id) : 1;
+		d->req_id = json_is_integer(m.id) ? json_integer_value(m.id) : 1;
 	}
-	err = db_message(v, d, msg, why, why_len);
+	err = db_message(v, d, &m, why, why_len);
+	jsonrpc_raw_free(&m);
 	if (err) {
 		/* What the session would do: drop, and later resync. */
 		if (d->synced && v->ops->connection)

@@ -118,10 +118,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (r != 1)
 			break;	/* an error, or a message cut short */
-		if (!jsonrpc_parse(buf + off, mlen, &msg, why, sizeof(why))) {
-			sbview_inject(view, db, method, msg, why, sizeof(why));
+		/* Both readers of a message: the tree (tools, tests) and
+		 * the walker the follower uses. */
+		if (!jsonrpc_parse(buf + off, mlen, &msg, why, sizeof(why)))
 			json_decref(msg);
-		}
+		sbview_inject(view, db, method, buf + off, mlen, why,
+			      sizeof(why));
 		off += mlen;
 	}
 	sbview_foreach_binding(view, walk, NULL);
