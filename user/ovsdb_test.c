@@ -1442,6 +1442,53 @@ static void test_liar(void)
 		   !evs[n_evs - 1].new.chassis.s[0],
 		   "liar: and its updates applied", "no event");
 	}
+	/* The server's echo is answered with its params. */
+	{
+		const char *echo = "{\"id\":\"e1\",\"method\":\"echo\",\"params\":[\"x\",7]}";
+		uint64_t end = ovsdb_now_ms() + 2000;
+		bool got = false;
+
+		liar_send(echo, strlen(echo));
+		while (!got && ovsdb_now_ms() < end) {
+			struct jsonrpc_scan sc = { 0 };
+			size_t ml;
+			ssize_t n = read(cfd, lbuf + llen, sizeof(lbuf) - llen);
+
+			if (n > 0)
+				llen += n;
+			if (llen && jsonrpc_scan(&sc, lbuf, llen, &ml) == 1) {
+				json_t *m = json_loadb(lbuf, ml, 0, NULL);
+				json_t *want = json_pack("[si]", "x", 7);
+
+				got = m && !strcmp(json_string_value(json_object_get(m, "id")) ?: "", "e1") &&
+				      json_equal(json_object_get(m, "result"), want);
+				json_decref(want);
+				json_decref(m);
+				memmove(lbuf, lbuf + ml, llen - ml);
+				llen -= ml;
+			}
+			sbview_run(view, 5);
+		}
+		ok(got, "liar: the server's echo request is answered", "no reply");
+	}
+	/* A server that goes silent: echo after the probe interval, then
+	 * a reconnect after as much again. */
+	{
+		uint64_t t0 = ovsdb_now_ms();
+		int id;
+		bool echoed;
+
+		sbview_set_probe(view, 200);
+		echoed = liar_request(&id, method, sizeof(method), 2000) ||
+			 !strcmp(method, "echo");
+		/* liar_request skips echoes; seeing EOF means the client
+		 * gave up on us. */
+		ok(liar_closed(3000) && ovsdb_now_ms() - t0 < 3000,
+		   "liar: a silent server is dropped by the inactivity probe",
+		   "still connected after %llu ms",
+		   (unsigned long long)(ovsdb_now_ms() - t0));
+		(void)echoed;
+	}
 	if (cfd >= 0)
 		close(cfd);
 	close(lfd);
