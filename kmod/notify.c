@@ -126,7 +126,13 @@ static int ovnmig_netdev_event(struct notifier_block *nb,
 		kind = OVNMIG_EV_UP;
 		break;
 	case NETDEV_CHANGE:
-		/* Carrier changes of a running device come here via linkwatch. */
+		/*
+		 * Carrier changes of a running device come here from
+		 * linkwatch with no flag change; flag changes (arp, ...)
+		 * carry flags_changed and are not carrier events.
+		 */
+		if (((struct netdev_notifier_change_info *)ptr)->flags_changed)
+			return NOTIFY_DONE;
 		kind = netif_carrier_ok(dev) ? OVNMIG_EV_CARRIER_ON :
 					       OVNMIG_EV_CARRIER_LOST;
 		break;

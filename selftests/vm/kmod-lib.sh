@@ -108,26 +108,46 @@ tap_add() {
 # step OUT NAME "dev kind" ... -- CMD ARGS: run CMD, wait until the
 # watcher writing OUT has printed as many new events as expected (5 s at
 # most), give stragglers 0.3 s, then check the new events are exactly
-# the expected ones, in order.
+# the expected ones, in order.  With STEP_RTNL_OUT set, a second watcher
+# (rtnetlink source) is checked too, against the same list without
+# "going-down" (rtnetlink cannot see it), or against RTNL_EXP ("a,b").
 step() {
-	local out=$1 name=$2 exp=() got before want i
+	local out=$1 name=$2 exp=() before rbefore want rwant
 
 	shift 2
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do exp+=("$1"); shift; done
 	shift
+	want=$(printf '%s\n' "${exp[@]}" | sed '/^$/d' | paste -sd, -)
+	rwant=${RTNL_EXP-$(printf '%s\n' "${exp[@]}" | sed '/^$/d; / going-down$/d' | paste -sd, -)}
 	before=$(events "$out" | wc -l)
+	[ -n "${STEP_RTNL_OUT:-}" ] && rbefore=$(events "$STEP_RTNL_OUT" | wc -l)
 	"$@" >/dev/null 2>&1 || { ktap_fail "$name" "command failed: $*"; return; }
-	want=$((before + ${#exp[@]}))
-	for i in $(seq 50); do
-		[ "$(events "$out" | wc -l)" -ge "$want" ] && break
+	_step_wait "$out" $((before + ${#exp[@]}))
+	[ -n "${STEP_RTNL_OUT:-}" ] &&
+		_step_wait "$STEP_RTNL_OUT" $((rbefore + $(_count "$rwant")))
+	sleep 0.3
+	_step_check "$name" "$out" "$before" "$want"
+	[ -n "${STEP_RTNL_OUT:-}" ] &&
+		_step_check "$name (rtnetlink source)" "$STEP_RTNL_OUT" "$rbefore" "$rwant"
+	return 0
+}
+
+_count() { [ -z "$1" ] && echo 0 || echo "$1" | tr , '\n' | wc -l; }
+
+_step_wait() {
+	for _ in $(seq 50); do
+		[ "$(events "$1" | wc -l)" -ge "$2" ] && return 0
 		sleep 0.1
 	done
-	sleep 0.3
-	got=$(events "$out" | tail -n +$((before + 1)) | paste -sd, -)
-	want=$(printf '%s\n' "${exp[@]}" | sed '/^$/d' | paste -sd, -)
-	if [ "$got" = "$want" ]; then
-		ktap_ok "$name"
+}
+
+_step_check() {
+	local got
+
+	got=$(events "$2" | tail -n +$(($3 + 1)) | paste -sd, -)
+	if [ "$got" = "$4" ]; then
+		ktap_ok "$1"
 	else
-		ktap_fail "$name" "expected [$want] got [$got]"
+		ktap_fail "$1" "expected [$4] got [$got]"
 	fi
 }
