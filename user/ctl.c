@@ -337,6 +337,15 @@ void ctl_conn_subscribe(struct ctl_conn *c)
 	c->subscribed = true;
 }
 
+int ctl_server_n_subscribers(const struct ctl_server *s)
+{
+	int i, n = 0;
+
+	for (i = 0; i < CTL_MAX_CONNS; i++)
+		n += s->conns[i] && s->conns[i]->subscribed;
+	return n;
+}
+
 void ctl_server_broadcast(struct ctl_server *s, json_t *ev)
 {
 	json_t *msg;

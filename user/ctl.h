@@ -52,6 +52,7 @@ int ctl_server_fds(const struct ctl_server *s, struct pollfd *pfd, int max);
 void ctl_server_run(struct ctl_server *s);
 /* Mark a connection as an event subscriber. */
 void ctl_conn_subscribe(struct ctl_conn *c);
+int ctl_server_n_subscribers(const struct ctl_server *s);
 /* Send an event to every subscriber (takes a reference of @ev). */
 void ctl_server_broadcast(struct ctl_server *s, json_t *ev);
 

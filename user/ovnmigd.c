@@ -50,7 +50,11 @@ struct agent {
 	bool reconciled, in_update;
 	uint64_t wake_ns, start_ns, last_sweep_ns;
 	struct ovnmig_ip last_local;
-	json_t *ring[EVENT_RING];
+	struct agent_event {
+		uint64_t ts_ns;
+		char port[64];
+		char what[192];
+	} ring[EVENT_RING];
 	unsigned int ring_next;
 #ifdef OVNMIG_HAVE_VIFEVENTS
 	struct vif_events *ve;
@@ -92,6 +96,61 @@ static const struct sbview_local *lk_local(void *ctx)
 	return l;
 }
 
+/* ---- the follower's callbacks: the policy's, timed ---- */
+
+static void t_begin(void *ctx)
+{
+	policy_sbview_ops.begin(((struct agent *)ctx)->p);
+}
+
+static void t_chassis(void *ctx, const struct sbview_chassis *o,
+		      const struct sbview_chassis *n)
+{
+	policy_sbview_ops.chassis(((struct agent *)ctx)->p, o, n);
+}
+
+static void t_binding(void *ctx, const struct sbview_binding *o,
+		      const struct sbview_binding *n)
+{
+	policy_sbview_ops.binding(((struct agent *)ctx)->p, o, n);
+}
+
+static void t_local(void *ctx, const struct sbview_local *o,
+		    const struct sbview_local *n)
+{
+	policy_sbview_ops.local(((struct agent *)ctx)->p, o, n);
+}
+
+static void t_iface(void *ctx, const struct sbview_iface *o,
+		    const struct sbview_iface *n)
+{
+	policy_sbview_ops.iface(((struct agent *)ctx)->p, o, n);
+}
+
+static void t_end(void *ctx)
+{
+	struct agent *a = ctx;
+	uint64_t t0 = maps_now_ns();
+
+	policy_sbview_ops.end(a->p);
+	log_dbg("update: %llu us since wake-up, %llu us in the policy and "
+		"map write",
+		(unsigned long long)(t0 - a->wake_ns) / 1000,
+		(unsigned long long)(maps_now_ns() - t0) / 1000);
+}
+
+static void t_connection(void *ctx, const char *db, bool up)
+{
+	log_info("%s: %s", db, up ? "connected and synced" : "connection lost");
+	policy_sbview_ops.connection(((struct agent *)ctx)->p, db, up);
+}
+
+static const struct sbview_ops agent_sbview_ops = {
+	.begin = t_begin, .chassis = t_chassis, .binding = t_binding,
+	.local = t_local, .iface = t_iface, .end = t_end,
+	.connection = t_connection,
+};
+
 /* ---- policy output ---- */
 
 static int sink(void *ctx, const struct policy_op *ops, int n)
@@ -105,23 +164,35 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 		log_err("maps: writing %d entries: %s", n, strerror(-err));
 	else if (a->in_update)
 		metrics_observe(&a->lat, maps_now_ns() - a->wake_ns);
+	log_info("maps: %d change%s written (%d steer, %d fwd entries)", n,
+		 n == 1 ? "" : "s", a->m.n_steer, a->m.n_fwd);
 	return err;
 }
 
+static json_t *event_json(const struct agent_event *e)
+{
+	return json_pack("{s:I, s:s, s:s}", "ts_ns", (json_int_t)e->ts_ns,
+			 "port", e->port, "what", e->what);
+}
+
+/* Kept in a plain ring: JSON is built only for someone who asks, so an
+ * evacuation of a thousand ports costs no allocation per port. */
 static void on_event(void *ctx, const char *port, const char *what)
 {
 	struct agent *a = ctx;
-	json_t *ev = json_pack("{s:I, s:s, s:s}", "ts_ns",
-			       (json_int_t)maps_now_ns(), "port", port,
-			       "what", what);
+	struct agent_event *e = &a->ring[a->ring_next++ % EVENT_RING];
 
-	log_info("%s: %s", port, what);
-	if (!ev)
-		return;
-	json_decref(a->ring[a->ring_next % EVENT_RING]);
-	a->ring[a->ring_next++ % EVENT_RING] = ev;
-	if (a->ctl)
-		ctl_server_broadcast(a->ctl, ev);
+	e->ts_ns = maps_now_ns();
+	snprintf(e->port, sizeof(e->port), "%s", port);
+	snprintf(e->what, sizeof(e->what), "%s", what);
+	log_dbg("%s: %s", port, what);
+	if (a->ctl && ctl_server_n_subscribers(a->ctl)) {
+		json_t *ev = event_json(e);
+
+		if (ev)
+			ctl_server_broadcast(a->ctl, ev);
+		json_decref(ev);
+	}
 }
 
 /* ---- reconcile ---- */
@@ -341,7 +412,8 @@ static int h_events(void *ctx, struct ctl_conn *c, const char *method,
 	*result = json_array();
 	first = a->ring_next > EVENT_RING ? a->ring_next - EVENT_RING : 0;
 	for (i = first; i < a->ring_next; i++)
-		json_array_append(*result, a->ring[i % EVENT_RING]);
+		json_array_append_new(*result,
+				      event_json(&a->ring[i % EVENT_RING]));
 	return 0;
 }
 
@@ -630,7 +702,7 @@ static int setup(struct agent *a)
 	a->p = policy_create(&pc, &lk);
 	if (!a->p)
 		return -ENOMEM;
-	a->v = sbview_create(&policy_sbview_ops, a->p);
+	a->v = sbview_create(&agent_sbview_ops, a);
 	if (!a->v)
 		return -ENOMEM;
 	err = sbview_connect_sb(a->v, a->sb_remote,
@@ -715,16 +787,18 @@ static void loop(struct agent *a)
 			a->last_sweep_ns = now;
 			policy_expire(a->p);
 			/* Strays the policy does not track (added by hand,
-			 * or forgotten after a flush) expire here. */
-			maps_sweep(&a->m, now);
+			 * or forgotten after a flush) expire here; walking
+			 * the maps costs two syscalls an entry, so only
+			 * when there are any. */
+			if (a->m.n_steer > policy_n_steer(a->p) ||
+			    a->m.n_fwd > policy_n_fwd(a->p))
+				maps_sweep(&a->m, now);
 		}
 	}
 }
 
 static void teardown(struct agent *a)
 {
-	unsigned int i;
-
 #ifdef OVNMIG_HAVE_VIFEVENTS
 	vif_events_close(a->ve);
 #endif
@@ -732,8 +806,6 @@ static void teardown(struct agent *a)
 	sbview_destroy(a->v);
 	policy_destroy(a->p);
 	maps_close(&a->m);
-	for (i = 0; i < EVENT_RING; i++)
-		json_decref(a->ring[i]);
 }
 
 int main(int argc, char **argv)

@@ -46,6 +46,14 @@ ovnmigd_CFLAGS	:= -DOVNMIG_HAVE_VIFEVENTS
 endif
 endif
 
+# The benchmark driver (bench/bench-agent); no sanitizer variant.
+USER_BENCH	:= $(USER_DIR)/ovnmigd-bench
+$(USER_BENCH): user/ovnmigd_bench.c include/ovnmig/abi.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $< -lbpf -lelf -lz -ljansson
+ALL_TARGETS	+= $(USER_BENCH)
+
 USER_HDRS	:= $(wildcard user/*.h) include/ovnmig/abi.h
 
 define user_prog

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ovnmigd-bench: the driver of bench/bench-agent.  Talks JSON-RPC to
+ * the Southbound ovsdb-server itself (no ovsdb-client start-up on the
+ * timed path) and watches the pinned steer map with bpf syscalls, so
+ * what it times is "SB transaction sent -> entry in the map", outside
+ * the agent.
+ *
+ *   ovnmigd-bench populate SB DP-UUID CHASSIS-UUID PREFIX N
+ *	insert N VIF bindings PREFIX1..PREFIXN (tunnel keys 1..N)
+ *   ovnmigd-bench moves SB BPFFS DP-KEY PREFIX N CHASSIS-UUID NEW-IP
+ *	move PREFIX1..N one transaction each; per move, the time until
+ *	the entry (DP-KEY, i) toward NEW-IP is in the map
+ *   ovnmigd-bench evac SB BPFFS DP-KEY DP-UUID N CHASSIS-UUID NEW-IP
+ *	move all N bindings of DP-UUID in one transaction; the time until
+ *	the last of their N entries is in the map
+ * Output: one JSON object on stdout.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <jansson.h>
+#include <ovnmig/abi.h>
+
+#define TIMEOUT_NS	(5ull * 1000000000ull)
+
+static char *rbuf;
+static size_t rlen, rcap;
+static int next_id = 1;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void die(const char *what, const char *why)
+{
+	fprintf(stderr, "ovnmigd-bench: %s: %s\n", what, why);
+	exit(1);
+}
+
+static int sb_connect(const char *remote)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strncmp(remote, "unix:", 5) ||
+	    strlen(remote + 5) >= sizeof(sa.sun_path))
+		die(remote, "only unix: remotes");
+	strcpy(sa.sun_path, remote + 5);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		die(remote, strerror(errno));
+	return fd;
+}
+
+static int send_req(int fd, const char *method, json_t *params)
+{
+	json_t *req = json_pack("{s:s, s:o, s:i}", "method", method,
+				"params", params, "id", next_id);
+	char *s = json_dumps(req, JSON_COMPACT);
+	size_t len = strlen(s), off = 0;
+	ssize_t w;
+
+	while (off < len) {
+		w = write(fd, s + off, len - off);
+		if (w < 0)
+			die("write", strerror(errno));
+		off += w;
+	}
+	free(s);
+	json_decref(req);
+	return next_id++;
+}
+
+/* The reply to @id (echo requests answered, the rest skipped). */
+static json_t *wait_reply(int fd, int id)
+{
+	for (;;) {
+		json_error_t err;
+		json_t *msg;
+		ssize_t r;
+
+		if (rlen) {
+			msg = json_loadb(rbuf, rlen, JSON_DISABLE_EOF_CHECK,
+					 &err);
+			if (msg) {
+				memmove(rbuf, rbuf + err.position,
+					rlen - err.position);
+				rlen -= err.position;
+				if (json_integer_value(json_object_get(msg,
+						"id")) == id)
+					return msg;
+				json_decref(msg);
+				continue;
+			}
+		}
+		if (rcap - rlen < 65536) {
+			rcap = rcap ? rcap * 2 : 1 << 20;
+			rbuf = realloc(rbuf, rcap);
+			if (!rbuf)
+				die("read", "out of memory");
+		}
+		r = read(fd, rbuf + rlen, rcap - rlen);
+		if (r <= 0)
+			die("read", r ? strerror(errno) : "connection closed");
+		rlen += r;
+	}
+}
+
+static void check_txn(json_t *reply)
+{
+	json_t *res = json_object_get(reply, "result"), *e;
+	size_t i;
+
+	if (!json_is_array(res))
+		die("transact", "no result");
+	json_array_foreach(res, i, e) {
+		if (json_object_get(e, "error")) {
+			char *s = json_dumps(e, JSON_COMPACT);
+
+			die("transact", s);
+		}
+	}
+}
+
+static json_t *uuid(const char *u)
+{
+	return json_pack("[s, s]", "uuid", u);
+}
+
+static void populate(int fd, const char *dp, const char *ch,
+		     const char *prefix, int n)
+{
+	int i, id;
+	char name[256];
+	json_t *params = NULL;
+
+	for (i = 1; i <= n; i++) {
+		if (!params)
+			params = json_pack("[s]", "OVN_Southbound");
+		snprintf(name, sizeof(name), "%s%d", prefix, i);
+		json_array_append_new(params, json_pack(
+			"{s:s, s:s, s:{s:s, s:i, s:o, s:o}}", "op", "insert",
+			"table", "Port_Binding", "row", "logical_port", name,
+			"tunnel_key", i, "datapath", uuid(dp), "chassis",
+			uuid(ch)));
+		if (i % 5000 == 0 || i == n) {
+			id = send_req(fd, "transact", params);
+			params = NULL;
+			check_txn(wait_reply(fd, id));
+		}
+	}
+	printf("{\"inserted\": %d}\n", n);
+}
+
+static int open_steer(const char *bpffs)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", bpffs, OVNMIG_PIN_SUBDIR,
+		 OVNMIG_MAP_STEER);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		die(path, strerror(errno));
+	return fd;
+}
+
+static bool entry_there(int mfd, uint32_t dp, uint32_t port, __be32 ip)
+{
+	struct ovnmig_port_key k = { .dp_key = dp, .port_key = port };
+	struct ovnmig_steer v;
+
+	return !bpf_map_lookup_elem(mfd, &k, &v) && v.new_remote.v4 == ip;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double pct(uint64_t *v, int n, double p)
+{
+	int i = (int)(p * (n - 1) + 0.5);
+
+	return v[i] / 1000.0;	/* us */
+}
+
+static void moves(int fd, int mfd, uint32_t dpk, const char *prefix, int n,
+		  const char *ch, __be32 ip)
+{
+	uint64_t *lat = calloc(n, sizeof(*lat)), t0, t;
+	char name[256];
+	int i, id, lost = 0;
+
+	if (!lat)
+		die("moves", "out of memory");
+	for (i = 1; i <= n; i++) {
+		json_t *params;
+
+		snprintf(name, sizeof(name), "%s%d", prefix, i);
+		params = json_pack("[s, {s:s, s:s, s:[[s, s, s]], s:{s:o}}]",
+				   "OVN_Southbound", "op", "update", "table",
+				   "Port_Binding", "where", "logical_port",
+				   "==", name, "row", "chassis", uuid(ch));
+		t0 = now_ns();
+		id = send_req(fd, "transact", params);
+		for (;;) {
+			t = now_ns();
+			if (entry_there(mfd, dpk, i, ip))
+				break;
+			if (t - t0 > TIMEOUT_NS) {
+				lost++;
+				break;
+			}
+			sched_yield();
+		}
+		lat[i - 1] = t - t0;
+		check_txn(wait_reply(fd, id));
+	}
+	qsort(lat, n, sizeof(*lat), cmp_u64);
+	printf("{\"moves\": %d, \"timeouts\": %d, \"p50_us\": %.1f, "
+	       "\"p90_us\": %.1f, \"p99_us\": %.1f, \"max_us\": %.1f}\n",
+	       n, lost, pct(lat, n, 0.5), pct(lat, n, 0.9), pct(lat, n, 0.99),
+	       lat[n - 1] / 1000.0);
+	free(lat);
+}
+
+static void evac(int fd, int mfd, uint32_t dpk, const char *dp, int n,
+		 const char *ch, __be32 ip)
+{
+	bool *seen = calloc(n + 1, sizeof(*seen));
+	uint64_t t0, t = 0, first = 0;
+	int left = n, i, id;
+	json_t *params;
+
+	if (!seen)
+		die("evac", "out of memory");
+	params = json_pack("[s, {s:s, s:s, s:[[s, s, o]], s:{s:o}}]",
+			   "OVN_Southbound", "op", "update", "table",
+			   "Port_Binding", "where", "datapath", "==",
+			   uuid(dp), "row", "chassis", uuid(ch));
+	t0 = now_ns();
+	id = send_req(fd, "transact", params);
+	while (left > 0) {
+		t = now_ns();
+		if (t - t0 > TIMEOUT_NS)
+			break;
+		for (i = 1; i <= n; i++) {
+			if (seen[i] || !entry_there(mfd, dpk, i, ip))
+				continue;
+			seen[i] = true;
+			if (!first)
+				first = now_ns();
+			left--;
+		}
+		if (left)
+			sched_yield();
+	}
+	t = now_ns();
+	check_txn(wait_reply(fd, id));
+	printf("{\"ports\": %d, \"missing\": %d, \"first_entry_ms\": %.3f, "
+	       "\"last_entry_ms\": %.3f}\n", n, left,
+	       first ? (first - t0) / 1e6 : -1.0, (t - t0) / 1e6);
+	free(seen);
+}
+
+int main(int argc, char **argv)
+{
+	struct in_addr ip;
+	int fd;
+
+	if (argc == 7 && !strcmp(argv[1], "populate")) {
+		fd = sb_connect(argv[2]);
+		populate(fd, argv[3], argv[4], argv[5], atoi(argv[6]));
+	} else if (argc == 9 && !strcmp(argv[1], "moves")) {
+		if (inet_pton(AF_INET, argv[8], &ip) != 1)
+			die(argv[8], "not an IPv4 address");
+		fd = sb_connect(argv[2]);
+		moves(fd, open_steer(argv[3]), atoi(argv[4]), argv[5],
+		      atoi(argv[6]), argv[7], ip.s_addr);
+	} else if (argc == 9 && !strcmp(argv[1], "evac")) {
+		if (inet_pton(AF_INET, argv[8], &ip) != 1)
+			die(argv[8], "not an IPv4 address");
+		fd = sb_connect(argv[2]);
+		evac(fd, open_steer(argv[3]), atoi(argv[4]), argv[5],
+		     atoi(argv[6]), argv[7], ip.s_addr);
+	} else {
+		fprintf(stderr, "usage: see the comment at the top of "
+			"user/ovnmigd_bench.c\n");
+		return 2;
+	}
+	return 0;
+}
