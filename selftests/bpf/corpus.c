@@ -428,6 +428,14 @@ static void bounce_corpus(void)
 			   why[0] ? why : "wrong verdict or bytes");
 	}
 
+	/* Forwarding off on the device: the FIB refuses, bounce passes. */
+	if (!sh("sysctl -qw net.ipv4.conf.all.forwarding=0 net.ipv4.conf.veth0.forwarding=0")) {
+		pkt_default(&s);
+		bounce_case("bounce with IP forwarding off: passed (fib fail)",
+			    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_FIB_FAIL, 0);
+		sh("sysctl -qw net.ipv4.conf.all.forwarding=1 net.ipv4.conf.veth0.forwarding=1");
+	}
+
 	/* Every truncation: always passed untouched, counted malformed. */
 	{
 		static const struct { const char *what; int v6, vlan, ipopts; }
