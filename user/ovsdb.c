@@ -411,10 +411,14 @@ void ovsdb_sess_run(struct ovsdb_sess *s)
 			sess_active(s, now);
 		} else if (err != -EAGAIN ||
 			   now - s->conn_start_ms >= CONNECT_TIMEOUT_MS) {
-			char why[128];
+			char why[160];
 
-			snprintf(why, sizeof(why), "connect: %s",
-				 strerror(err == -EAGAIN ? ETIMEDOUT : -err));
+			if (stream_error(s->st))
+				snprintf(why, sizeof(why), "connect: %s",
+					 stream_error(s->st));
+			else
+				snprintf(why, sizeof(why), "connect: %s",
+					 strerror(err == -EAGAIN ? ETIMEDOUT : -err));
 			sess_fail(s, why);
 		}
 	}

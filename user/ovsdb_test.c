@@ -12,6 +12,7 @@
  *                       leader, keep following; follower restart
  *   ovsdb-test liar     a server that lies: every malformed reply is a
  *                       clean error and a reconnect, nothing applied
+ *   ovsdb-test ssl DIR  the same over ssl: (certificates in DIR; netns)
  *   ovsdb-test local    local Open_vSwitch DB: system-id, encap ip,
  *                       interfaces with iface-id
  *   ovsdb-test bench N  initial sync of N bindings and 1,000 single
@@ -87,6 +88,7 @@ static uint64_t now_ns(void)
 
 static char tmpdir[256];
 static pid_t srv_pid[MAX_SRV];
+static const char *srv_extra[4];	/* more ovsdb-server options */
 
 static void cleanup(void)
 {
@@ -135,7 +137,7 @@ static int run(const char *const argv[])
 static int start_server(int i, const char *db, const char *tcp)
 {
 	char sock[300], ctl[320], log[320], rem[320], tcprem[100];
-	const char *argv[12];
+	const char *argv[16];
 	int n = 0;
 	pid_t p;
 
@@ -151,6 +153,8 @@ static int start_server(int i, const char *db, const char *tcp)
 	}
 	argv[n++] = ctl;
 	argv[n++] = log;
+	for (int k = 0; k < 3 && srv_extra[k]; k++)
+		argv[n++] = srv_extra[k];
 	argv[n++] = "--no-chdir";
 	argv[n++] = db;
 	argv[n] = NULL;
@@ -1137,6 +1141,65 @@ static void test_local(void)
 	view = NULL;
 }
 
+/* ---- SSL ---- */
+
+/* dir holds ca.pem, other-ca.pem and {server,client}-{key,cert}.pem;
+ * run inside a netns with 198.18.0.1 on lo. */
+static void test_ssl(const char *dir)
+{
+	static char sock[300], pk[320], ce[320], sca[320];
+	char ck[300], cc[300], oca[300], ca[300];
+	struct ovsdb_ssl_opts good = { ck, cc, ca }, bad = { ck, cc, oca };
+	struct sbview_status st;
+	json_t *r;
+
+	snprintf(pk, sizeof(pk), "--private-key=%s/server-key.pem", dir);
+	snprintf(ce, sizeof(ce), "--certificate=%s/server-cert.pem", dir);
+	snprintf(sca, sizeof(sca), "--ca-cert=%s/ca.pem", dir);
+	srv_extra[0] = pk;
+	srv_extra[1] = ce;
+	srv_extra[2] = sca;
+	snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
+	snprintf(ck, sizeof(ck), "%s/client-key.pem", dir);
+	snprintf(cc, sizeof(cc), "%s/client-cert.pem", dir);
+	snprintf(oca, sizeof(oca), "%s/other-ca.pem", dir);
+	snprintf(sock, sizeof(sock), "unix:%s/db0.sock", tmpdir);
+	g_remotes = sock;
+	if (!setup_sb_db(0, "ssl:6642:198.18.0.1") || !add_base() ||
+	    !add_ports(1, 10)) {
+		ok(false, "ssl: ovsdb-server with pssl:", "setup failed");
+		return;
+	}
+	view = sbview_create(&ops, NULL);
+	sbview_connect_sb(view, "ssl:198.18.0.1:6642", &good);
+	ok(wait_for(is_synced, NULL, 10000) && sbview_n_bindings(view) == 10,
+	   "ssl: sync over TLS with key, certificate and CA", "%u bindings",
+	   sbview_n_bindings(view));
+	reset_evs();
+	r = move("p3", 2);
+	ok(r && wait_for(have_evs, (void *)1, 3000) &&
+	   !strcmp(evs[0].new.chassis.s, ch_uuid[2]),
+	   "ssl: updates over TLS", "%zu events", n_evs);
+	json_decref(r);
+	sbview_destroy(view);
+
+	/* A server whose certificate our CA did not sign is refused. */
+	view = sbview_create(&ops, NULL);
+	sbview_connect_sb(view, "ssl:198.18.0.1:6642", &bad);
+	settle(1500);
+	sbview_get_status(view, &st);
+	ok(!st.sb_connected && sbview_n_bindings(view) == 0,
+	   "ssl: a server certificate from another CA is refused",
+	   "connected anyway");
+	sbview_destroy(view);
+	view = sbview_create(&ops, NULL);
+	ok(sbview_connect_sb(view, "ssl:198.18.0.1:6642", NULL) < 0,
+	   "ssl: ssl: without key, certificate and CA is a clean error",
+	   "accepted");
+	sbview_destroy(view);
+	view = NULL;
+}
+
 /* ---- a server that lies ---- */
 
 #define U_CH	"11111111-1111-4111-8111-111111111111"
@@ -1677,12 +1740,14 @@ int main(int argc, char **argv)
 		test_local();
 	else if (!strcmp(mode, "liar"))
 		test_liar();
+	else if (!strcmp(mode, "ssl") && argc > 2)
+		test_ssl(argv[2]);
 	else if (!strcmp(mode, "bench"))
 		bench(argc > 2 ? atoi(argv[2]) : 100000);
 	else if (!strcmp(mode, "bench-client"))
 		bench_client(argc > 2 ? atoi(argv[2]) : 100000);
 	else {
-		fprintf(stderr, "usage: ovsdb-test sb|cluster|liar|local|bench [N]\n");
+		fprintf(stderr, "usage: ovsdb-test sb|cluster|liar|local|ssl DIR|bench [N]|bench-client [N]\n");
 		return 2;
 	}
 	if (strncmp(mode, "bench", 5))

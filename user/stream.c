@@ -31,6 +31,7 @@ struct stream {
 	SSL_CTX *ctx;
 	SSL *ssl;
 	char name[128];
+	char why[128];		/* TLS failure reason, "" if none */
 };
 
 struct target {
@@ -202,9 +203,15 @@ static int ssl_result(struct stream *s, int ret)
 	case SSL_ERROR_SYSCALL:
 		ERR_clear_error();
 		return errno ? -errno : -ECONNRESET;
-	default:
+	default: {
+		unsigned long e = ERR_peek_last_error();
+		const char *r = e ? ERR_reason_error_string(e) : NULL;
+
+		snprintf(s->why, sizeof(s->why), "TLS: %s",
+			 r ? r : "protocol error");
 		ERR_clear_error();
 		return -EPROTO;
+	}
 	}
 }
 
@@ -293,6 +300,11 @@ short stream_events(const struct stream *s, bool want_send)
 bool stream_pending(const struct stream *s)
 {
 	return s->ssl && SSL_pending(s->ssl) > 0;
+}
+
+const char *stream_error(const struct stream *s)
+{
+	return s->why[0] ? s->why : NULL;
 }
 
 const char *stream_name(const struct stream *s)

@@ -31,6 +31,8 @@ short stream_events(const struct stream *s, bool want_send);
 /* Buffered plaintext the TLS layer already has (poll would not see it). */
 bool stream_pending(const struct stream *s);
 const char *stream_name(const struct stream *s);
+/* Why the last call failed at the TLS level, or NULL. */
+const char *stream_error(const struct stream *s);
 void stream_close(struct stream *s);		/* NULL is fine */
 
 #endif /* OVNMIG_STREAM_H */
