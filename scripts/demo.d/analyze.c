@@ -3,17 +3,21 @@
  * demo-analyze: turn one demo run's raw records into numbers.
  *
  *   demo-analyze trace FILE [--sent N] [--pause-ns NS] [--t0 NS]
- *                [--plot OUT] [--lane NAME]
+ *                [--from NS] [--to NS] [--plot OUT] [--lane NAME]
  *	FILE holds the probe's per-arrival lines "t_ns seq".  Prints one
  *	JSON object: received, lost, duplicates, reordered, longest gap,
- *	network-added downtime (longest gap minus the modelled pause).
+ *	network-added downtime (longest gap minus the modelled pause);
+ *	only gaps overlapping [--from, --to] count for the longest.
  *	--plot writes "t_ms seq" lines relative to --t0 for gnuplot.
  *
  *   demo-analyze wire PCAP --peer IP --old IP --new IP [--sb-after NS]
  *                [--from NS] [--to NS]
  *	PCAP is a capture of the underlay bridge (Geneve and the SB's
  *	OVSDB connections).  Prints one JSON object: the SB change as seen
- *	on the wire (first OVSDB update leaving port 6642 after --sb-after),
+ *	on the wire (after --sb-after, the new host's first transaction to
+ *	the SB, i.e. its claim of the port, and then the first OVSDB update
+ *	the SB sends to the peer's chassis: that is when the peer's
+ *	ovn-controller and ovnmigd learn of the move),
  *	the repoint lags (SB change -> first Geneve packet from the peer
  *	chassis at the new host, -> last one at the old host), and the
  *	fabric packets and bytes (all Geneve) between --from and --to.
@@ -78,6 +82,7 @@ static int cmd_trace(int argc, char **argv)
 {
 	const char *file = NULL, *plot = NULL, *lane = "";
 	int64_t sent = -1, pause_ns = 0, t0 = INT64_MIN;
+	int64_t win_from = INT64_MIN, win_to = INT64_MAX;
 	struct arrival *a = NULL;
 	size_t n = 0, cap = 0, i;
 	int64_t max_seq = -1, uniq = 0, dups = 0, reord = 0, hi = -1;
@@ -97,6 +102,10 @@ static int cmd_trace(int argc, char **argv)
 			pause_ns = parse_i64(o, argv[++i2]);
 		else if (!strcmp(o, "--t0"))
 			t0 = parse_i64(o, argv[++i2]);
+		else if (!strcmp(o, "--from"))
+			win_from = parse_i64(o, argv[++i2]);
+		else if (!strcmp(o, "--to"))
+			win_to = parse_i64(o, argv[++i2]);
 		else if (!strcmp(o, "--plot"))
 			plot = argv[++i2];
 		else if (!strcmp(o, "--lane"))
@@ -154,7 +163,14 @@ static int cmd_trace(int argc, char **argv)
 	}
 	free(seen);
 	qsort(a, n, sizeof(*a), cmp_time);
+	/*
+	 * The longest gap around the migration: under emulation the whole
+	 * VM stalls now and then, and a stall long before the switch is
+	 * not the switch's.  A gap counts when it overlaps [from, to].
+	 */
 	for (i = 1; i < n; i++) {
+		if (a[i].t < win_from || a[i - 1].t > win_to)
+			continue;
 		if (a[i].t - a[i - 1].t > gap) {
 			gap = a[i].t - a[i - 1].t;
 			gap_start = a[i - 1].t;
@@ -229,7 +245,7 @@ struct wire {
 	struct addr peer, old, new;
 	int64_t sb_after, from, to;
 	/* results */
-	int64_t sb_ns;
+	int64_t sb_ns, sb_nb_ns, claim_ns;
 	int64_t first_new, last_old, first_new_any;
 	int64_t new_before_sb, old_after_sb, old_to_new;
 	int64_t fab_pkts, fab_bytes, peer_pkts;
@@ -301,14 +317,29 @@ static void wire_packet(struct wire *w, int64_t t, const uint8_t *l3,
 		w->old_after_sb += to_old;
 		return;
 	}
-	if (proto == 6 && len >= 20 && w->sb_ns < 0 && t >= w->sb_after &&
-	    ((l4[0] << 8) | l4[1]) == SB_PORT) {
+	if (proto == 6 && len >= 20 && w->sb_ns < 0 && t >= w->sb_after) {
 		size_t thl = (l4[12] >> 4) * 4u;
 		size_t ip_len = family == AF_INET ?
 			(size_t)((l3[2] << 8) | l3[3]) - hl :
 			(size_t)((l3[4] << 8) | l3[5]);
+		unsigned int sport = (l4[0] << 8) | l4[1];
+		unsigned int dport = (l4[2] << 8) | l4[3];
 
-		if (thl >= 20 && ip_len > thl && ip_len - thl >= SB_MIN_PAYLOAD)
+		if (thl < 20 || ip_len <= thl || ip_len - thl < SB_MIN_PAYLOAD)
+			return;
+		/* Northd's write of the cloud manager's change, to anyone. */
+		if (sport == SB_PORT && w->sb_nb_ns < 0)
+			w->sb_nb_ns = t;
+		/*
+		 * The move itself: the new host's ovn-controller claims the
+		 * port (its transaction to the SB), and the SB tells the
+		 * peer's chassis (where ovn-controller and ovnmigd listen).
+		 */
+		if (dport == SB_PORT && w->claim_ns < 0 &&
+		    addr_eq(&w->new, family, src))
+			w->claim_ns = t;
+		if (sport == SB_PORT && w->claim_ns >= 0 &&
+		    addr_eq(&w->peer, family, dst))
 			w->sb_ns = t;
 	}
 }
@@ -317,7 +348,8 @@ static int cmd_wire(int argc, char **argv)
 {
 	const char *file = NULL;
 	struct wire w = { .sb_after = 0, .from = INT64_MIN, .to = INT64_MAX,
-			  .sb_ns = -1, .first_new = -1, .last_old = -1,
+			  .sb_ns = -1, .sb_nb_ns = -1, .claim_ns = -1,
+			  .first_new = -1, .last_old = -1,
 			  .first_new_any = -1, .first_t = -1 };
 	bool have_peer = false, have_old = false, have_new = false;
 	uint8_t gh[24], rh[16], *buf = NULL;
@@ -417,7 +449,11 @@ static int cmd_wire(int argc, char **argv)
 	fclose(f);
 	free(buf);
 
-	printf("{\"sb_ns\":\"%" PRId64 "\"", w.sb_ns);
+	printf("{\"sb_ns\":\"%" PRId64 "\",\"sb_nb_ns\":\"%" PRId64
+	       "\",\"claim_ns\":\"%" PRId64 "\"", w.sb_ns, w.sb_nb_ns,
+	       w.claim_ns);
+	if (w.sb_ns >= 0 && w.sb_nb_ns >= 0)
+		printf(",\"nb_to_sb_ms\":%.3f", (w.sb_ns - w.sb_nb_ns) / 1e6);
 	if (w.sb_ns >= 0 && w.first_new >= 0)
 		printf(",\"lag_first_new_ms\":%.3f",
 		       (w.first_new - w.sb_ns) / 1e6);
@@ -446,7 +482,8 @@ int main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fprintf(stderr,
-			"usage: " PROG " trace FILE [--sent N] [--pause-ns NS] [--t0 NS] [--plot OUT] [--lane NAME]\n"
+			"usage: " PROG " trace FILE [--sent N] [--pause-ns NS] [--t0 NS] [--from NS] [--to NS]\n"
+			"                    [--plot OUT] [--lane NAME]\n"
 			"       " PROG " wire PCAP --peer IP --old IP --new IP [--sb-after NS] [--from NS] [--to NS]\n");
 		return argc < 2 ? 2 : 0;
 	}

@@ -1,0 +1,246 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+# The demo's view of the OVN lab (scripts/lab/lab.sh): the demo_* functions
+# scripts/demo.d/inside and scenarios.sh call, plus ovnmig on every chassis.
+#
+#   demo_lab_up ipv4|ipv6 / demo_lab_down
+#   demo_underlay_dev / demo_chassis_ip K / demo_peer_ip / demo_vm_ip VM
+#   demo_peer_exec CMD... / demo_vm_exec VM CMD...
+#   demo_vms_add METHOD PORTS VM... / demo_vms_del VM...
+#   demo_migrate METHOD MODE TIMELINE VM...   (MODE live|abort|cold)
+#   demo_ovnmig_on / demo_ovnmig_off / demo_agents_kill / demo_agents_start
+#
+# Layout: ch1 = the old host, ch2 = the new host, ch3 = the peer's chassis
+# (the "third chassis" whose traffic must be repointed).  The peer
+# workload "peer" sits on ch3 at 192.0.2.3 on ls0 (192.0.2.0/25); VMs
+# get 192.0.2.10.. on ls0, extra NICs 192.0.2.201.. on ls1
+# (192.0.2.128/25; only one multi-NIC VM exists at a time).
+#
+# Extension to the lab (say so in the report): demo_vms_del, because the
+# lab has no lab_del_vm; it uses the lab's own leg naming (_lab_unleg).
+
+export LAB_DIR=${DEMO_LAB_DIR:-/tmp/ovnmig-demo-lab}
+. "$TOP/scripts/lab/lab.sh"
+
+DEMO_FAMILY=ipv4
+DEMO_PEER_IP=192.0.2.3
+declare -A DEMO_VMIP
+demo_ip_next=10
+
+demo_lab_up() {
+	local opt=
+	DEMO_FAMILY=$1
+	[ "$1" = ipv6 ] && opt=--ipv6
+	lab_up 3 $opt || { demo_collect; return 1; }
+	lab_add_vm peer 3 ls0 "$DEMO_PEER_IP/25" 0a:00:00:00:00:03 || { demo_collect; return 1; }
+	lab_nbctl --may-exist ls-add ls1 || return 1
+	lab_wait_ready 120 || { demo_collect; return 1; }
+}
+
+demo_collect() {
+	lab_collect "$out/lab-${DEMO_FAMILY}" >/dev/null 2>&1
+}
+
+demo_lab_down() {
+	demo_ovnmig_off
+	[ -d "$LAB_DIR" ] && demo_collect
+	lab_down >/dev/null 2>&1
+}
+
+demo_underlay_dev() { echo lab-ul; }
+demo_chassis_ip() {
+	if [ "$DEMO_FAMILY" = ipv6 ]; then
+		echo "$LAB_UL6:$((10 + $1))"
+	else
+		echo "$LAB_UL4.$((10 + $1))"
+	fi
+}
+demo_peer_ip() { echo "$DEMO_PEER_IP"; }
+demo_vm_ip() { echo "${DEMO_VMIP[$1]}"; }
+demo_peer_exec() { lab_vm peer "$@"; }
+demo_vm_exec() { local vm=$1; shift; lab_vm "$vm" "$@"; }
+
+# demo_vms_add METHOD PORTS VM...: VMs on ch1, ready, reachable from the peer.
+demo_vms_add() {
+	local method=$1 ports=$2 vm i n mac
+	shift 2
+	for vm in "$@"; do
+		# Addresses cycle through the /25 (VMs are deleted after each
+		# run); the MAC follows the address, so the peer's ARP entry
+		# from an earlier run is still right.
+		n=$demo_ip_next
+		demo_ip_next=$(( n >= 120 ? 10 : n + 1 ))
+		DEMO_VMIP[$vm]=192.0.2.$n
+		mac=$(printf '0a:00:00:00:00:%02x' "$n")
+		lab_add_vm "$vm" 1 ls0 "192.0.2.$n/25" "$mac" || return 1
+		for ((i = 1; i < ports; i++)); do
+			lab_add_nic "$vm" "$vm-p$i" ls1 "192.0.2.$((200 + i))/25" \
+				"$(printf '0a:00:00:00:%02x:%02x' "$i" "$n")" || return 1
+		done
+	done
+	lab_wait_ready 120 || return 1
+	for vm in "$@"; do
+		lab_ping peer "${DEMO_VMIP[$vm]}" 30 || return 1
+	done
+}
+
+demo_vms_del() {
+	local vm nic k port
+	for vm in "$@"; do
+		[ -d "$LAB_DIR/vms/$vm" ] || continue
+		for nic in $(_lab_nics "$vm"); do
+			port=$(_lab_port "$vm" "$nic")
+			lab_nbctl --if-exists lsp-del "$port"
+			for k in 1 2 3; do _lab_unleg "$vm" "$nic" "$k"; done
+		done
+		ip netns pids "lab-vm-$vm" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+		ip netns del "lab-vm-$vm" 2>/dev/null
+		rm -rf "$LAB_DIR/vms/$vm"
+	done
+	return 0
+}
+
+# demo_migrate METHOD MODE TIMELINE VM...: ch1 -> ch2 with the lab's
+# migration model; TIMELINE gets "event t_ns" lines (pause, resume,
+# unplug, nb, settled) of the first VM.  Several VMs migrate at once.
+demo_migrate() {
+	local method=$1 mode=$2 tl=$3 vm pids=() rc=0 opts=() first
+	shift 3
+	case $method in
+	stock|stock+ovnmig) opts+=(--mode stock) ;;
+	multichassis|multichassis+ovnmig) opts+=(--mode multichassis) ;;
+	esac
+	case $mode in
+	abort) opts+=(--abort) ;;
+	cold) opts+=(--cold) ;;
+	esac
+	first=$1
+	if [ $# = 1 ]; then
+		lab_migrate "$1" 2 --pause "$PAUSE_MS" --settle 300 "${opts[@]}" \
+			--json "$tl.json" ${DEMO_MIGRATE_HOOK:+--ready-hook "$DEMO_MIGRATE_HOOK"} ||
+			rc=1
+	else
+		for vm in "$@"; do
+			lab_migrate "$vm" 2 --pause "$PAUSE_MS" --settle 300 "${opts[@]}" \
+				--json "$tl-$vm.json" >/dev/null &
+			pids+=($!)
+		done
+		for vm in "${pids[@]}"; do wait "$vm" || rc=1; done
+		cp "$tl-$first.json" "$tl.json" 2>/dev/null
+	fi
+	[ -s "$tl.json" ] || return 1
+	jq -r '.t_us | to_entries[] | select(.value != null) |
+		"\(.key) \(.value)000"' "$tl.json" >"$tl"
+	jq -r '"pause_measured_ms \(.pause_ms)"' "$tl.json" >>"$tl"
+	return $rc
+}
+
+# ------------------------------------------------------------- ovnmig
+
+# Each chassis gets its own bpffs (pins are per host, as on real
+# chassis), mounted in the VM's mount namespace so that ip netns exec
+# sees it and the maps outlive any one command.
+_demo_bpffs() { echo "$LAB_DIR/ch$1/bpffs"; }
+_demo_ctl() { echo "$LAB_DIR/ch$1/run/ovnmigd.ctl"; }
+
+demo_agent_start() {
+	local k=$1 b
+	b=$(_demo_bpffs "$k")
+	lab_ch "$k" "$BUILD/user/ovnmigd" --sb "tcp:$LAB_UL4.1:6642" \
+		--ovs "unix:$LAB_DIR/ch$k/run/db.sock" --bpffs "$b" \
+		--ctl "$(_demo_ctl "$k")" --attach --genev genev_sys_6081 \
+		--underlay eth0 --xdp-skb ${DEMO_AGENT_OPTS:-} \
+		>>"$LAB_DIR/ch$k/log/ovnmigd.log" 2>&1 &
+	echo $! >"$LAB_DIR/ch$k/run/ovnmigd.pid"
+}
+
+_demo_agent_ready() {
+	local k=$1
+	lab_ch "$k" "$BUILD/user/ovnmigctl" -s "$(_demo_ctl "$k")" -j status 2>/dev/null |
+		jq -e '.sb.connected == true and .local.connected == true' >/dev/null
+}
+
+demo_agents_start() {
+	local k
+	for k in 1 2 3; do demo_agent_start "$k"; done
+	for k in 1 2 3; do
+		_lab_wait 30 _demo_agent_ready "$k" || {
+			echo "demo: ovnmigd on ch$k: not ready within 30 s: $(tail -2 "$LAB_DIR/ch$k/log/ovnmigd.log")" >&2
+			return 1
+		}
+	done
+}
+
+demo_agents_kill() {
+	local k p
+	for k in "$@"; do
+		p=$(cat "$LAB_DIR/ch$k/run/ovnmigd.pid" 2>/dev/null) || continue
+		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+		rm -f "$LAB_DIR/ch$k/run/ovnmigd.pid"
+	done
+}
+
+demo_ovnmig_on() {
+	local k b
+	for k in 1 2 3; do
+		b=$(_demo_bpffs "$k")
+		mkdir -p "$b"
+		mountpoint -q "$b" || mount -t bpf bpf "$b" || return 1
+	done
+	demo_agents_start
+}
+
+demo_ovnmig_off() {
+	local k b p
+	for k in 1 2 3; do
+		b=$(_demo_bpffs "$k")
+		p=$(cat "$LAB_DIR/ch$k/run/ovnmigd.pid" 2>/dev/null)
+		if [ -n "$p" ]; then
+			kill -TERM "$p" 2>/dev/null
+			wait "$p" 2>/dev/null
+			rm -f "$LAB_DIR/ch$k/run/ovnmigd.pid"
+		fi
+		if mountpoint -q "$b" 2>/dev/null; then
+			lab_ch "$k" "$BUILD/user/ovnmigctl" -b "$b" detach \
+				--genev genev_sys_6081 --underlay eth0 >/dev/null 2>&1
+			umount "$b" 2>/dev/null
+		fi
+	done
+	return 0
+}
+
+# demo_kill_on_move PORT LOG: in the background, as soon as the SB binds
+# PORT to ch2, kill -9 every ovnmigd, then restart them; LOG gets
+# "killed t_ns" and "restarted t_ns" (ready again).  Bounded: 60 s.
+# demo_kill_on_move_stop ends what is left of it (by pid).
+demo_kill_on_move() {
+	local port=$1 log=$2 ch2
+	ch2=$(lab_sbctl --bare --columns=_uuid find chassis name=ch2)
+	rm -f "$log.fifo"
+	mkfifo "$log.fifo"
+	_bg timeout 60 ovsdb-client monitor "unix:$LAB_DIR/central/sb.sock" \
+		OVN_Southbound Port_Binding logical_port,chassis \
+		>"$log.fifo" 2>/dev/null &
+	demo_monitor_pid=$!
+	(
+		_closefds
+		while IFS= read -r line; do
+			[[ $line == *"$port"* && $line == *"$ch2"* ]] || continue
+			demo_agents_kill 1 2 3
+			echo "killed ${EPOCHREALTIME/./}000" >>"$log"
+			sleep 0.1
+			if demo_agents_start >>"$log.err" 2>&1; then
+				echo "restarted ${EPOCHREALTIME/./}000" >>"$log"
+			fi
+			break
+		done <"$log.fifo"
+	) &
+	demo_killer_pid=$!
+}
+
+demo_kill_on_move_stop() {
+	[ -n "${demo_monitor_pid:-}" ] && kill "$demo_monitor_pid" 2>/dev/null
+	[ -n "${demo_killer_pid:-}" ] && wait "$demo_killer_pid" 2>/dev/null
+	demo_monitor_pid= demo_killer_pid=
+}

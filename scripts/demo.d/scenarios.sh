@@ -1,0 +1,222 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The demo's scenarios and the measured-run harness.  Sourced by
+# scripts/demo.d/inside after lab-glue.sh; uses its demo_* functions.
+# Every scenario_<id> SCN METHOD runs one method of one scenario and
+# records it under $out/SCN/METHOD (or says why it was not run).
+
+run_no=0
+
+# _closefds: close every fd above 2 of this (sub)shell.  Background
+# processes started from lab_migrate's --ready-hook must not inherit its
+# helper fifos, or it waits forever for their EOF.
+_closefds() {
+	local fd
+	for fd in /proc/$BASHPID/fd/*; do
+		fd=${fd##*/}
+		[ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
+	done
+	return 0
+}
+# _bg CMD...: CMD with no inherited fds above 2 (run it with &).
+_bg() { _closefds; exec "$@"; }
+
+# _wait_file F: until F exists, at most 10 s.
+_wait_file() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -e "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# probe_pair DIR VM: UDP both ways between VM and the peer (and TCP when
+# DEMO_TCP=1), in the background.  UDP runs until probe_stop (bounded by
+# PROBE_MAX_S anyway); TCP runs TCP_S seconds so that its survival is
+# judged on a clean end.  Sets udp_pids and tcp_pids.
+probe_pair() {
+	local d=$1 vm=$2 vip pip
+	vip=$(demo_vm_ip "$vm")
+	pip=$(demo_peer_ip)
+	udp_pids=() tcp_pids=()
+	_bg ip netns exec "lab-vm-$vm" "$PROBE" udp --listen "$PORT_FWD" --send "$pip:$PORT_REV" \
+		--rate "$RATE" --duration "$PROBE_MAX_S" --start-delay 300 --wait 3 \
+		--linger 300 --trace "$d/fwd.trace" --json "$d/fwd.json" \
+		--ready "$d/ready-vm" >"$d/probe-vm.log" 2>&1 &
+	udp_pids+=($!)
+	_bg ip netns exec lab-vm-peer "$PROBE" udp --listen "$PORT_REV" --send "$vip:$PORT_FWD" \
+		--rate "$RATE" --duration "$PROBE_MAX_S" --start-delay 300 --wait 3 \
+		--linger 300 --trace "$d/rev.trace" --json "$d/rev.json" \
+		--ready "$d/ready-peer" >"$d/probe-peer.log" 2>&1 &
+	udp_pids+=($!)
+	if [ "${DEMO_TCP:-0}" = 1 ]; then
+		_bg ip netns exec "lab-vm-$vm" "$PROBE" tcp --listen "$PORT_TCP" --rate 200 \
+			--duration "$TCP_S" --wait 10 --json "$d/tcp-vm.json" \
+			--ready "$d/ready-tcp" >"$d/tcp-vm.log" 2>&1 &
+		tcp_pids+=($!)
+		_wait_file "$d/ready-tcp"
+		_bg ip netns exec lab-vm-peer "$PROBE" tcp --send "$vip:$PORT_TCP" --rate 200 \
+			--duration "$TCP_S" --start-delay 200 --wait 10 \
+			--json "$d/tcp-peer.json" >"$d/tcp-peer.log" 2>&1 &
+		tcp_pids+=($!)
+	fi
+	_wait_file "$d/ready-vm"
+	_wait_file "$d/ready-peer"
+}
+
+# probe_stop: end the UDP probes (SIGTERM: they write their results),
+# then let TCP finish on its own.
+probe_stop() {
+	local p
+	for p in "${udp_pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "${udp_pids[@]}" "${tcp_pids[@]}"; do wait "$p" 2>/dev/null; done
+	udp_pids=() tcp_pids=()
+}
+
+# One TCP verdict from both ends: the longest stall either saw, and
+# survived only when both did.
+tcp_merge() {
+	local d=$1
+	[ -s "$d/tcp-vm.json" ] && [ -s "$d/tcp-peer.json" ] || return 0
+	jq -cs '{rx: {longest_gap_ms: ([.[].rx.longest_gap_ms // 0] | max),
+		      survived: (all(.[]; .rx.survived == true)),
+		      connected: (all(.[]; .rx.connected == true))}}' \
+		"$d/tcp-vm.json" "$d/tcp-peer.json" >"$d/tcp.json"
+}
+
+# capture_start DIR / capture_stop: the underlay bridge, nanosecond
+# stamps, Geneve and the SB's OVSDB connections only.
+capture_start() {
+	local d=$1 dev i
+	dev=$(demo_underlay_dev)
+	_bg tcpdump -i "$dev" -n -s 192 -B 16384 --time-stamp-precision=nano \
+		-w "$d/wire.pcap" 'udp port 6081 or tcp port 6642' \
+		>"$d/tcpdump.log" 2>&1 &
+	cap_pid=$!
+	# tcpdump says "listening on" once the socket is open.
+	for ((i = 0; i < 100; i++)); do
+		grep -q 'listening on' "$d/tcpdump.log" 2>/dev/null && return 0
+		kill -0 $cap_pid 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+capture_stop() {
+	[ -n "${cap_pid:-}" ] || return 0
+	kill -INT "$cap_pid" 2>/dev/null
+	wait "$cap_pid" 2>/dev/null
+	cap_pid=
+}
+
+# start_traffic: the capture and the probes, then the quiet lead-in.
+# Called as lab_migrate's --ready-hook (destination plugged, just before
+# the pause) for one VM; before lab_migrate for several.  Reads the run
+# from globals: lab_migrate's own locals (d, vm, ...) shadow the caller's.
+start_traffic() {
+	local d=$RUN_DIR
+	if ! capture_start "$d"; then
+		echo "capture failed" >"$d/capture.failed"
+	fi
+	probe_pair "$d" "$RUN_VM"
+	sleep "$(awk -v ms="$PRE_MS" 'BEGIN { printf "%.3f", ms / 1000 + 0.3 }')"
+	if [ "$RUN_KILL_AGENT" = 1 ]; then
+		demo_kill_on_move "$RUN_VM" "$d/agent-kill"
+	fi
+}
+
+# measure_run SCN METHOD [vms=N] [ports=N] [mode=live|abort|cold]
+#             [kill_agent=0|1] [dur=S]
+measure_run() {
+	local scn=$1 method=$2 vms=1 ports=1 mode=live kill_agent=0 kv
+	local d vm i names=() rc=0 tl ev_pause ev_unplug pause_ms
+	shift 2
+	for kv in "$@"; do
+		case $kv in
+		vms=*) vms=${kv#vms=} ;;
+		ports=*) ports=${kv#ports=} ;;
+		mode=*) mode=${kv#mode=} ;;
+		kill_agent=*) kill_agent=${kv#kill_agent=} ;;
+		esac
+	done
+	d=$(run_dir "$scn" "$method")
+	run_no=$((run_no + 1))
+	for ((i = 1; i <= vms; i++)); do
+		names+=("r${run_no}v$i")
+	done
+	say "$scn $method: plugging ${#names[@]} VM(s) with $ports port(s) each on ch1"
+	if ! demo_vms_add "$method" "$ports" "${names[@]}" >"$d/setup.log" 2>&1; then
+		failed "$scn" "$method" "VM setup failed: $(tail -1 "$d/setup.log")"
+		demo_vms_del "${names[@]}" >/dev/null 2>&1
+		return 1
+	fi
+	vm=${names[0]}
+	tl=$d/timeline
+	RUN_DIR=$d RUN_VM=$vm RUN_KILL_AGENT=$kill_agent
+	say "$scn $method: migrating ch1 -> ch2 ($mode, pause ${PAUSE_MS} ms) under traffic"
+	if [ "$vms" = 1 ]; then
+		DEMO_MIGRATE_HOOK=start_traffic demo_migrate "$method" "$mode" "$tl" \
+			"${names[@]}" >"$d/migrate.log" 2>&1 || rc=1
+	else
+		# Several VMs migrate at once, each on its own schedule; the
+		# traffic goes to and from the first one.
+		start_traffic
+		demo_migrate "$method" "$mode" "$tl" "${names[@]}" \
+			>"$d/migrate.log" 2>&1 || rc=1
+	fi
+	# Traffic goes on until the stock method has surely recovered
+	# (POST_S after the NB change settled) and for at least
+	# FABRIC_WIN_S after the pause: the fabric window, the same length
+	# for every method of a scenario.
+	local now_us pause_us stop_us
+	pause_us=$(awk '$1 == "pause" { print int($2 / 1000); exit }' "$tl" 2>/dev/null)
+	now_us=${EPOCHREALTIME/./}
+	stop_us=$((now_us + POST_S * 1000000))
+	[ -n "$pause_us" ] && [ $((pause_us + (FABRIC_WIN_S * 1000 + 500) * 1000)) -gt $stop_us ] &&
+		stop_us=$((pause_us + (FABRIC_WIN_S * 1000 + 500) * 1000))
+	say "$scn $method: traffic for $(( (stop_us - now_us) / 1000 )) ms more, then the analysis data"
+	sleep "$(awk -v us=$((stop_us - now_us)) 'BEGIN { printf "%.3f", (us > 0 ? us : 0) / 1e6 }')"
+	probe_stop
+	capture_stop
+	[ "$kill_agent" = 1 ] && demo_kill_on_move_stop
+	tcp_merge "$d"
+	demo_vms_del "${names[@]}" >>"$d/migrate.log" 2>&1
+	if [ $rc != 0 ] || [ ! -s "$tl" ]; then
+		failed "$scn" "$method" "migration failed: $(grep -m1 'lab:' "$d/migrate.log" || tail -1 "$d/migrate.log")"
+		return 1
+	fi
+	if [ -f "$d/capture.failed" ]; then
+		failed "$scn" "$method" "tcpdump did not start: $(tail -1 "$d/tcpdump.log")"
+		return 1
+	fi
+	# The timeline holds "event t_ns" lines (lab_migrate's, in ns).
+	ev() { awk -v e="$1" '$1 == e { print $2; exit }' "$tl"; }
+	ev_pause=$(ev pause)
+	ev_unplug=$(ev unplug)
+	[ -n "$ev_pause" ] || { failed "$scn" "$method" "no pause in the migration's timeline"; return 1; }
+	pause_ms=$(ev pause_measured_ms)
+	meta "$d" status='"ok"' mode="$(jstr "$mode")" vms="$vms" ports="$ports" \
+		pause_ms="${pause_ms:-$PAUSE_MS}" pause_requested_ms="$PAUSE_MS" \
+		rate="$RATE" probe_clock='"realtime"' \
+		peer_ip="$(jstr "$(demo_chassis_ip 3)")" \
+		old_ip="$(jstr "$(demo_chassis_ip 1)")" \
+		new_ip="$(jstr "$(demo_chassis_ip 2)")" \
+		pause_probe_ns="$(jstr "$ev_pause")" nb_ns="$(jstr "$ev_unplug")" \
+		fabric_from_ns="$(jstr "$ev_pause")" \
+		fabric_to_ns="$(jstr "$((ev_pause + FABRIC_WIN_S * 1000000000))")" \
+		load="$(jstr "${DEMO_LOAD_DESC:-none}")"
+	say "$scn $method: recorded"
+	return 0
+}
+
+scenario_s1() { DEMO_TCP=1 measure_run "$1" "$2"; }
+scenario_s4() { measure_run "$1" "$2" ports=3; }
+scenario_s5() { measure_run "$1" "$2" vms=20; }
+scenario_s6() { measure_run "$1" "$2" mode=abort; }
+scenario_s7() { measure_run "$1" "$2" mode=cold; }
+scenario_s8() {
+	case $2 in
+	*ovnmig) measure_run "$1" "$2" kill_agent=1 ;;
+	*) not_run "$1" "$2" "no ovnmigd to kill without ovnmig (same as scenario 1)" ;;
+	esac
+}
+scenario_s3() { measure_run "$1" "$2"; }
