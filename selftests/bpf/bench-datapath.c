@@ -159,6 +159,64 @@ static int fill(int fd, unsigned from, unsigned to, size_t vsize,
 	return 0;
 }
 
+static const struct result *find(const char *name, unsigned entries)
+{
+	int i;
+
+	for (i = 0; i < nres; i++)
+		if (!strcmp(res[i].name, name) && res[i].entries == entries)
+			return &res[i];
+	return NULL;
+}
+
+/* The goals, checked against this run; printed and in the JSON. */
+static void goals(FILE *j)
+{
+	static const struct { const char *what, *name; unsigned n;
+			      double max_delta; } g[] = {
+		{ "idle <= 5 ns over empty", "bounce idle", 0, 5 },
+		{ "idle <= 5 ns over empty", "steer idle", 0, 5 },
+		{ "miss <= 30 ns over empty", "bounce miss", 1000, 30 },
+		{ "miss <= 30 ns over empty", "steer miss", 1000, 30 },
+		{ "hit <= 50 ns over empty", "bounce hit (forward, fib, csum)", 1000, 50 },
+		{ "hit <= 50 ns over empty", "steer hit", 1000, 50 },
+	};
+	static const char *const grow[] = { "bounce miss", "steer miss",
+		"bounce hit (forward, fib, csum)", "steer hit" };
+	size_t i;
+	int first = 1;
+
+	printf("\n%-28s %-34s %9s %6s\n", "goal", "case", "value", "met");
+	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
+		const struct result *r = find(g[i].name, g[i].n);
+		double d;
+
+		if (!r)
+			continue;
+		d = r->ns - r->base_ns;
+		printf("%-28s %-34s %+8.1f %6s\n", g[i].what, g[i].name, d,
+		       d <= g[i].max_delta ? "yes" : "NO");
+		fprintf(j, "%s    {\"goal\": \"%s\", \"case\": \"%s\", \"delta_ns\": %.2f, \"met\": %s}",
+			first ? "" : ",\n", g[i].what, g[i].name, d,
+			d <= g[i].max_delta ? "true" : "false");
+		first = 0;
+	}
+	for (i = 0; i < sizeof(grow) / sizeof(grow[0]); i++) {
+		const struct result *a = find(grow[i], 1000);
+		const struct result *b = find(grow[i], MAXN);
+		double gr;
+
+		if (!a || !b)
+			continue;
+		gr = (b->ns - a->ns) / a->ns * 100;
+		printf("%-28s %-34s %+7.1f%% %6s\n", "growth 1k->1M <= 20 %",
+		       grow[i], gr, gr <= 20 ? "yes" : "NO");
+		fprintf(j, ",\n    {\"goal\": \"growth 1k->1M <= 20 %%\", \"case\": \"%s\", \"growth_pct\": %.2f, \"met\": %s}",
+			grow[i], gr, gr <= 20 ? "true" : "false");
+	}
+	fprintf(j, "\n");
+}
+
 static void no_pin(struct bpf_object *obj)
 {
 	struct bpf_map *m;
@@ -317,6 +375,8 @@ int main(int argc, char **argv)
 		       r->entries, r->ns, r->ns - r->base_ns,
 		       r->ns / r->base_ns, r->base);
 	}
+	fprintf(j, "  ],\n  \"goals\": [\n");
+	goals(j);
 	fprintf(j, "  ]\n}\n");
 	fclose(j);
 
