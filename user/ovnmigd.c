@@ -48,6 +48,8 @@ struct agent {
 	struct metrics lat;
 	uint32_t generation;
 	bool reconciled, in_update;
+	bool strays;		/* entries in the maps the policy does not
+				 * track (added by hand) */
 	uint64_t wake_ns, start_ns, last_sweep_ns;
 	struct ovnmig_ip last_local;
 	struct agent_event {
@@ -83,6 +85,14 @@ static const struct sbview_chassis *lk_ch_name(void *ctx, const char *n)
 static const struct sbview_binding *lk_binding(void *ctx, const char *port)
 {
 	return sbview_binding_by_port(((struct agent *)ctx)->v, port);
+}
+
+static int lk_foreach_binding(void *ctx,
+			      int (*cb)(void *arg,
+					const struct sbview_binding *b),
+			      void *arg)
+{
+	return sbview_foreach_binding(((struct agent *)ctx)->v, cb, arg);
 }
 
 static const struct sbview_local *lk_local(void *ctx)
@@ -158,8 +168,10 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 	struct agent *a = ctx;
 	int err;
 
-	err = maps_apply(&a->m, ops, n, policy_n_steer(a->p),
-			 policy_n_fwd(a->p));
+	/* The policy's counts are the maps' unless someone added entries
+	 * by hand: then count, or the idle flag could hide theirs. */
+	err = maps_apply(&a->m, ops, n, a->strays ? -1 : policy_n_steer(a->p),
+			 a->strays ? -1 : policy_n_fwd(a->p));
 	if (err)
 		log_err("maps: writing %d entries: %s", n, strerror(-err));
 	else if (a->in_update)
@@ -431,6 +443,8 @@ static int h_maps(void *ctx, struct ctl_conn *c, const char *method,
 		policy_clear(a->p);
 		maps_recount(&a->m);
 	}
+	if (!err && strstr(method, "/add"))
+		a->strays = true;
 	if (!err && strcmp(method, "steer/list") &&
 	    strcmp(method, "bounce/list") && strcmp(method, "stats") &&
 	    strcmp(method, "maps/status"))
@@ -658,7 +672,8 @@ static int setup(struct agent *a)
 {
 	struct policy_lookup lk = {
 		.chassis_by_uuid = lk_ch_uuid, .chassis_by_name = lk_ch_name,
-		.binding_by_port = lk_binding, .local = lk_local, .ctx = a,
+		.binding_by_port = lk_binding, .local = lk_local,
+		.foreach_binding = lk_foreach_binding, .ctx = a,
 	};
 	struct policy_cfg pc = {
 		.expiry_ns = a->expiry_ns, .sink = sink, .sink_ctx = a,
@@ -790,9 +805,13 @@ static void loop(struct agent *a)
 			 * or forgotten after a flush) expire here; walking
 			 * the maps costs two syscalls an entry, so only
 			 * when there are any. */
-			if (a->m.n_steer > policy_n_steer(a->p) ||
-			    a->m.n_fwd > policy_n_fwd(a->p))
+			if (a->strays || a->m.n_steer > policy_n_steer(a->p) ||
+			    a->m.n_fwd > policy_n_fwd(a->p)) {
 				maps_sweep(&a->m, now);
+				maps_recount(&a->m);
+				a->strays = a->m.n_steer > policy_n_steer(a->p) ||
+					    a->m.n_fwd > policy_n_fwd(a->p);
+			}
 		}
 	}
 }

@@ -116,15 +116,22 @@ struct rec {
 	char fwd_ch[SBVIEW_NAME_MAX];
 };
 
-/* Port key -> logical port name, for reconcile and unbind memory. */
+/*
+ * A port chassis A released (chassis A -> none), remembered until B
+ * claims it so that none -> B is still a move from A.  Only released
+ * ports are kept: a per-binding index would cost megabytes at 100k.
+ */
+struct released {
+	struct hnode h;
+	struct sbview_uuid from;
+	bool mc;
+	uint64_t at;
+};
+
+/* Port key -> logical port name, built only while reconciling. */
 struct pname {
 	struct hnode h;
 	char *port;
-	/* A released the port (chassis A -> none): remembered so that a
-	 * later none -> B is still a move from A. */
-	struct sbview_uuid unbound_from;
-	bool unbound_mc;
-	uint64_t unbound_at;
 };
 
 struct move {
@@ -142,7 +149,7 @@ struct vifev {
 struct policy {
 	struct policy_cfg cfg;
 	struct policy_lookup lk;
-	struct htab recs, names;
+	struct htab recs, released, names;
 	struct rec *dirty;
 	struct move *moves;
 	size_t n_moves, cap_moves;
@@ -151,6 +158,7 @@ struct policy {
 	char **gone_chassis;
 	size_t n_gone, cap_gone;
 	int n_steer, n_fwd;
+	bool names_built;
 	struct policy_counters c;
 	struct policy_op *ops;
 	size_t cap_ops;
@@ -234,6 +242,19 @@ static void free_rec(struct rec *r)
 	free(r);
 }
 
+static void names_free(struct policy *p)
+{
+	struct hnode *n, *nx;
+	size_t i;
+
+	htab_for_each_safe(&p->names, i, n, nx) {
+		free(((struct pname *)n)->port);
+		free(n);
+	}
+	free(p->names.b);
+	memset(&p->names, 0, sizeof(p->names));
+}
+
 void policy_clear(struct policy *p)
 {
 	struct hnode *n, *nx;
@@ -255,11 +276,10 @@ void policy_destroy(struct policy *p)
 	if (!p)
 		return;
 	policy_clear(p);
-	htab_for_each_safe(&p->names, i, n, nx) {
-		free(((struct pname *)n)->port);
+	names_free(p);
+	htab_for_each_safe(&p->released, i, n, nx)
 		free(n);
-	}
-	free(p->names.b);
+	free(p->released.b);
 	for (i = 0; i < p->n_gone; i++)
 		free(p->gone_chassis[i]);
 	free(p->gone_chassis);
@@ -450,41 +470,34 @@ static void remove_key(struct policy *p, uint64_t k, const char *why)
 	event(p, r->port, "removed: %s", why);
 }
 
-static void name_set(struct policy *p, uint64_t k, const char *port)
+static void released_del(struct policy *p, uint64_t k)
 {
-	struct pname *n = (struct pname *)htab_find(&p->names, k);
+	struct hnode *n = htab_find(&p->released, k);
 
 	if (n) {
-		if (strcmp(n->port, port)) {
-			char *s = strdup(port);
-
-			if (s) {
-				free(n->port);
-				n->port = s;
-			}
-		}
-		return;
-	}
-	n = calloc(1, sizeof(*n));
-	if (!n)
-		return;
-	n->h.k = k;
-	n->port = strdup(port);
-	if (!n->port || htab_add(&p->names, &n->h)) {
-		free(n->port);
+		htab_del(&p->released, n);
 		free(n);
 	}
 }
 
-static void name_del(struct policy *p, uint64_t k)
+static void released_set(struct policy *p, uint64_t k,
+			 const struct sbview_binding *old)
 {
-	struct pname *n = (struct pname *)htab_find(&p->names, k);
+	struct released *r = (struct released *)htab_find(&p->released, k);
 
-	if (!n)
-		return;
-	htab_del(&p->names, &n->h);
-	free(n->port);
-	free(n);
+	if (!r) {
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return;
+		r->h.k = k;
+		if (htab_add(&p->released, &r->h)) {
+			free(r);
+			return;
+		}
+	}
+	r->from = old->chassis;
+	r->mc = old->n_additional > 0;
+	r->at = now(p);
 }
 
 /* ---- sbview callbacks ---- */
@@ -521,41 +534,29 @@ static void cb_binding(void *ctx, const struct sbview_binding *old,
 	struct policy *p = ctx;
 	uint64_t ok = old ? mkkey(old->dp_key, old->port_key) : 0;
 	uint64_t nk = new ? mkkey(new->dp_key, new->port_key) : 0;
-	struct pname *pn;
+	struct released *rl;
 
 	if (old && (!new || ok != nk)) {
 		remove_key(p, ok, new ? "port key changed" : "port deleted");
-		name_del(p, ok);
+		released_del(p, ok);
 	}
-	if (!new)
+	if (!new || !old || uuid_eq(&old->chassis, &new->chassis))
 		return;
-	if (new->dp_key && new->port_key)
-		name_set(p, nk, new->logical_port);
-	if (!old)
-		return;
-	if (uuid_eq(&old->chassis, &new->chassis))
-		return;
-
-	pn = (struct pname *)htab_find(&p->names, nk);
 	if (!new->chassis.s[0]) {
 		/* Released; remember where from, the claim may follow. */
-		if (pn) {
-			pn->unbound_from = old->chassis;
-			pn->unbound_mc = old->n_additional > 0;
-			pn->unbound_at = now(p);
-		}
+		if (old->chassis.s[0])
+			released_set(p, nk, old);
 		return;
 	}
+	rl = (struct released *)htab_find(&p->released, nk);
 	if (old->chassis.s[0]) {
 		queue_move(p, new->logical_port, nk, &old->chassis,
 			   &new->chassis, had_additional(old, &new->chassis));
-	} else if (pn && pn->unbound_from.s[0] &&
-		   now(p) - pn->unbound_at < p->cfg.expiry_ns) {
-		queue_move(p, new->logical_port, nk, &pn->unbound_from,
-			   &new->chassis, pn->unbound_mc);
+	} else if (rl && now(p) - rl->at < p->cfg.expiry_ns) {
+		queue_move(p, new->logical_port, nk, &rl->from, &new->chassis,
+			   rl->mc);
 	}
-	if (pn)
-		pn->unbound_from.s[0] = 0;
+	released_del(p, nk);
 }
 
 static void cb_local(void *ctx, const struct sbview_local *old,
@@ -766,6 +767,10 @@ int policy_flush(struct policy *p)
 	struct policy_op *ops;
 	int err = 0;
 
+	if (p->names_built) {
+		names_free(p);
+		p->names_built = false;
+	}
 	for (r = p->dirty; r; r = r->dirty_next)
 		cnt += 2;
 	if (!cnt)
@@ -874,6 +879,12 @@ int policy_expire(struct policy *p)
 			cnt++;
 		}
 	}
+	htab_for_each_safe(&p->released, i, n, nx) {
+		if (t - ((struct released *)n)->at >= p->cfg.expiry_ns) {
+			htab_del(&p->released, n);
+			free(n);
+		}
+	}
 	p->c.expired += cnt;
 	policy_flush(p);
 	return cnt;
@@ -881,11 +892,39 @@ int policy_expire(struct policy *p)
 
 /* ---- reconcile ---- */
 
+static int index_binding(void *arg, const struct sbview_binding *b)
+{
+	struct policy *p = arg;
+	struct pname *n;
+
+	if (!b->dp_key || !b->port_key)
+		return 0;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	n->h.k = mkkey(b->dp_key, b->port_key);
+	n->port = strdup(b->logical_port);
+	if (!n->port || htab_add(&p->names, &n->h)) {
+		free(n->port);
+		free(n);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Reconcile only: key -> binding through an index built on first use
+ * and dropped by the next policy_flush(). */
 static const struct sbview_binding *binding_by_key(struct policy *p,
 						   uint64_t k)
 {
-	struct pname *n = (struct pname *)htab_find(&p->names, k);
 	const struct sbview_binding *b;
+	struct pname *n;
+
+	if (!p->names_built && p->lk.foreach_binding) {
+		p->lk.foreach_binding(p->lk.ctx, index_binding, p);
+		p->names_built = true;
+	}
+	n = (struct pname *)htab_find(&p->names, k);
 
 	if (!n)
 		return NULL;

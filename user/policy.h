@@ -38,6 +38,12 @@ struct policy_lookup {
 	const struct sbview_binding *(*binding_by_port)(void *ctx,
 							const char *port);
 	const struct sbview_local *(*local)(void *ctx);
+	/* Walk every binding (reconcile only; may be NULL: then entries
+	 * found in the maps at start are removed). */
+	int (*foreach_binding)(void *ctx,
+			       int (*cb)(void *arg,
+					 const struct sbview_binding *b),
+			       void *arg);
 	void *ctx;
 };
 

@@ -74,6 +74,21 @@ static const struct sbview_binding *b_port(void *ctx, const char *n)
 	return NULL;
 }
 
+static int each_binding(void *ctx, int (*cb)(void *arg,
+					     const struct sbview_binding *b),
+			void *arg)
+{
+	int i, r;
+
+	(void)ctx;
+	for (i = 0; i < n_bs; i++) {
+		r = cb(arg, &bs[i]);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
 static const struct sbview_local *get_local(void *ctx)
 {
 	(void)ctx;
@@ -167,6 +182,7 @@ static void reset(const char *me)
 	struct policy_lookup lk = {
 		.chassis_by_uuid = ch_uuid, .chassis_by_name = ch_name,
 		.binding_by_port = b_port, .local = get_local,
+		.foreach_binding = each_binding,
 	};
 	struct policy_cfg cfg = {
 		.now_ns = clk, .sink = sink, .generation = 7,
