@@ -9,16 +9,19 @@
 #include <linux/bpf.h>
 
 struct ovnmig_steer_sim {
-	struct bpf_tunnel_key key;	/* in: as get_tunnel_key gives it */
+	/* in: what steer gets from get_tunnel_key and get_tunnel_opt */
+	struct bpf_tunnel_key key;	/* as get_tunnel_key gives it */
+	__u32 get_flags;		/* BPF_F_TUNINFO_IPV6 or 0 */
+	__u32 opts_len;			/* bytes of options after this */
 	/*
-	 * out: as set_tunnel_key would get it; written only on a rewrite,
-	 * so repeated runs see the same input.
+	 * out: what steer would pass to set_tunnel_key; written only on a
+	 * rewrite, so repeated runs see the same input.
 	 */
 	struct bpf_tunnel_key out;
-	__u32 get_flags;		/* in: BPF_F_TUNINFO_IPV6 or 0 */
-	__u32 set_flags;		/* out: flags for set_tunnel_key */
-	__u32 opts_len;			/* in: bytes of options that follow */
+	__u32 set_flags;
 	__u32 pad;
 };
+
+#define OVNMIG_SIM_IN_LEN	__builtin_offsetof(struct ovnmig_steer_sim, out)
 
 #endif /* OVNMIG_BPF_SIM_H */

@@ -27,11 +27,11 @@ int steer_sim(struct __sk_buff *skb)
 		ovnmig_count(OVNMIG_STAT_STEER_IDLE, skb->len);
 		return TC_ACT_OK;
 	}
-	if (bpf_skb_load_bytes(skb, 0, &hdr, sizeof(hdr))) {
+	/* Only the input part, as get_tunnel_key copies only the key. */
+	if (bpf_skb_load_bytes(skb, 0, &hdr, OVNMIG_SIM_IN_LEN)) {
 		ovnmig_count(OVNMIG_STAT_STEER_NOT_OVN, skb->len);
 		return TC_ACT_OK;
 	}
-	hdr.out = hdr.key;
 	len = hdr.opts_len;
 	if (len < 4 || len > STEER_OPTS_MAX ||
 	    bpf_skb_load_bytes(skb, sizeof(hdr), opts, len)) {
@@ -39,11 +39,14 @@ int steer_sim(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	}
 
-	ret = steer_decide(&hdr.out, hdr.get_flags & BPF_F_TUNINFO_IPV6,
+	ret = steer_decide(&hdr.key, hdr.get_flags & BPF_F_TUNINFO_IPV6,
 			   opts, len, &set_flags, &stat);
 	if (ret == STEER_REWRITE) {
+		hdr.out = hdr.key;
 		hdr.set_flags = set_flags;
-		if (bpf_skb_store_bytes(skb, 0, &hdr, sizeof(hdr), 0)) {
+		hdr.pad = 0;
+		if (bpf_skb_store_bytes(skb, OVNMIG_SIM_IN_LEN, &hdr.out,
+					sizeof(hdr) - OVNMIG_SIM_IN_LEN, 0)) {
 			ovnmig_count(OVNMIG_STAT_STEER_ERROR, skb->len);
 			return TC_ACT_OK;
 		}
