@@ -103,7 +103,14 @@ int maps_attach(const struct attach_opts *o, char *err, size_t len)
 			goto out;
 		}
 		hook.ifindex = ifi;
-		ret = bpf_tc_hook_create(&hook);
+		/* An existing clsact (ours, or tc's) is fine: keep libbpf
+		 * from printing the kernel's complaint about it. */
+		{
+			libbpf_print_fn_t old = libbpf_set_print(NULL);
+
+			ret = bpf_tc_hook_create(&hook);
+			libbpf_set_print(old);
+		}
 		if (ret && ret != -EEXIST) {
 			fail(err, len, "%s: clsact: %s", o->genev_dev,
 			     strerror(-ret));
