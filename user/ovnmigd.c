@@ -48,6 +48,9 @@ struct agent {
 	struct metrics lat;
 	uint32_t generation;
 	bool reconciled, in_update;
+	uint64_t synced_ns;		/* start -> reconciled */
+	int big_n;			/* largest batch: changes, */
+	uint64_t big_ns;		/* wake-up -> written */
 	bool strays;		/* entries in the maps the policy does not
 				 * track (added by hand) */
 	uint64_t wake_ns, start_ns, last_sweep_ns;
@@ -174,8 +177,15 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 			 a->strays ? -1 : policy_n_fwd(a->p));
 	if (err)
 		log_err("maps: writing %d entries: %s", n, strerror(-err));
-	else if (a->in_update)
-		metrics_observe(&a->lat, maps_now_ns() - a->wake_ns);
+	else if (a->in_update) {
+		uint64_t d = maps_now_ns() - a->wake_ns;
+
+		metrics_observe(&a->lat, d);
+		if (n >= a->big_n) {
+			a->big_n = n;
+			a->big_ns = d;
+		}
+	}
 	log_info("maps: %d change%s written (%d steer, %d fwd entries)", n,
 		 n == 1 ? "" : "s", a->m.n_steer, a->m.n_fwd);
 	return err;
@@ -254,6 +264,8 @@ static void reconcile(struct agent *a)
 	maps_foreach_steer(&a->m, adopt_steer, a->p);
 	maps_foreach_fwd(&a->m, adopt_fwd, a->p);
 	policy_flush(a->p);
+	if (!a->reconciled)
+		a->synced_ns = maps_now_ns() - a->start_ns;
 	a->reconciled = true;
 	log_info("reconciled the pinned maps: %llu kept, %llu fixed, "
 		 "%llu removed",
@@ -410,6 +422,11 @@ static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
 			    "sb_connected", st.sb_connected,
 			    "local_connected", st.local_connected,
 			    "reaction_latency", metrics_latency_json(&a->lat));
+	json_object_set_new(*result, "largest_batch",
+			    json_pack("{s:i, s:f}", "changes", a->big_n,
+				      "ms", a->big_ns / 1e6));
+	json_object_set_new(*result, "synced_after_ms",
+			    json_real(a->synced_ns / 1e6));
 	return 0;
 }
 
