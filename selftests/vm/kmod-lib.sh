@@ -19,6 +19,25 @@ kmod_require() {
 	modprobe openvswitch || ktap_skip_all "modprobe openvswitch failed"
 }
 
+# kmod_enter_netns ARGS: re-run this test inside a fresh netns, so that
+# its datapath, ports and events are its own whatever else runs in the
+# VM (OVS's kernel datapath is per netns).  Call before any defer.
+kmod_enter_netns() {
+	local ns rc
+
+	if [ -n "${KMOD_NETNS:-}" ]; then
+		ip link set lo up
+		return 0
+	fi
+	ns=kmod-$$-$RANDOM
+	ip netns add "$ns" || ktap_skip_all "cannot create a netns"
+	KMOD_NETNS=$ns ip netns exec "$ns" "$0" "$@"
+	rc=$?
+	ip netns del "$ns"
+	trap - EXIT
+	exit $rc
+}
+
 # kmod_load: insmod ovnmig.ko, rmmod at exit.
 kmod_load() {
 	insmod "$KO" || return 1
