@@ -531,6 +531,10 @@ static void on_vif(void *ctx, const struct vif_event *ev)
 		return;
 	}
 	sbview_foreach_iface(a->v, find_iface_cb, &f);
+	log_dbg("vif event from %s: %s %s%s%s",
+		vif_source_name(ev->source), ev->name,
+		vif_event_kind_name(ev->kind), f.ok ? ", port " : "",
+		f.ok ? f.found.iface_id : "");
 	if (!f.ok || !f.found.iface_id[0])
 		return;
 	/* The kernel knows first; tell the policy as the OVS DB would. */
