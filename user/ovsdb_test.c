@@ -1646,7 +1646,7 @@ static void bench(int n)
 		r = txn("[{\"op\":\"update\",\"table\":\"Port_Binding\","
 			"\"where\":[[\"_uuid\",\"==\",[\"uuid\",\"%s\"]]],"
 			"\"row\":{\"chassis\":[\"uuid\",\"%s\"]}}]",
-			pu[i % 10], ch_uuid[1 + i % 2]);
+			pu[i % 10], ch_uuid[1 + (i / 10) % 2]);
 		if (r && wait_for(have_evs, (void *)1, 2000))
 			lat[done++] = first_ev_ns - t0;
 		json_decref(r);
@@ -1699,17 +1699,38 @@ static void bench_client(int n)
 	getrusage(RUSAGE_SELF, &ru1);
 	rss1 = rss_kb("VmRSS");
 	free(buf);
+
+	/* Then 1,000 single moves as update3 messages: our part of the
+	 * reaction, from a whole message in the buffer to the callback. */
+	static uint64_t lat[1000];
+	char msg[512];
+
+	for (i = 0; i < 1000; i++) {
+		int len = snprintf(msg, sizeof(msg),
+			"{\"id\":null,\"method\":\"update3\",\"params\":[\"ovnmig-sb\",\"" U_TXN "\","
+			"{\"Port_Binding\":{\"%08x-4444-4444-8444-444444444444\":{\"modify\":"
+			"{\"chassis\":%s}}}}]}", (i / 2 * 97) % n + 16,
+			i % 2 ? "[\"uuid\",\"" U_CH "\"]" : "[\"set\",[]]");
+		uint64_t a0 = now_ns();
+
+		sbview_inject(view, 0, 0, msg, len, why, sizeof(why));
+		lat[i] = now_ns() - a0;
+	}
+	qsort(lat, 1000, sizeof(lat[0]), cmp_u64);
 	printf("{\"client_only_bindings\": %u, \"message_bytes\": %zu, "
 	       "\"client_only_sync_s\": %.3f, \"client_only_cpu_s\": %.3f, "
 	       "\"rss_before_kib\": %ld, "
 	       "\"rss_after_kib_with_message\": %ld, \"rss_after_kib\": %ld, "
-	       "\"rss_peak_kib\": %ld, \"callbacks\": %zu, \"error\": \"%s\"}\n",
+	       "\"rss_peak_kib\": %ld, \"callbacks\": %zu, "
+	       "\"update_to_callback_p50_us\": %.1f, \"update_to_callback_p99_us\": %.1f, "
+	       "\"error\": \"%s\"}\n",
 	       sbview_n_bindings(view), o, (t1 - t0) / 1e9,
 	       (ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec +
 		ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) +
 	       (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec +
 		ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6, rss0, rss1,
-	       rss_kb("VmRSS"), rss_kb("VmHWM"), n_evs, err ? why : "");
+	       rss_kb("VmRSS"), rss_kb("VmHWM"), n_evs, lat[500] / 1e3,
+	       lat[990] / 1e3, err ? why : "");
 	sbview_destroy(view);
 	view = NULL;
 }
