@@ -10,7 +10,6 @@ KSFT_SKIP=4
 TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 BUILD=${BUILD:-$TOP/build}
 _ktap_n=0 _ktap_fail=0 _ktap_pass=0 _ktap_skip=0
-_ktap_defer=()
 
 ktap_ok() { _ktap_n=$((_ktap_n + 1)); _ktap_pass=$((_ktap_pass + 1)); echo "ok $_ktap_n $1"; }
 ktap_fail() { _ktap_n=$((_ktap_n + 1)); _ktap_fail=$((_ktap_fail + 1)); echo "not ok $_ktap_n $1${2:+ # $2}"; }
@@ -28,15 +27,21 @@ ktap_finish() {
 # Skip the whole test file.
 ktap_skip_all() { echo "ok 1 ${KTAP_NAME:-$(basename "$0")} # SKIP $1"; exit $KSFT_SKIP; }
 
-defer() { _ktap_defer+=("$(printf '%q ' "$@")"); }
+# Deferred cleanups live in a file, not a shell array, so that a defer
+# made in a subshell (ns=$(setup_ns)) still runs when the test exits.
+_KTAP_DEFER_FILE=$(mktemp /tmp/ktap-defer.XXXXXX)
+defer() { printf '%s\n' "$(printf '%q ' "$@")" >>"$_KTAP_DEFER_FILE"; }
 _ktap_run_defer() {
-	local i
-	for ((i = ${#_ktap_defer[@]} - 1; i >= 0; i--)); do
-		eval "${_ktap_defer[$i]}" >/dev/null 2>&1
-	done
-	_ktap_defer=()
+	[ -f "$_KTAP_DEFER_FILE" ] || return 0
+	[ "$BASHPID" = "$$" ] || return 0	# only the test itself cleans up
+	local cmd
+	while IFS= read -r cmd; do
+		eval "$cmd" >/dev/null 2>&1
+	done < <(tac "$_KTAP_DEFER_FILE")
+	rm -f "$_KTAP_DEFER_FILE"
 }
 trap _ktap_run_defer EXIT
+trap 'exit 143' TERM INT	# so a timeout still runs the cleanups
 
 # setup_ns [prefix]: create a uniquely named netns, removed at exit.
 setup_ns() {
