@@ -1040,6 +1040,31 @@ static void test_cluster(void)
 	}
 	ok(view_matches_db(why, sizeof(why)),
 	   "cluster: a follower restarted mid-stream ends equal to the DB", "%s", why);
+
+	/* Down to one member: it has no quorum and says so in _Server; the
+	 * follower must stop trusting it (its rows may go stale). */
+	{
+		struct sbview_status st;
+		uint64_t end;
+		int victim = -1;
+
+		for (i = 0; i < 3; i++)
+			if (srv_pid[i] > 0)
+				victim = i;
+		stop_server(victim);
+		printf("# killed db%d, one member left\n", victim);
+		end = ovsdb_now_ms() + 15000;
+		do {
+			sbview_run(view, 50);
+			sbview_get_status(view, &st);
+		} while (st.sb_connected && ovsdb_now_ms() < end);
+		ok(!st.sb_connected,
+		   "cluster: a member without quorum is not followed (_Server connected=false)",
+		   "still following %s", st.sb_remote);
+		ok(sbview_n_bindings(view) == 200,
+		   "cluster: the view keeps its rows while no member is usable",
+		   "%u bindings", sbview_n_bindings(view));
+	}
 	sbview_destroy(view);
 	view = NULL;
 }
@@ -1270,6 +1295,8 @@ static int lfd = -1, cfd = -1;
 static char lbuf[1 << 16];
 static size_t llen;
 
+static void liar_send(const char *buf, size_t len);
+
 static bool liar_accept(int timeout_ms)
 {
 	uint64_t end = ovsdb_now_ms() + timeout_ms;
@@ -1305,9 +1332,23 @@ static bool liar_request(int *id, char *method, size_t mlen, int timeout_ms)
 			*id = json_integer_value(json_object_get(m, "id"));
 			snprintf(method, mlen, "%s",
 				 json_string_value(json_object_get(m, "method")) ?: "");
+			const char *db = json_string_value(json_array_get(
+				json_object_get(m, "params"), 0));
+			bool srv = db && !strcmp(db, "_Server");
+
 			json_decref(m);
 			if (!strcmp(method, "echo"))
 				continue;
+			if (srv) {
+				/* We have no _Server: say so, as old
+				 * servers do; the client goes on. */
+				char r[128];
+
+				snprintf(r, sizeof(r), "{\"id\":%d,\"result\":null,"
+					 "\"error\":\"unknown database\"}", *id);
+				liar_send(r, strlen(r));
+				continue;
+			}
 			return true;
 		}
 		n = read(cfd, lbuf + llen, sizeof(lbuf) - llen);

@@ -218,6 +218,7 @@ struct change {
 };
 
 enum mon_method { MON_SINCE, MON_COND, MON_PLAIN };
+#define SRV_MON_ID	"ovnmig-server"
 
 struct dbconn {
 	struct ovsdb_sess *sess;
@@ -228,6 +229,9 @@ struct dbconn {
 	bool synced;
 	char txn_id[SBVIEW_UUID_LEN + 1];
 	uint64_t updates, resumes;
+	/* _Server: is the member we talk to part of its cluster? */
+	int srv_req_id;		/* pending _Server monitor, 0: none */
+	char srv_row[SBVIEW_UUID_LEN + 1];	/* our Database row */
 };
 
 struct sbview {
@@ -1588,7 +1592,71 @@ static void sess_connected(void *arg, struct ovsdb_sess *s)
 
 	d->synced = false;
 	d->method = MON_SINCE;
+	d->srv_row[0] = '\0';
+	d->srv_req_id = 0;
+	if (d == &v->db[DB_SB]) {
+		/* Like ovn-controller: first ask the server whether it is
+		 * connected to its cluster; a member cut off from the
+		 * others would feed us stale data. */
+		int id = ovsdb_sess_request(s, "monitor_cond", json_pack(
+			"[s, s, {s:[{s:[s, s]}]}]", "_Server", SRV_MON_ID,
+			"Database", "columns", "name", "connected"));
+
+		if (id > 0) {
+			d->srv_req_id = id;
+			return;
+		}
+	}
 	send_monitor(v, d);
+}
+
+/*
+ * Checks _Server Database updates for our database's row; -EPROTO (and a
+ * reason) when the member is not connected to its cluster.  Standalone
+ * databases are always "connected".
+ */
+static int server_rows(struct dbconn *d, const char *tu, size_t len,
+		       char *why, size_t why_len)
+{
+	json_t *j = json_walk_load(tu, tu + len), *rows, *ru;
+	const char *uuid;
+	int err = 0;
+
+	rows = json_object_get(j, "Database");
+	if (!json_is_object(j) || (rows && !json_is_object(rows))) {
+		json_decref(j);
+		snprintf(why, why_len, "bad _Server update");
+		return -EPROTO;
+	}
+	json_object_foreach(rows, uuid, ru) {
+		json_t *row = json_object_get(ru, "initial");
+		json_t *name, *conn;
+
+		if (!row)
+			row = json_object_get(ru, "insert");
+		if (row) {
+			name = json_object_get(row, "name");
+			if (!json_is_string(name) ||
+			    strcmp(json_string_value(name), d->name))
+				continue;
+			snprintf(d->srv_row, sizeof(d->srv_row), "%s", uuid);
+			conn = json_object_get(row, "connected");
+			/* Omitted in an initial row: the default, false. */
+			if (!json_is_true(conn))
+				err = -EPROTO;
+		} else if (!strcmp(uuid, d->srv_row)) {
+			row = json_object_get(ru, "modify");
+			conn = json_object_get(row, "connected");
+			if (json_object_get(ru, "delete") ||
+			    (conn && !json_is_true(conn)))
+				err = -EPROTO;
+		}
+	}
+	json_decref(j);
+	if (err)
+		snprintf(why, why_len,
+			 "server not connected to its cluster, trying another");
+	return err;
 }
 
 static void sess_disconnected(void *arg, struct ovsdb_sess *s)
@@ -1645,6 +1713,19 @@ static int handle_reply(struct sbview *v, struct dbconn *d,
 	enum db_id db = d - v->db;
 	bool snapshot = true, v2 = true;
 
+	if (d->srv_req_id && json_is_integer(m->id) &&
+	    json_integer_value(m->id) == d->srv_req_id) {
+		int err = 0;
+
+		d->srv_req_id = 0;
+		/* No _Server (an old or a non-OVS server): go on. */
+		if (m->result && (!m->error || json_is_null(m->error)))
+			err = server_rows(d, m->result, m->result_len, why,
+					  why_len);
+		if (!err)
+			send_monitor(v, d);
+		return err;
+	}
 	if (!d->req_id || !json_is_integer(m->id) ||
 	    json_integer_value(m->id) != d->req_id)
 		return 0;	/* not ours to care about */
@@ -1744,6 +1825,12 @@ static int handle_notify(struct sbview *v, struct dbconn *d,
 	}
 	n = split_array(m->params, m->params_len, el, el_len, 3);
 	id = n == want ? json_walk_load(el[0], el[0] + el_len[0]) : NULL;
+	if (want == 2 && json_is_string(id) &&
+	    !strcmp(json_string_value(id), SRV_MON_ID) &&
+	    !strcmp(meth, "update2")) {
+		json_decref(id);
+		return server_rows(d, el[1], el_len[1], why, why_len);
+	}
 	okay = json_is_string(id) && !strcmp(json_string_value(id), d->mon_id);
 	json_decref(id);
 	if (!okay) {
