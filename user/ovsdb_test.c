@@ -748,6 +748,44 @@ static void test_sb(void)
 	   "no or wrong event");
 	json_decref(r);
 
+	/* Set diffs: {} -> {ch2, ch3} -> {ch3} -> {ch1, ch2}. */
+	{
+		static const int steps[3][2] = { { 2, 3 }, { 3, 0 }, { 1, 2 } };
+		bool good = true;
+
+		for (i = 0; i < 3 && good; i++) {
+			const int *st = steps[i];
+
+			reset_evs();
+			if (st[1])
+				r = txn("[{\"op\":\"update\",\"table\":\"Port_Binding\",\"where\":[[\"logical_port\",\"==\",\"p8\"]],"
+					"\"row\":{\"additional_chassis\":[\"set\",[[\"uuid\",\"%s\"],[\"uuid\",\"%s\"]]]}}]",
+					ch_uuid[st[0]], ch_uuid[st[1]]);
+			else
+				r = txn("[{\"op\":\"update\",\"table\":\"Port_Binding\",\"where\":[[\"logical_port\",\"==\",\"p8\"]],"
+					"\"row\":{\"additional_chassis\":[\"uuid\",\"%s\"]}}]",
+					ch_uuid[st[0]]);
+			e = NULL;
+			if (r && wait_for(have_evs, (void *)1, 2000))
+				e = ev_for("p8");
+			json_decref(r);
+			if (!e || e->new.n_additional != (st[1] ? 2 : 1)) {
+				good = false;
+				break;
+			}
+			for (int k = 0; k < (st[1] ? 2 : 1); k++) {
+				bool found = false;
+
+				for (int m = 0; m < e->new.n_additional; m++)
+					found |= !strcmp(e->new.additional[m].s,
+							 ch_uuid[st[k]]);
+				good &= found;
+			}
+		}
+		ok(good, "sb: additional_chassis set diffs (add two, drop one, swap)",
+		   "step %d wrong", i);
+	}
+
 	/* up and unbinding (set -> empty) */
 	reset_evs();
 	r = txn("[{\"op\":\"update\",\"table\":\"Port_Binding\",\"where\":[[\"logical_port\",\"==\",\"p3\"]],"
