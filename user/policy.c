@@ -406,6 +406,11 @@ static bool is_local(struct policy *p, const struct sbview_chassis *ch)
 	return me && ch && !strcmp(me, ch->name);
 }
 
+static bool ip_eq(const struct ovnmig_ip *a, const struct ovnmig_ip *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
 static bool uuid_eq(const struct sbview_uuid *a, const struct sbview_uuid *b)
 {
 	return !strcmp(a->s, b->s);
@@ -722,6 +727,9 @@ static void do_vif(struct policy *p, const struct vifev *v)
 	r = rec_get(p, mkkey(b->dp_key, b->port_key), v->port);
 	if (!r)
 		return;
+	/* The kernel and then the OVS DB report the same down: once. */
+	if (r->has_fwd && r->vif_down && ip_eq(&r->fwd.new_host, &ip))
+		return;
 	{
 		struct ovnmig_fwd f = {
 			.new_host = ip,
@@ -934,10 +942,6 @@ static const struct sbview_binding *binding_by_key(struct policy *p,
 	return b;
 }
 
-static bool ip_eq(const struct ovnmig_ip *a, const struct ovnmig_ip *b)
-{
-	return !memcmp(a, b, sizeof(*a));
-}
 
 void policy_adopt_steer(struct policy *p, const struct ovnmig_port_key *k,
 			const struct ovnmig_steer *v)

@@ -504,6 +504,16 @@ static void t_vif(void)
 	check(fwd_is(p, "198.18.0.12"),
 	      "VIF down on A with known destination: pointer to B at once",
 	      "fwd=%d", count(fwd_map));
+	{
+		int calls = sink_calls;
+
+		o->begin(pol);
+		o->iface(pol, &up, &down);	/* the OVS DB, after the kernel */
+		o->end(pol);
+		check(sink_calls == calls && fwd_is(p, "198.18.0.12"),
+		      "the same VIF down reported twice: written once",
+		      "calls=%d", sink_calls - calls);
+	}
 	o->begin(pol);
 	o->iface(pol, &down, &up);
 	o->end(pol);
