@@ -84,6 +84,20 @@ demo_vms_add() {
 	done
 }
 
+# demo_static_neigh VM: permanent neighbour entries between VM (every leg
+# it has now) and the peer.
+demo_static_neigh() {
+	local vm=$1 vip vmac dev pmac=0a:00:00:00:00:03
+	vip=${DEMO_VMIP[$vm]}
+	read -r _ _ _ vmac _ <"$LAB_DIR/vms/$vm/nic0"
+	ip -n lab-vm-peer neigh replace "$vip" lladdr "$vmac" dev e0c3 nud permanent
+	for dev in e0c1 e0c2; do
+		ip -n "lab-vm-$vm" link show "$dev" >/dev/null 2>&1 || continue
+		ip -n "lab-vm-$vm" neigh replace "$DEMO_PEER_IP" lladdr "$pmac" \
+			dev "$dev" nud permanent
+	done
+}
+
 demo_vms_del() {
 	local vm nic k port
 	for vm in "$@"; do
@@ -93,6 +107,7 @@ demo_vms_del() {
 			lab_nbctl --if-exists lsp-del "$port"
 			for k in 1 2 3; do _lab_unleg "$vm" "$nic" "$k"; done
 		done
+		ip -n lab-vm-peer neigh del "${DEMO_VMIP[$vm]}" dev e0c3 2>/dev/null
 		ip netns pids "lab-vm-$vm" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
 		ip netns del "lab-vm-$vm" 2>/dev/null
 		rm -rf "$LAB_DIR/vms/$vm"
@@ -189,6 +204,19 @@ demo_ovnmig_on() {
 		mountpoint -q "$b" || mount -t bpf bpf "$b" || return 1
 	done
 	demo_agents_start
+}
+
+# demo_dp_stats TAG DIR: the datapath counters of every chassis (from its
+# pinned maps, so even with the agent down) as DIR/stats-chK-TAG.json.
+demo_dp_stats() {
+	local tag=$1 dir=$2 k b
+	for k in 1 2 3; do
+		b=$(_demo_bpffs "$k")
+		mountpoint -q "$b" 2>/dev/null || continue
+		lab_ch "$k" "$BUILD/user/ovnmigctl" -j -m -b "$b" stats \
+			>"$dir/stats-ch$k-$tag.json" 2>/dev/null
+	done
+	return 0
 }
 
 demo_ovnmig_off() {

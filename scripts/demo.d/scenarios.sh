@@ -114,6 +114,13 @@ capture_stop() {
 # from globals: lab_migrate's own locals (d, vm, ...) shadow the caller's.
 start_traffic() {
 	local d=$RUN_DIR
+	# Static neighbours both ways (on both legs of the VM): the kernel's
+	# ARP would otherwise give up on an address that is unreachable for
+	# seconds (stock OVN) and drop the probe's packets before they reach
+	# the wire, measuring ARP instead of OVN.  A real guest's peers keep
+	# their neighbour entries through a live migration the same way when
+	# the outage is short.
+	demo_static_neigh "$RUN_VM" >"$d/neigh.log" 2>&1
 	if ! capture_start "$d"; then
 		echo "capture failed" >"$d/capture.failed"
 	fi
@@ -151,6 +158,7 @@ measure_run() {
 	fi
 	vm=${names[0]}
 	tl=$d/timeline
+	[[ $method == *ovnmig ]] && demo_dp_stats before "$d"
 	RUN_DIR=$d RUN_VM=$vm RUN_KILL_AGENT=$kill_agent
 	say "$scn $method: migrating ch1 -> ch2 ($mode, pause ${PAUSE_MS} ms) under traffic"
 	if [ "$vms" = 1 ]; then
@@ -168,7 +176,7 @@ measure_run() {
 	# FABRIC_WIN_S after the pause: the fabric window, the same length
 	# for every method of a scenario.
 	local now_us pause_us stop_us
-	pause_us=$(awk '$1 == "pause" { print int($2 / 1000); exit }' "$tl" 2>/dev/null)
+	pause_us=$(awk '$1 == "pause" { print substr($2, 1, length($2) - 3); exit }' "$tl" 2>/dev/null)
 	now_us=${EPOCHREALTIME/./}
 	stop_us=$((now_us + POST_S * 1000000))
 	[ -n "$pause_us" ] && [ $((pause_us + (FABRIC_WIN_S * 1000 + 500) * 1000)) -gt $stop_us ] &&
@@ -176,6 +184,7 @@ measure_run() {
 	say "$scn $method: traffic for $(( (stop_us - now_us) / 1000 )) ms more, then the analysis data"
 	sleep "$(awk -v us=$((stop_us - now_us)) 'BEGIN { printf "%.3f", (us > 0 ? us : 0) / 1e6 }')"
 	probe_stop
+	[[ $method == *ovnmig ]] && demo_dp_stats after "$d"
 	capture_stop
 	[ "$kill_agent" = 1 ] && demo_kill_on_move_stop
 	tcp_merge "$d"
@@ -208,7 +217,7 @@ measure_run() {
 	return 0
 }
 
-scenario_s1() { DEMO_TCP=1 measure_run "$1" "$2"; }
+scenario_s1() { DEMO_TCP=$((1 - DEMO_QUICK)) measure_run "$1" "$2"; }
 scenario_s4() { measure_run "$1" "$2" ports=3; }
 scenario_s5() { measure_run "$1" "$2" vms=20; }
 scenario_s6() { measure_run "$1" "$2" mode=abort; }
@@ -220,3 +229,89 @@ scenario_s8() {
 	esac
 }
 scenario_s3() { measure_run "$1" "$2"; }
+
+# Scenario 2: the control-plane load knob, applied before its first run
+# and removed after its last (scenario_s2_done), so that the scenarios
+# after it run without it.  What it costs ovn-controller is
+# measured, not assumed: the time for every chassis to catch up with a
+# trivial NB change (nbctl --wait=hv sync) before and after.
+demo_load_applied=0
+scenario_s2() {
+	local t0 t1 base loaded
+	if [ $demo_load_applied = 0 ]; then
+		t0=${EPOCHREALTIME/./}
+		lab_nbctl --timeout=120 --wait=hv sync >/dev/null 2>&1
+		t1=${EPOCHREALTIME/./}
+		base=$(( (t1 - t0) / 1000 ))
+		say "s2: control-plane load: ${DEMO_LOAD:-100 10 1000 10} (switches ports ACLs bound/chassis)"
+		# shellcheck disable=SC2086
+		if ! lab_load ${DEMO_LOAD:-100 10 1000 10} >"$out/load.log" 2>&1; then
+			demo_load_applied=2
+		else
+			demo_load_applied=1
+			t0=${EPOCHREALTIME/./}
+			lab_nbctl --timeout=300 --wait=hv sync >/dev/null 2>&1
+			t1=${EPOCHREALTIME/./}
+			loaded=$(( (t1 - t0) / 1000 ))
+			read -r S P A B <<<"${DEMO_LOAD:-100 10 1000 10}"
+			DEMO_LOAD_DESC="$S switches x $P ports, $A ACLs, $B bound ports per chassis: hv sync ${loaded} ms (${base} ms without load)"
+			say "s2: load applied: $DEMO_LOAD_DESC"
+		fi
+	fi
+	if [ $demo_load_applied = 2 ]; then
+		not_run "$1" "$2" "lab_load failed: $(tail -1 "$out/load.log")"
+		return 1
+	fi
+	measure_run "$1" "$2"
+}
+
+scenario_s2_done() {
+	local k args
+	[ $demo_load_applied = 1 ] || return 0
+	say "s2: removing the control-plane load"
+	for ((k = 1; k <= 3; k++)); do
+		args=()
+		for p in $(lab_ch "$k" ovs-vsctl list-ports br-int | grep "^ld$k-"); do
+			args+=(-- del-port br-int "$p")
+		done
+		[ ${#args[@]} -gt 0 ] && lab_ch "$k" ovs-vsctl "${args[@]}"
+	done
+	args=(-- --if-exists pg-del load-pg)
+	for p in $(lab_nbctl --bare --columns=name find logical_switch 'name>=load-s'); do
+		args+=(-- ls-del "$p")
+	done
+	lab_nbctl "${args[@]}" >/dev/null
+	lab_nbctl --timeout=300 --wait=hv sync >/dev/null
+	demo_load_applied=0
+	DEMO_LOAD_DESC=
+}
+
+# Scenario 9: ovnmig.ko loaded, so ovnmigd takes VIF events from the
+# module instead of rtnetlink (every other scenario runs without it).
+scenario_s9() {
+	local rc=0
+	case $2 in
+	*ovnmig) ;;
+	*) not_run "$1" "$2" "ovnmig.ko only matters with ovnmig (same as scenario 1)"; return 0 ;;
+	esac
+	if [ ! -f "$BUILD/kmod/ovnmig.ko" ]; then
+		not_run "$1" "$2" "build/kmod/ovnmig.ko is not built"
+		return 0
+	fi
+	demo_ovnmig_off
+	if ! lsmod | grep -q '^ovnmig ' && ! insmod "$BUILD/kmod/ovnmig.ko" 2>"$out/.insmod"; then
+		not_run "$1" "$2" "insmod ovnmig.ko failed: $(tail -1 "$out/.insmod")"
+		demo_ovnmig_on >/dev/null 2>&1
+		return 0
+	fi
+	if ! DEMO_AGENT_OPTS="--vif-events kmod" demo_ovnmig_on 2>"$out/.why"; then
+		failed "$1" "$2" "ovnmigd with --vif-events kmod did not start: $(tail -1 "$out/.why")"
+		rc=1
+	else
+		measure_run "$1" "$2" || rc=1
+	fi
+	demo_ovnmig_off
+	rmmod ovnmig 2>/dev/null
+	demo_ovnmig_on >/dev/null 2>&1
+	return $rc
+}
