@@ -566,6 +566,45 @@ static void t_batch(void)
 	      count(steer_map));
 }
 
+static void add_chassis6(const char *name, const char *ip6)
+{
+	struct sbview_chassis *c = &chs[n_chs++];
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->uuid.s, sizeof(c->uuid.s), "uuid-%s", name);
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->n_encaps = 1;
+	c->encaps[0].family = AF_INET6;
+	inet_pton(AF_INET6, ip6, &c->encaps[0].v6);
+	strcpy(c->encaps[0].type, "geneve");
+}
+
+static void t_ipv6(void)
+{
+	struct sbview_binding *p, *q;
+	struct in6_addr a, b;
+	struct fent *e;
+
+	reset("C");
+	add_chassis6("A6", "2001:db8::11");
+	add_chassis6("B6", "2001:db8::12");
+	p = add_binding("p6", 5, 3, "A6");
+	q = add_binding("mixed", 5, 4, "A");
+	sync_all();
+	move(p, "B6");
+	move(q, "B6");
+	e = steer_of(p);
+	inet_pton(AF_INET6, "2001:db8::11", &a);
+	inet_pton(AF_INET6, "2001:db8::12", &b);
+	check(e && (e->s.flags & OVNMIG_F_IPV6) &&
+	      !memcmp(e->s.old_remote.v6, &a, 16) &&
+	      !memcmp(e->s.new_remote.v6, &b, 16),
+	      "IPv6 underlay: steer entry with IPv6 addresses and flag",
+	      "missing or wrong");
+	check(!steer_of(q), "IPv4 chassis to IPv6-only chassis: nothing",
+	      "entry written");
+}
+
 static void t_reconcile(void)
 {
 	struct ovnmig_port_key k1 = { 5, 3, 0 }, k2 = { 5, 4, 0 },
@@ -622,6 +661,7 @@ int main(void)
 	t_unbind_bind();
 	t_vif();
 	t_batch();
+	t_ipv6();
 	t_reconcile();
 	policy_destroy(pol);
 	printf("1..%d\n", n_test);
