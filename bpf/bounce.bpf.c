@@ -97,6 +97,32 @@ static __always_inline __u16 csum_update(__u16 check, __u64 diff)
 }
 
 /*
+ * Is the IPv4 header checksum right?  A router must not forward a header
+ * that fails it (RFC 1812 5.2.2), and the incremental update would only
+ * carry the error on.  Asked only for a packet about to be forwarded.
+ */
+static __always_inline bool ipv4_csum_ok(const struct iphdr *iph, void *end)
+{
+	const __u16 *w = (const void *)iph;
+	__u32 words = iph->ihl * 2;
+	__u64 sum = 0;
+	int i;
+
+	for (i = 0; i < 30; i++) {
+		const __u16 *q = w + i;
+
+		if (i >= (int)words)
+			break;
+		/* Keep clang from turning the bound into a count. */
+		asm volatile("" : "+r"(q));
+		if ((void *)(q + 1) > end)
+			return false;
+		sum += *q;
+	}
+	return csum_fold(sum) == 0xffff;
+}
+
+/*
  * UDP, Geneve and its options, the decision, the FIB and the rewrite.
  * Inlined once per address family with is6 a constant, so each copy only
  * ever touches the header its caller checked (the verifier cannot follow a
@@ -105,7 +131,8 @@ static __always_inline __u16 csum_update(__u16 check, __u64 diff)
 static __always_inline int bounce_l4(struct xdp_md *ctx,
 				     struct ovnmig_config *cfg,
 				     struct ethhdr *eth, bool vlan, void *l3,
-				     __u8 *p, void *end, const bool is6)
+				     __u8 *p, __u32 l4_max, void *end,
+				     const bool is6)
 {
 	struct iphdr *iph = l3;
 	struct ipv6hdr *ip6h = l3;
@@ -128,7 +155,9 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 	if (udp->dest != bpf_htons(OVNMIG_GENEVE_UDP_PORT))
 		return done(OVNMIG_STAT_BOUNCE_NOT_GENEVE, ctx, XDP_PASS);
 	udp_len = load_be16(&udp->len);
-	if (udp_len < sizeof(*udp) + GENEVE_HLEN || p + udp_len > (__u8 *)end)
+	/* Within the IP payload, not only within the frame (padding). */
+	if (udp_len < sizeof(*udp) + GENEVE_HLEN || udp_len > l4_max ||
+	    p + udp_len > (__u8 *)end)
 		return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
 	p += sizeof(*udp);
 
@@ -177,6 +206,8 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 		return done(OVNMIG_STAT_BOUNCE_LOOP_REFUSED, ctx, XDP_PASS);
 	if (!!(e->flags & OVNMIG_F_IPV6) != is6)
 		return done(OVNMIG_STAT_BOUNCE_UNSUPPORTED, ctx, XDP_PASS);
+	if (!is6 && !ipv4_csum_ok(iph, end))
+		return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
 
 	/* Next hop first: nothing is touched unless it can go out. */
 	fib.ifindex = ctx->ingress_ifindex;
@@ -297,8 +328,10 @@ int bounce(struct xdp_md *ctx)
 		if (iph->protocol != IPPROTO_UDP)
 			return done(OVNMIG_STAT_BOUNCE_NOT_GENEVE, ctx, XDP_PASS);
 		p += ihl;
-		return bounce_l4(ctx, cfg, eth, vlan, iph, p, end, false);
+		return bounce_l4(ctx, cfg, eth, vlan, iph, p,
+				 load_be16(&iph->tot_len) - ihl, end, false);
 	} else if (proto == bpf_htons(ETH_P_IPV6)) {
+		__u64 ext;
 		__u8 nexthdr;
 
 		ip6h = (void *)p;
@@ -335,7 +368,12 @@ int bounce(struct xdp_md *ctx)
 		}
 		if (nexthdr != IPPROTO_UDP)
 			return done(OVNMIG_STAT_BOUNCE_NOT_GENEVE, ctx, XDP_PASS);
-		return bounce_l4(ctx, cfg, eth, vlan, ip6h, p, end, true);
+		/* Extension headers must end within the payload. */
+		ext = p - (__u8 *)ip6h - sizeof(*ip6h);
+		if (ext > load_be16(&ip6h->payload_len))
+			return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+		return bounce_l4(ctx, cfg, eth, vlan, ip6h, p,
+				 load_be16(&ip6h->payload_len) - ext, end, true);
 	}
 	return done(OVNMIG_STAT_BOUNCE_NOT_GENEVE, ctx, XDP_PASS);
 }

@@ -428,6 +428,72 @@ static void bounce_corpus(void)
 			   why[0] ? why : "wrong verdict or bytes");
 	}
 
+	/*
+	 * Found by bpf-mutate: a bad IPv4 header checksum (a router must not
+	 * forward it) and a UDP length beyond the IP payload (but within
+	 * the frame) are malformed; Ethernet padding after the IP packet is
+	 * fine and goes along unchanged.
+	 */
+	{
+		static const struct { const char *name; int what; } odd[] = {
+			{ "bounce v4 bad IP header checksum: passed, malformed", 0 },
+			{ "bounce v4 UDP length beyond the IP payload: malformed", 1 },
+			{ "bounce v6 UDP length beyond the IP payload: malformed", 2 },
+			{ "bounce v4 with Ethernet padding: forwarded, padding kept", 3 },
+		};
+		size_t t;
+
+		for (t = 0; t < sizeof(odd) / sizeof(odd[0]); t++) {
+			uint8_t out[2048], exp[2048];
+			uint64_t a[OVNMIG_STAT_MAX], b[OVNMIG_STAT_MAX];
+			uint32_t ol, r, want_r = XDP_PASS;
+			int want = OVNMIG_STAT_BOUNCE_MALFORMED;
+			size_t elen;
+			char why[256] = "";
+			int ok;
+
+			pkt_default(&s);
+			s.v6 = odd[t].what == 2;
+			s.egress = s.v6 ? 8 : 7;
+			len = pkt_build(&s, buf);
+			memcpy(exp, buf, elen = len);
+			switch (odd[t].what) {
+			case 0:
+				buf[14 + 8]--;		/* TTL, checksum kept */
+				memcpy(exp, buf, len);
+				break;
+			case 1:				/* tot_len - 4, csum fixed */
+				put16(buf + 14 + 2, (buf[16] << 8 | buf[17]) - 4);
+				put16(buf + 14 + 10, 0);
+				put16(buf + 14 + 10,
+				      csum_finish(csum_add(0, buf + 14, 20)));
+				memcpy(exp, buf, len);
+				break;
+			case 2:				/* payload_len - 4 */
+				put16(buf + 14 + 4, (buf[18] << 8 | buf[19]) - 4);
+				memcpy(exp, buf, len);
+				break;
+			case 3:
+				f = forwarded(&s, HOSTB_V4, mac_hostb,
+					      mac_veth0);
+				elen = pkt_build(&f, exp);
+				memset(buf + len, 0, 8);
+				memset(exp + elen, 0, 8);
+				len += 8;
+				elen += 8;
+				want = OVNMIG_STAT_BOUNCE_FORWARDED;
+				want_r = XDP_TX;
+				break;
+			}
+			ok = !read_stats(a) && !run_xdp(buf, len, out, &ol, &r) &&
+			     !read_stats(b) && r == want_r && ol == elen &&
+			     !memcmp(out, exp, elen) &&
+			     stats_moved(a, b, want, why, sizeof(why));
+			tap_result(ok, odd[t].name, "%s",
+				   why[0] ? why : "wrong verdict or bytes");
+		}
+	}
+
 	/* Forwarding off on the device: the FIB refuses, bounce passes. */
 	if (!sh("sysctl -qw net.ipv4.conf.all.forwarding=0 net.ipv4.conf.veth0.forwarding=0")) {
 		pkt_default(&s);
