@@ -38,8 +38,17 @@ kmod_enter_netns() {
 	exit $rc
 }
 
+# kmod_unload_stale: VM tests run one at a time, so a loaded ovnmig here
+# was left by an earlier test (e.g. a failed demo); start from scratch.
+kmod_unload_stale() {
+	[ -d /sys/module/ovnmig ] || return 0
+	echo "# ovnmig.ko was left loaded by an earlier test: unloading it"
+	rmmod ovnmig
+}
+
 # kmod_load: insmod ovnmig.ko, rmmod at exit.
 kmod_load() {
+	kmod_unload_stale
 	insmod "$KO" || return 1
 	defer rmmod ovnmig
 }
