@@ -8,6 +8,9 @@
  *	JSON object: received, lost, duplicates, reordered, longest gap,
  *	network-added downtime (longest gap minus the modelled pause);
  *	only gaps overlapping [--from, --to] count for the longest.
+ *	first_ms / last_ms: the first and last arrival relative to --t0;
+ *	back_after_mark_ms: the first arrival at or after --mark NS (the
+ *	SB change) minus it: how long after the SB change traffic is back.
  *	--plot writes "t_ms seq" lines relative to --t0 for gnuplot.
  *
  *   demo-analyze wire PCAP --peer IP --old IP --new IP [--sb-after NS]
@@ -82,7 +85,8 @@ static int cmd_trace(int argc, char **argv)
 {
 	const char *file = NULL, *plot = NULL, *lane = "";
 	int64_t sent = -1, pause_ns = 0, t0 = INT64_MIN;
-	int64_t win_from = INT64_MIN, win_to = INT64_MAX;
+	int64_t win_from = INT64_MIN, win_to = INT64_MAX, mark = -1;
+	double after_mark = -1;
 	struct arrival *a = NULL;
 	size_t n = 0, cap = 0, i;
 	int64_t max_seq = -1, uniq = 0, dups = 0, reord = 0, hi = -1;
@@ -104,6 +108,8 @@ static int cmd_trace(int argc, char **argv)
 			t0 = parse_i64(o, argv[++i2]);
 		else if (!strcmp(o, "--from"))
 			win_from = parse_i64(o, argv[++i2]);
+		else if (!strcmp(o, "--mark"))
+			mark = parse_i64(o, argv[++i2]);
 		else if (!strcmp(o, "--to"))
 			win_to = parse_i64(o, argv[++i2]);
 		else if (!strcmp(o, "--plot"))
@@ -178,6 +184,13 @@ static int cmd_trace(int argc, char **argv)
 		}
 	}
 	lost = sent - uniq;
+	/* Traffic back after the SB change: first arrival at or after it. */
+	for (i = 0; mark >= 0 && i < n; i++) {
+		if (a[i].t >= mark) {
+			after_mark = (a[i].t - mark) / 1e6;
+			break;
+		}
+	}
 	if (t0 == INT64_MIN)
 		t0 = gap_start;
 
@@ -200,11 +213,17 @@ static int cmd_trace(int argc, char **argv)
 	       ",\"reordered\":%" PRId64 ",\"tail_lost\":%" PRId64
 	       ",\"longest_gap_ms\":%.3f,\"gap_start_ns\":\"%" PRId64 "\""
 	       ",\"gap_end_ns\":\"%" PRId64 "\",\"pause_ms\":%.3f"
-	       ",\"downtime_ms\":%.3f,\"t0_ns\":\"%" PRId64 "\"}\n",
+	       ",\"downtime_ms\":%.3f,\"t0_ns\":\"%" PRId64 "\""
+	       ",\"first_ms\":%.3f,\"last_ms\":%.3f",
 	       sent, n, uniq, lost, dups, reord,
 	       max_seq < 0 ? sent : sent - 1 - max_seq,
 	       gap / 1e6, gap_start, gap_end, pause_ns / 1e6,
-	       n > 1 ? (gap - pause_ns) / 1e6 : 0.0, t0);
+	       n > 1 ? (gap - pause_ns) / 1e6 : 0.0, t0,
+	       n ? (a[0].t - t0) / 1e6 : 0.0, n ? (a[n - 1].t - t0) / 1e6 : 0.0);
+	if (after_mark >= 0)
+		printf(",\"back_after_mark_ms\":%.3f}\n", after_mark);
+	else
+		printf(",\"back_after_mark_ms\":null}\n");
 	free(a);
 	return 0;
 }
@@ -482,7 +501,7 @@ int main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fprintf(stderr,
-			"usage: " PROG " trace FILE [--sent N] [--pause-ns NS] [--t0 NS] [--from NS] [--to NS]\n"
+			"usage: " PROG " trace FILE [--sent N] [--pause-ns NS] [--t0 NS] [--from NS] [--to NS] [--mark NS]\n"
 			"                    [--plot OUT] [--lane NAME]\n"
 			"       " PROG " wire PCAP --peer IP --old IP --new IP [--sb-after NS] [--from NS] [--to NS]\n");
 		return argc < 2 ? 2 : 0;
