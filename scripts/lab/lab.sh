@@ -31,6 +31,7 @@
 #   lab_add_nic VM PORT LS IP/PLEN MAC [IP6/PLEN]
 #                              another NIC (port PORT) of VM, on its chassis
 #   lab_wait_ready [TIMEOUT]   nbctl --wait=hv sync, every lab port up
+#                              (lab_load's ports excepted)
 #   lab_ping VM IP [TIMEOUT]   bounded: ping from VM until the first reply
 #   lab_migrate VM K [--pause MS] [--mode stock|multichassis|none]
 #                [--delay MS] [--abort] [--cold] [--settle MS] [--json FILE]
@@ -257,18 +258,16 @@ _lab_nics() { ls "$LAB_DIR/vms/$1" | sed -n 's/^nic//p' | sort -n; }
 _lab_port() { local p; read -r p _ <"$LAB_DIR/vms/$1/nic$2"; echo "$p"; }
 lab_vm_chassis() { cat "$LAB_DIR/vms/$1/chassis"; }
 
-_lab_ports_up() {
-	local up
-	up=$(lab_nbctl --bare --columns=up list logical_switch_port | grep -c false)
-	[ "$up" = 0 ]
-}
+# The lab's own ports (not lab_load's, most of which are bound nowhere).
+_lab_ports_down() { lab_nbctl --bare --columns=name find logical_switch_port 'up!=true' | grep -v '^load-' | grep .; }
+_lab_ports_up() { ! _lab_ports_down >/dev/null; }
 
 lab_wait_ready() {
 	local to=${1:-60}
 	lab_nbctl --timeout="$to" --wait=hv sync ||
 		{ _lab_err "wait_ready: chassis did not catch up with the NB within ${to}s"; return 1; }
 	_lab_wait "$to" _lab_ports_up ||
-		{ _lab_err "wait_ready: ports not up: $(lab_nbctl --bare --columns=name find logical_switch_port up=false | tr '\n' ' ')"; return 1; }
+		{ _lab_err "wait_ready: ports not up: $(_lab_ports_down | tr '\n' ' ')"; return 1; }
 }
 
 lab_ping() {
@@ -431,7 +430,10 @@ lab_migrate() {
 		for nic in $nics; do
 			read -r port _ _ mac _ <"$LAB_DIR/vms/$vm/nic$nic"
 			_lab_leg "$vm" "$nic" "$new" "$port" "$mac" || return 1
-			ip netns exec "lab-vm-$vm" sysctl -qw "net.ipv6.conf.e${nic}c$new.disable_ipv6=1"
+			# IPv6 on, but no link-local (no DAD, no MLD) until the guest
+			# speaks there: the resume only adds its address.
+			ip -n "lab-vm-$vm" link set "e${nic}c$new" addrgenmode none
+			ip netns exec "lab-vm-$vm" sysctl -qw "net.ipv6.conf.e${nic}c$new.disable_ipv6=$([ -n "$(awk '{print $5}' "$LAB_DIR/vms/$vm/nic$nic")" ] && echo 0 || echo 1)"
 		done
 	fi
 	_lab_helpers_start "$vm"
@@ -507,10 +509,7 @@ lab_migrate() {
 		done
 		for nic in $nics; do
 			read -r _ _ _ _ ip6 <"$LAB_DIR/vms/$vm/nic$nic"
-			if [ $abort = 0 ] && [ -n "$ip6" ]; then
-				ip netns exec "lab-vm-$vm" sysctl -qw "net.ipv6.conf.e${nic}c$to.disable_ipv6=0"
-				lines+="addr add $ip6 dev e${nic}c$to nodad$nl"
-			fi
+			[ $abort = 0 ] && [ -n "$ip6" ] && lines+="addr add $ip6 dev e${nic}c$to nodad$nl"
 		done
 		local tcl=
 		for nic in $nics; do tcl+="filter del dev e${nic}c$to ingress pref 1$nl"; done
@@ -563,7 +562,7 @@ EOF
 	echo "$json"
 }
 
-# lab_load SWITCHES PORTS ACLS [BOUND]: control-plane load in a handful of
+# lab_load SWITCHES PORTS ACLS [BOUND]: call once per lab.  Control-plane load in a handful of
 # ovn-nbctl transactions (not thousands of processes): SWITCHES switches
 # "load-sN" with PORTS ports each, one port group with every load port and
 # ACLS ACLs on it, and BOUND ports per chassis bound to OVS internal ports
@@ -574,7 +573,7 @@ lab_load() {
 	f=$(mktemp)
 	for ((s = 0; s < S; s++)); do
 		{
-			echo "--may-exist ls-add load-s$s"
+			echo "-- --may-exist ls-add load-s$s"
 			for ((p = 0; p < P; p++)); do
 				printf -- '-- lsp-add load-s%d load-s%d-p%d -- lsp-set-addresses load-s%d-p%d "02:%02x:%02x:%02x:%02x:01 10.%d.%d.%d"\n' \
 					$s $s $p $s $p $(((s >> 8) & 255)) $((s & 255)) $((p >> 8)) $((p & 255)) \
@@ -589,10 +588,12 @@ lab_load() {
 		fi
 	done
 	rm -f "$f"
-	lab_nbctl --may-exist pg-add load-pg >/dev/null
-	lab_nbctl set port_group load-pg \
-		"ports=$(lab_nbctl --bare --columns=_uuid find logical_switch_port 'name>=load-s' | grep . | paste -sd, -)" ||
-		return 1
+	args=()
+	for ((s = 0; s < S; s++)); do
+		for ((p = 0; p < P; p++)); do args+=("load-s$s-p$p"); done
+	done
+	lab_nbctl pg-add load-pg "${args[@]}" >/dev/null ||
+		{ _lab_err "lab_load: pg-add failed (lab_load is meant to be called once)"; return 1; }
 	args=()
 	for ((i = 0; i < A; i++)); do
 		args+=(-- acl-add load-pg to-lport $((1000 + i % 1000)) \
