@@ -376,6 +376,15 @@ static void port_cb(void *ctx, const struct policy_entry_info *e)
 			e->vif_down ? "fwd-vif" : "fwd",
 			"from", e->old_chassis, "to", e->new_chassis,
 			"expires_in_ms", left_ms(e->fwd.expires_ns)));
+	/* VIF down, nothing written yet: the pointer waits for the move. */
+	if (e->armed)
+		json_array_append_new(arr, json_pack(
+			"{s:s, s:i, s:i, s:s, s:s, s:s, s:I, s:I}",
+			"port", e->port, "dp_key", (int)e->key.dp_key,
+			"port_key", (int)e->key.port_key, "entry", "armed",
+			"from", e->old_chassis, "to", e->new_chassis,
+			"armed_at_ns", (json_int_t)e->armed_at_ns,
+			"expires_in_ms", left_ms(e->armed_until_ns)));
 }
 
 static int h_ports(void *ctx, struct ctl_conn *c, const char *method,

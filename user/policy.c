@@ -109,7 +109,18 @@ struct rec {
 	char *port;
 	bool dirty_steer, dirty_fwd, dirty;
 	bool has_steer, has_fwd, map_steer, map_fwd;
-	bool vif_down;			/* fwd installed by a local VIF-down */
+	bool vif_down;			/* fwd of a move a VIF-down armed */
+	/*
+	 * Armed by a local VIF-down on A: the destination B is known but
+	 * cannot deliver yet (not main, not activated), so nothing is
+	 * written; the pointer value is precomputed here and written the
+	 * moment the SB makes B the main chassis.
+	 */
+	bool armed;
+	uint64_t armed_at;
+	struct sbview_uuid arm_to;
+	struct ovnmig_ip arm_ip;
+	bool arm_v6;
 	struct ovnmig_steer steer;
 	struct ovnmig_fwd fwd;
 	char old_ch[SBVIEW_NAME_MAX], new_ch[SBVIEW_NAME_MAX];
@@ -157,7 +168,7 @@ struct policy {
 	size_t n_vifs, cap_vifs;
 	char **gone_chassis;
 	size_t n_gone, cap_gone;
-	int n_steer, n_fwd;
+	int n_steer, n_fwd, n_armed;
 	bool names_built;
 	struct policy_counters c;
 	struct policy_op *ops;
@@ -265,7 +276,7 @@ void policy_clear(struct policy *p)
 	free(p->recs.b);
 	memset(&p->recs, 0, sizeof(p->recs));
 	p->dirty = NULL;
-	p->n_steer = p->n_fwd = 0;
+	p->n_steer = p->n_fwd = p->n_armed = 0;
 }
 
 void policy_destroy(struct policy *p)
@@ -357,6 +368,16 @@ static void clear_fwd(struct policy *p, struct rec *r)
 	r->has_fwd = false;
 	r->vif_down = false;
 	mark(p, r, false, true);
+}
+
+static void disarm(struct policy *p, struct rec *r)
+{
+	if (!r->armed)
+		return;
+	r->armed = false;
+	p->n_armed--;
+	/* Freed by the next flush if nothing else keeps it. */
+	mark(p, r, false, false);
 }
 
 /* Pick the tunnel address of a chassis, preferring @family if given. */
@@ -467,6 +488,11 @@ static void remove_key(struct policy *p, uint64_t k, const char *why)
 {
 	struct rec *r = (struct rec *)htab_find(&p->recs, k);
 
+	if (r && r->armed) {
+		disarm(p, r);
+		p->c.vif_down_disarmed++;
+		event(p, r->port, "disarmed: %s", why);
+	}
 	if (!r || (!r->has_steer && !r->has_fwd))
 		return;
 	clear_steer(p, r);
@@ -604,6 +630,32 @@ static void do_move(struct policy *p, const struct move *m)
 	uint64_t exp;
 
 	p->c.moves++;
+	r = (struct rec *)htab_find(&p->recs, m->k);
+	if (r && r->armed && !m->multichassis &&
+	    uuid_eq(&m->to, &r->arm_to)) {
+		/*
+		 * The move a local VIF-down announced: B is main now and can
+		 * deliver.  Everything was checked and looked up when it was
+		 * armed; write the pointer straight away.
+		 */
+		struct ovnmig_fwd f = {
+			.new_host = r->arm_ip,
+			.expires_ns = now(p) + p->cfg.expiry_ns,
+			.generation = p->cfg.generation,
+			.flags = r->arm_v6 ? OVNMIG_F_IPV6 : 0,
+		};
+		uint64_t armed_ns = now(p) - r->armed_at;
+
+		disarm(p, r);
+		clear_steer(p, r);
+		set_fwd(p, r, &f, r->new_ch, true);
+		p->c.fwd_set++;
+		p->c.vif_down_moved++;
+		event(p, m->port, "forward to %s (armed by VIF down %llu us "
+		      "before)", r->new_ch,
+		      (unsigned long long)(armed_ns / 1000));
+		return;
+	}
 	bd = p->lk.binding_by_port(p->lk.ctx, m->port);
 	if (!bd || !actionable(p, bd))
 		return;
@@ -618,6 +670,9 @@ static void do_move(struct policy *p, const struct move *m)
 	r = rec_get(p, m->k, m->port);
 	if (!r)
 		return;
+	/* Moved elsewhere than the VIF-down announced, or multichassis:
+	 * the plain move rules decide. */
+	disarm(p, r);
 	exp = now(p) + p->cfg.expiry_ns;
 	snprintf(r->old_ch, sizeof(r->old_ch), "%s", a->name);
 	snprintf(r->new_ch, sizeof(r->new_ch), "%s", b->name);
@@ -704,12 +759,15 @@ static void do_vif(struct policy *p, const struct vifev *v)
 	b = p->lk.binding_by_port(p->lk.ctx, v->port);
 	if (!me || !b || !actionable(p, b))
 		return;
-	me_ch = p->lk.chassis_by_uuid(p->lk.ctx, b->chassis.s);
-	if (!me_ch || strcmp(me_ch->name, me))
-		return;		/* not bound here: the SB move rules apply */
+	r = (struct rec *)htab_find(&p->recs, mkkey(b->dp_key, b->port_key));
 	if (v->up) {
-		r = (struct rec *)htab_find(&p->recs,
-					    mkkey(b->dp_key, b->port_key));
+		/* The VM is back on A: an aborted migration. */
+		if (r && r->armed) {
+			disarm(p, r);
+			p->c.vif_down_disarmed++;
+			event(p, v->port, "VIF up again: move to %s disarmed",
+			      r->new_ch);
+		}
 		if (r && r->has_fwd && r->vif_down) {
 			clear_fwd(p, r);
 			p->c.fwd_withdrawn++;
@@ -717,33 +775,42 @@ static void do_vif(struct policy *p, const struct vifev *v)
 		}
 		return;
 	}
+	me_ch = p->lk.chassis_by_uuid(p->lk.ctx, b->chassis.s);
+	if (!me_ch || strcmp(me_ch->name, me))
+		return;		/* not bound here: the SB move rules apply */
 	/* Multichassis: B already gets OVN's clones, a pointer would
-	 * hand it a second copy. */
-	if (b->n_additional > 0)
+	 * hand it a second copy, now or after the move. */
+	if (b->n_additional > 0) {
+		event(p, v->port, "VIF down: multichassis, no pointer");
 		return;
+	}
 	dst = vif_destination(p, b, me);
 	if (!dst || !chassis_ip(dst, 0, &ip, &v6))
 		return;
+	/* The kernel and then the OVS DB report the same down: once. */
+	if (r && r->armed && uuid_eq(&r->arm_to, &dst->uuid) &&
+	    ip_eq(&r->arm_ip, &ip))
+		return;
+	/*
+	 * B has not claimed the port: OVN on B would drop what a pointer
+	 * sends it (design.md, "B must be able to deliver").  Write
+	 * nothing; remember B and the pointer for the SB move.
+	 */
 	r = rec_get(p, mkkey(b->dp_key, b->port_key), v->port);
 	if (!r)
 		return;
-	/* The kernel and then the OVS DB report the same down: once. */
-	if (r->has_fwd && r->vif_down && ip_eq(&r->fwd.new_host, &ip))
-		return;
-	{
-		struct ovnmig_fwd f = {
-			.new_host = ip,
-			.expires_ns = now(p) + p->cfg.expiry_ns,
-			.generation = p->cfg.generation,
-			.flags = v6 ? OVNMIG_F_IPV6 : 0,
-		};
-
-		snprintf(r->old_ch, sizeof(r->old_ch), "%s", me);
-		snprintf(r->new_ch, sizeof(r->new_ch), "%s", dst->name);
-		set_fwd(p, r, &f, dst->name, true);
-	}
-	p->c.fwd_vif_down++;
-	event(p, v->port, "VIF down: forward to %s", dst->name);
+	if (!r->armed)
+		p->n_armed++;
+	r->armed = true;
+	r->armed_at = now(p);
+	r->arm_to = dst->uuid;
+	r->arm_ip = ip;
+	r->arm_v6 = v6;
+	snprintf(r->old_ch, sizeof(r->old_ch), "%s", me);
+	snprintf(r->new_ch, sizeof(r->new_ch), "%s", dst->name);
+	p->c.vif_down_armed++;
+	event(p, v->port, "VIF down: armed, forward to %s once it is main",
+	      dst->name);
 }
 
 static void do_gone_chassis(struct policy *p, const char *name)
@@ -764,6 +831,11 @@ static void do_gone_chassis(struct policy *p, const char *name)
 			clear_fwd(p, r);
 			p->c.removed++;
 			event(p, r->port, "removed: chassis %s deleted", name);
+		}
+		if (r->armed && !strcmp(r->new_ch, name)) {
+			disarm(p, r);
+			p->c.vif_down_disarmed++;
+			event(p, r->port, "disarmed: chassis %s deleted", name);
 		}
 	}
 }
@@ -824,7 +896,7 @@ int policy_flush(struct policy *p)
 		r->map_steer = err ? true : r->has_steer;
 		r->map_fwd = err ? true : r->has_fwd;
 		if (!r->has_steer && !r->has_fwd && !r->map_steer &&
-		    !r->map_fwd) {
+		    !r->map_fwd && !r->armed) {
 			htab_del(&p->recs, &r->h);
 			free_rec(r);
 		}
@@ -885,6 +957,13 @@ int policy_expire(struct policy *p)
 		if (r->has_fwd && r->fwd.expires_ns <= t) {
 			clear_fwd(p, r);
 			cnt++;
+		}
+		/* No move followed the VIF-down: forget it (the move
+		 * rules still point A to B if the SB moves it later). */
+		if (r->armed && t - r->armed_at >= p->cfg.expiry_ns) {
+			disarm(p, r);
+			p->c.vif_down_disarmed++;
+			event(p, r->port, "disarmed: no move within the expiry");
 		}
 	}
 	htab_for_each_safe(&p->released, i, n, nx) {
@@ -995,7 +1074,7 @@ void policy_adopt_fwd(struct policy *p, const struct ovnmig_port_key *k,
 	const struct sbview_chassis *c = NULL;
 	struct ovnmig_ip ip;
 	struct rec *r;
-	bool v6, vif = false;
+	bool v6;
 
 	r = (struct rec *)htab_find(&p->recs, key);
 	if (r && (r->has_fwd || r->map_fwd))
@@ -1006,11 +1085,8 @@ void policy_adopt_fwd(struct policy *p, const struct ovnmig_port_key *k,
 	r->map_fwd = true;
 	if (b && b->port_key < OVNMIG_OVN_MCAST_MIN && !b->type[0])
 		c = p->lk.chassis_by_uuid(p->lk.ctx, b->chassis.s);
-	if (c && is_local(p, c) && !b->n_additional) {
-		/* Still bound here: only a VIF-down pointer is right. */
-		c = vif_destination(p, b, local_name(p));
-		vif = true;
-	}
+	/* Still bound here: no pointer is right (B cannot deliver yet),
+	 * the is_local() test below removes it. */
 	r->has_fwd = true;
 	p->n_fwd++;
 	if (!c || is_local(p, c) || v->expires_ns <= now(p) ||
@@ -1021,7 +1097,7 @@ void policy_adopt_fwd(struct policy *p, const struct ovnmig_port_key *k,
 		return;
 	}
 	r->fwd = *v;
-	r->vif_down = vif;
+	r->vif_down = false;
 	snprintf(r->fwd_ch, sizeof(r->fwd_ch), "%s", c->name);
 	if (ip_eq(&ip, &v->new_host)) {
 		p->c.reconcile_kept++;
@@ -1048,6 +1124,11 @@ int policy_n_fwd(const struct policy *p)
 	return p->n_fwd;
 }
 
+int policy_n_armed(const struct policy *p)
+{
+	return p->n_armed;
+}
+
 void policy_foreach(const struct policy *p,
 		    void (*fn)(void *ctx, const struct policy_entry_info *e),
 		    void *ctx)
@@ -1060,12 +1141,15 @@ void policy_foreach(const struct policy *p,
 		struct policy_entry_info e = {
 			.port = r->port, .key = port_key(r->h.k),
 			.has_steer = r->has_steer, .has_fwd = r->has_fwd,
-			.vif_down = r->vif_down, .old_chassis = r->old_ch,
+			.vif_down = r->vif_down, .armed = r->armed,
+			.armed_at_ns = r->armed_at,
+			.armed_until_ns = r->armed_at + p->cfg.expiry_ns,
+			.old_chassis = r->old_ch,
 			.new_chassis = r->new_ch, .steer = r->steer,
 			.fwd = r->fwd,
 		};
 
-		if (r->has_steer || r->has_fwd)
+		if (r->has_steer || r->has_fwd || r->armed)
 			fn(ctx, &e);
 	}
 }

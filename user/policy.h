@@ -13,8 +13,13 @@
  *   already gets OVN's clones on B: senders get an OVNMIG_F_DROP entry
  *   for the copy toward A, and A gets no pointer.
  * - a local VIF going down on A for a plain port whose destination is
- *   known (two-chassis options:requested-chassis) installs A's pointer
- *   at once; the VIF coming back withdraws it.
+ *   known (two-chassis options:requested-chassis) writes nothing: B has
+ *   not claimed the port and would drop what a pointer sends it
+ *   (design.md, "B must be able to deliver").  It arms the move: the
+ *   pointer to B is precomputed and written the moment the SB makes B
+ *   the main chassis.  The VIF coming back (an aborted migration)
+ *   disarms it, or withdraws the pointer if the move already came;
+ *   deleting the port or B disarms it.
  * - multicast keys, unknown chassis, non-VIF ports: nothing.
  * - one entry per port key: rollback and a second move replace it;
  *   deleting the port or a chassis it names removes it.
@@ -69,7 +74,9 @@ typedef int (*policy_sink_fn)(void *ctx, const struct policy_op *ops,
 	X(steer_set,		"steer_set")				\
 	X(steer_drop_set,	"steer_drop_set")			\
 	X(fwd_set,		"fwd_set")				\
-	X(fwd_vif_down,		"fwd_vif_down")				\
+	X(vif_down_armed,	"vif_down_armed")			\
+	X(vif_down_moved,	"vif_down_moved")			\
+	X(vif_down_disarmed,	"vif_down_disarmed")			\
 	X(fwd_withdrawn,	"fwd_withdrawn")			\
 	X(removed,		"removed")				\
 	X(expired,		"expired")				\
@@ -130,12 +137,16 @@ void policy_clear(struct policy *p);
 const struct policy_counters *policy_counters(const struct policy *p);
 int policy_n_steer(const struct policy *p);
 int policy_n_fwd(const struct policy *p);
+int policy_n_armed(const struct policy *p);
 
 /* Iterate the live entries (for ovnmigctl ports). */
 struct policy_entry_info {
 	const char *port;
 	struct ovnmig_port_key key;
-	bool has_steer, has_fwd, vif_down;
+	bool has_steer, has_fwd;
+	bool vif_down;		/* the fwd is for a move a VIF-down armed */
+	bool armed;		/* VIF down, waiting for the SB move */
+	uint64_t armed_at_ns, armed_until_ns;
 	const char *old_chassis, *new_chassis;	/* of the last move */
 	struct ovnmig_steer steer;
 	struct ovnmig_fwd fwd;

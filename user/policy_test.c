@@ -484,58 +484,125 @@ static void t_unbind_bind(void)
 	      "release by A then claim by B is a move A->B", "missing");
 }
 
-static void t_vif(void)
+static void vif(struct sbview_iface *from, struct sbview_iface *to)
 {
 	const struct sbview_ops *o = &policy_sbview_ops;
+
+	o->begin(pol);
+	o->iface(pol, from, to);
+	o->end(pol);
+}
+
+static void t_vif(void)
+{
 	struct sbview_iface up = { .link_up = true }, down;
+	const struct policy_counters *c;
 	struct sbview_binding *p;
+	int calls;
 
 	reset("A");
 	p = add_binding("p1", 5, 3, "A");
 	strcpy(p->requested_opt, "A,B");
 	sync_all();
+	c = policy_counters(pol);
 	strcpy(up.iface_id, "p1");
 	strcpy(up.name, "tap1");
 	down = up;
 	down.link_up = false;
-	o->begin(pol);
-	o->iface(pol, &up, &down);
-	o->end(pol);
-	check(fwd_is(p, "198.18.0.12"),
-	      "VIF down on A with known destination: pointer to B at once",
-	      "fwd=%d", count(fwd_map));
+	calls = sink_calls;
+	vif(&up, &down);
+	check(count(fwd_map) == 0 && sink_calls == calls,
+	      "VIF down before B is main: no pointer, nothing written",
+	      "fwd=%d calls=%d", count(fwd_map), sink_calls - calls);
+	check(policy_n_armed(pol) == 1 && c->vif_down_armed == 1,
+	      "VIF down with known destination arms the move",
+	      "armed=%d counted=%lu", policy_n_armed(pol),
+	      (unsigned long)c->vif_down_armed);
+	vif(&up, &down);	/* the OVS DB, after the kernel */
+	check(c->vif_down_armed == 1 && policy_n_armed(pol) == 1,
+	      "the same VIF down reported twice: armed once",
+	      "counted=%lu", (unsigned long)c->vif_down_armed);
+	calls = sink_calls;
+	move(p, "B");
+	check(fwd_is(p, "198.18.0.12") && sink_calls == calls + 1 &&
+	      last_batch == 1 && c->vif_down_moved == 1 &&
+	      policy_n_armed(pol) == 0 && count(steer_map) == 0,
+	      "SB makes B main: the armed pointer is written in that batch",
+	      "fwd=%d calls=%d moved=%lu", count(fwd_map), sink_calls - calls,
+	      (unsigned long)c->vif_down_moved);
+	vif(&down, &up);
+	check(count(fwd_map) == 0, "VIF up again after the move withdraws "
+	      "the pointer (aborted migration)", "fwd=%d", count(fwd_map));
+
+	/* Aborted before the move: disarmed, the move then is a plain one. */
+	move(p, "A");
+	vif(&up, &down);
+	vif(&down, &up);
+	check(policy_n_armed(pol) == 0 && count(fwd_map) == 0 &&
+	      c->vif_down_disarmed == 1,
+	      "VIF up again before the move disarms it", "armed=%d fwd=%d",
+	      policy_n_armed(pol), count(fwd_map));
+
+	/* Armed, then the port is deleted: nothing left behind. */
+	vif(&up, &down);
 	{
-		int calls = sink_calls;
+		const struct sbview_ops *o = &policy_sbview_ops;
+		struct sbview_binding gone = *p;
 
 		o->begin(pol);
-		o->iface(pol, &up, &down);	/* the OVS DB, after the kernel */
+		o->binding(pol, &gone, NULL);
 		o->end(pol);
-		check(sink_calls == calls && fwd_is(p, "198.18.0.12"),
-		      "the same VIF down reported twice: written once",
-		      "calls=%d", sink_calls - calls);
 	}
-	o->begin(pol);
-	o->iface(pol, &down, &up);
-	o->end(pol);
-	check(count(fwd_map) == 0, "VIF up again withdraws the pointer",
-	      "fwd=%d", count(fwd_map));
+	check(policy_n_armed(pol) == 0 && count(fwd_map) == 0 &&
+	      c->vif_down_disarmed == 2,
+	      "deleting an armed port disarms it", "armed=%d",
+	      policy_n_armed(pol));
 
+	reset("A");
+	p = add_binding("p1", 5, 3, "A");
+	strcpy(p->requested_opt, "A,B");
 	p->n_additional = 1;
 	strcpy(p->additional[0].s, "uuid-B");
-	o->begin(pol);
-	o->iface(pol, &up, &down);
-	o->end(pol);
-	check(count(fwd_map) == 0, "VIF down of a multichassis port: no pointer",
+	sync_all();
+	vif(&up, &down);
+	check(count(fwd_map) == 0 && policy_n_armed(pol) == 0,
+	      "VIF down of a multichassis port: no pointer, not armed",
+	      "fwd=%d", count(fwd_map));
+	move(p, "B");
+	check(count(fwd_map) == 0,
+	      "multichassis port moved after its VIF down: still no pointer",
 	      "fwd=%d", count(fwd_map));
 
-	p->n_additional = 0;
+	reset("A");
+	p = add_binding("p1", 5, 3, "A");
 	strcpy(p->requested_opt, "A");
-	o->begin(pol);
-	o->iface(pol, &down, &up);
-	o->iface(pol, &up, &down);
-	o->end(pol);
-	check(count(fwd_map) == 0, "VIF down without known destination: nothing",
+	sync_all();
+	vif(&up, &down);
+	check(count(fwd_map) == 0 && policy_n_armed(pol) == 0,
+	      "VIF down without known destination: nothing", "fwd=%d",
+	      count(fwd_map));
+
+	/* Armed toward B, but the SB moves the port to D instead. */
+	reset("A");
+	p = add_binding("p1", 5, 3, "A");
+	strcpy(p->requested_opt, "A,B");
+	sync_all();
+	vif(&up, &down);
+	move(p, "D");
+	check(fwd_is(p, "198.18.0.14") && policy_n_armed(pol) == 0,
+	      "armed toward B, moved to D: the pointer follows the SB",
 	      "fwd=%d", count(fwd_map));
+	/* Armed and nothing follows within the expiry: forgotten. */
+	reset("A");
+	p = add_binding("p1", 5, 3, "A");
+	strcpy(p->requested_opt, "A,B");
+	sync_all();
+	vif(&up, &down);
+	fake_now += POLICY_DEFAULT_EXPIRY_NS;
+	policy_expire(pol);
+	check(policy_n_armed(pol) == 0 && count(fwd_map) == 0,
+	      "an armed move with no SB move is forgotten at the expiry",
+	      "armed=%d", policy_n_armed(pol));
 }
 
 static void t_batch(void)
