@@ -13,6 +13,7 @@
  *   ovsdb-test liar     a server that lies: every malformed reply is a
  *                       clean error and a reconnect, nothing applied
  *   ovsdb-test ssl DIR  the same over ssl: (certificates in DIR; netns)
+ *   ovsdb-test old-schema FILE  an SB schema without some columns
  *   ovsdb-test local    local Open_vSwitch DB: system-id, encap ip,
  *                       interfaces with iface-id
  *   ovsdb-test bench N  initial sync of N bindings and 1,000 single
@@ -277,7 +278,7 @@ static json_t *txn(const char *fmt, ...)
 		return NULL;
 	}
 	json_array_insert_new(ops, 0, json_string(g_db));
-	res = rpc_call(g_remotes, "transact", ops, 10000);
+	res = rpc_call(g_remotes, "transact", ops, 5000);
 	if (!res)
 		return NULL;
 	json_array_foreach(res, i, r) {
@@ -906,6 +907,39 @@ static void test_sb(void)
 	view = NULL;
 }
 
+/* ---- an older SB schema (no additional_chassis, requested_chassis) ---- */
+
+static void test_old_schema(const char *schema)
+{
+	char sock[300], db[300];
+	const char *argv[] = { "ovsdb-tool", "create", db, schema, NULL };
+
+	snprintf(db, sizeof(db), "%s/sb0.db", tmpdir);
+	snprintf(sock, sizeof(sock), "unix:%s/db0.sock", tmpdir);
+	g_remotes = sock;
+	if (run(argv) || start_server(0, db, NULL) || !add_base() ||
+	    !add_ports(1, 20)) {
+		ok(false, "old schema: set up", "failed");
+		return;
+	}
+	json_decref(move("p1", 1));
+	view = sbview_create(&ops, NULL);
+	sbview_connect_sb(view, sock, NULL);
+	ok(wait_for(is_synced, NULL, 5000) && sbview_n_bindings(view) == 20,
+	   "old schema: columns the server lacks are left out of the monitor",
+	   "%u bindings", sbview_n_bindings(view));
+	{
+		const struct sbview_binding *b = sbview_binding_by_port(view, "p1");
+
+		ok(b && !strcmp(b->chassis.s, ch_uuid[1]) && !b->n_additional &&
+		   !b->requested_chassis.s[0],
+		   "old schema: bindings complete, missing columns empty", "p1 %s",
+		   b ? b->chassis.s : "missing");
+	}
+	sbview_destroy(view);
+	view = NULL;
+}
+
 /* ---- the clustered SB ---- */
 
 static const char *cl_addr[3] = { "198.18.0.1", "198.18.0.2", "198.18.0.3" };
@@ -920,7 +954,7 @@ static int leader_of(void)
 			continue;
 		snprintf(ctl, sizeof(ctl), "%s/db%d.ctl", tmpdir, i);
 		snprintf(cmd, sizeof(cmd),
-			 "ovs-appctl -t %s cluster/status OVN_Southbound 2>/dev/null", ctl);
+			 "ovs-appctl --timeout=5 -t %s cluster/status OVN_Southbound 2>/dev/null", ctl);
 		f = popen(cmd, "r");
 		if (!f)
 			continue;
@@ -963,7 +997,9 @@ static bool start_cluster(void)
 			return false;
 	}
 	/* Wait for a leader and for every member to have joined. */
-	for (i = 0; i < 300; i++) {
+	uint64_t end = ovsdb_now_ms() + 30000;
+
+	while (ovsdb_now_ms() < end) {
 		if (leader_of() >= 0 && txn_ok(txn("[]")))
 			return true;
 		usleep(50000);
@@ -1007,9 +1043,11 @@ static void test_cluster(void)
 	   "cluster: initial sync from the leader", "%u bindings",
 	   sbview_n_bindings(view));
 
-	/* Moves while the leader dies. */
+	/* Moves while the leader dies (the whole phase bounded). */
 	reset_evs();
-	for (i = 1; i <= 20; i++) {
+	uint64_t phase_end = ovsdb_now_ms() + 90000;
+
+	for (i = 1; i <= 20 && ovsdb_now_ms() < phase_end; i++) {
 		char p[16];
 
 		snprintf(p, sizeof(p), "p%d", i);
@@ -1018,7 +1056,7 @@ static void test_cluster(void)
 			printf("# killed leader db%d\n", leader);
 		}
 		/* The transaction may need the new leader: retry. */
-		for (int t = 0; t < 100; t++) {
+		for (int t = 0; t < 100 && ovsdb_now_ms() < phase_end; t++) {
 			if ((r = move(p, 2))) {
 				moved++;
 				json_decref(r);
@@ -1377,6 +1415,8 @@ static bool liar_request(int *id, char *method, size_t mlen, int timeout_ms)
 			json_decref(m);
 			if (!strcmp(method, "echo"))
 				continue;
+			if (!strcmp(method, "get_schema"))
+				srv = true;	/* no schema either */
 			if (srv) {
 				/* We have no _Server: say so, as old
 				 * servers do; the client goes on. */
@@ -1842,6 +1882,8 @@ int main(int argc, char **argv)
 		test_liar();
 	else if (!strcmp(mode, "ssl") && argc > 2)
 		test_ssl(argv[2]);
+	else if (!strcmp(mode, "old-schema") && argc > 2)
+		test_old_schema(argv[2]);
 	else if (!strcmp(mode, "bench"))
 		bench(argc > 2 ? atoi(argv[2]) : 100000);
 	else if (!strcmp(mode, "bench-client"))

@@ -209,6 +209,7 @@ struct tbl {
 	bool (*equal)(const struct row *a, const struct row *b);
 	void (*link)(struct sbview *v, struct row *r);
 	void (*unlink)(struct sbview *v, struct row *r);
+	uint32_t present;	/* columns the server's schema has (bits) */
 };
 
 struct change {
@@ -231,6 +232,7 @@ struct dbconn {
 	uint64_t updates, resumes;
 	/* _Server: is the member we talk to part of its cluster? */
 	int srv_req_id;		/* pending _Server monitor, 0: none */
+	int schema_req_id;	/* pending get_schema, 0: none */
 	char srv_row[SBVIEW_UUID_LEN + 1];	/* our Database row */
 };
 
@@ -909,21 +911,21 @@ static void free_plain(struct row *r)
 
 static const struct tbl tbl_defs[T_MAX] = {
 	[T_DP] = { "Datapath_Binding", DB_SB, dp_cols, sizeof(struct dp_row),
-		   {0}, dp_set, dp_copy, dp_free, dp_equal, NULL, NULL },
+		   {0}, dp_set, dp_copy, dp_free, dp_equal, NULL, NULL, ~0u },
 	[T_ENCAP] = { "Encap", DB_SB, encap_cols, sizeof(struct encap_row),
 		      {0}, encap_set, encap_copy, free_plain, encap_equal,
-		      NULL, NULL },
+		      NULL, NULL, ~0u },
 	[T_CHASSIS] = { "Chassis", DB_SB, ch_cols, sizeof(struct ch_row),
 			{0}, ch_set, ch_copy, ch_free, ch_equal, ch_link,
-			ch_unlink },
+			ch_unlink, ~0u },
 	[T_PB] = { "Port_Binding", DB_SB, pb_cols, sizeof(struct pb_row),
 		   {0}, pb_set, pb_copy, pb_free, pb_equal, pb_link,
-		   pb_unlink },
+		   pb_unlink, ~0u },
 	[T_OVS] = { "Open_vSwitch", DB_LOCAL, ovs_cols, sizeof(struct ovs_row),
-		    {0}, ovs_set, ovs_copy, ovs_free, ovs_equal, NULL, NULL },
+		    {0}, ovs_set, ovs_copy, ovs_free, ovs_equal, NULL, NULL, ~0u },
 	[T_IFACE] = { "Interface", DB_LOCAL, if_cols, sizeof(struct if_row),
 		      {0}, if_set, if_copy, if_free, if_equal, if_link,
-		      if_unlink },
+		      if_unlink, ~0u },
 };
 
 /* ---- generic row handling ---- */
@@ -1543,11 +1545,12 @@ static json_t *mon_requests(const struct sbview *v, enum db_id db)
 		const char *const *c;
 		json_t *cols;
 
-		if (t->db != db)
+		if (t->db != db || !t->present)
 			continue;
 		cols = json_array();
 		for (c = t->cols; *c; c++)
-			json_array_append_new(cols, json_string(*c));
+			if (t->present & (1u << (c - t->cols)))
+				json_array_append_new(cols, json_string(*c));
 		json_object_set_new(req, t->name,
 				    json_pack("[{s:o}]", "columns", cols));
 	}
@@ -1585,6 +1588,62 @@ static struct dbconn *dbconn_of(struct sbview *v, struct ovsdb_sess *s)
 	return v->db[DB_SB].sess == s ? &v->db[DB_SB] : &v->db[DB_LOCAL];
 }
 
+/* Asks for the schema first, so that a column an older OVN does not
+ * have (additional_chassis before 22.06, ...) is left out of the monitor
+ * instead of making the server refuse it; absent columns keep their
+ * defaults in the view. */
+static void send_schema(struct sbview *v, struct dbconn *d)
+{
+	int id = d->sess ? ovsdb_sess_request(d->sess, "get_schema",
+					      json_pack("[s]", d->name)) : -1;
+
+	if (id > 0)
+		d->schema_req_id = id;
+	else
+		send_monitor(v, d);
+}
+
+static int schema_reply(struct sbview *v, struct dbconn *d,
+			const struct jsonrpc_raw *m, char *why, size_t why_len)
+{
+	enum db_id db = d - v->db;
+	json_t *sch, *tables;
+	int i;
+
+	d->schema_req_id = 0;
+	if (!m->result || (m->error && !json_is_null(m->error))) {
+		/* No get_schema: ask for everything and see. */
+		for (i = 0; i < T_MAX; i++)
+			if (v->t[i].db == db)
+				v->t[i].present = ~0u;
+		send_monitor(v, d);
+		return 0;
+	}
+	sch = json_walk_load(m->result, m->result + m->result_len);
+	tables = json_object_get(sch, "tables");
+	if (!json_is_object(tables)) {
+		json_decref(sch);
+		snprintf(why, why_len, "schema without tables");
+		return -EPROTO;
+	}
+	for (i = 0; i < T_MAX; i++) {
+		struct tbl *t = &v->t[i];
+		json_t *cols = json_object_get(json_object_get(tables, t->name),
+					       "columns");
+		const char *const *c;
+
+		if (t->db != db)
+			continue;
+		t->present = 0;
+		for (c = t->cols; *c && json_is_object(cols); c++)
+			if (json_object_get(cols, *c))
+				t->present |= 1u << (c - t->cols);
+	}
+	json_decref(sch);
+	send_monitor(v, d);
+	return 0;
+}
+
 static void sess_connected(void *arg, struct ovsdb_sess *s)
 {
 	struct sbview *v = arg;
@@ -1594,6 +1653,7 @@ static void sess_connected(void *arg, struct ovsdb_sess *s)
 	d->method = MON_SINCE;
 	d->srv_row[0] = '\0';
 	d->srv_req_id = 0;
+	d->schema_req_id = 0;
 	if (d == &v->db[DB_SB]) {
 		/* Like ovn-controller: first ask the server whether it is
 		 * connected to its cluster; a member cut off from the
@@ -1607,7 +1667,7 @@ static void sess_connected(void *arg, struct ovsdb_sess *s)
 			return;
 		}
 	}
-	send_monitor(v, d);
+	send_schema(v, d);
 }
 
 /*
@@ -1723,9 +1783,12 @@ static int handle_reply(struct sbview *v, struct dbconn *d,
 			err = server_rows(d, m->result, m->result_len, why,
 					  why_len);
 		if (!err)
-			send_monitor(v, d);
+			send_schema(v, d);
 		return err;
 	}
+	if (d->schema_req_id && json_is_integer(m->id) &&
+	    json_integer_value(m->id) == d->schema_req_id)
+		return schema_reply(v, d, m, why, why_len);
 	if (!d->req_id || !json_is_integer(m->id) ||
 	    json_integer_value(m->id) != d->req_id)
 		return 0;	/* not ours to care about */
@@ -1927,8 +1990,10 @@ struct sbview *sbview_create(const struct sbview_ops *ops, void *ctx)
 		return NULL;
 	v->ops = ops ? ops : &none;
 	v->ctx = ctx;
-	for (i = 0; i < T_MAX; i++)
+	for (i = 0; i < T_MAX; i++) {
 		v->t[i] = tbl_defs[i];
+		v->t[i].present = ~0u;
+	}
 	v->db[DB_SB].name = "OVN_Southbound";
 	v->db[DB_SB].mon_id = "ovnmig-sb";
 	v->db[DB_LOCAL].name = "Open_vSwitch";

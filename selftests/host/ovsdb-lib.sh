@@ -6,14 +6,12 @@
 # each of its checks into ours, named "(VARIANT) name".  Sanitizer
 # reports fail the run even when every check passed.
 ovsdb_run_tap() {
-	local variant=$1 out err rc line name why n=0
+	local variant=$1 err rc line name why n=0
 	shift
-	out=$(mktemp) err=$(mktemp)
-	defer rm -f "$out" "$err"
-	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0} \
-	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-		"$@" >"$out" 2>"$err"
-	rc=$?
+	err=$(mktemp)
+	defer rm -f "$err"
+	# Lines are folded in as they come, so a timeout still shows how
+	# far the program got.
 	while IFS= read -r line; do
 		case $line in
 		"ok "*"# SKIP"*)
@@ -27,16 +25,19 @@ ovsdb_run_tap() {
 			why=${name#*# }; name=${name%% # *}
 			ktap_fail "($variant) $name" "$why"; n=$((n + 1)) ;;
 		"#"*) echo "$line" ;;
+		"rc="*) rc=${line#rc=} ;;
 		esac
-	done <"$out"
+	done < <(ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0} \
+		 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+		 "$@" 2>"$err"; echo "rc=$?")
 	if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$err"; then
 		grep -m10 -E 'ERROR|runtime error|#[0-9] ' "$err" | sed 's/^/# /'
 		ktap_fail "($variant) no sanitizer report" "see above"
-	elif [ $rc != 0 ] && [ $rc != 4 ]; then
+	elif [ "${rc:-1}" != 0 ] && [ "${rc:-1}" != 4 ]; then
 		tail -5 "$err" | sed 's/^/# /'
-		[ $n = 0 ] && ktap_fail "($variant) $*" "exit $rc"
+		[ $n = 0 ] && ktap_fail "($variant) $*" "exit ${rc:-?}"
 	fi
-	sed 's/^/# stderr: /' "$err" | head -20
+	sed 's/^/# stderr: /' "$err" | grep -v '|' | head -20
 }
 
 # The two builds of a program: -O2 and ASan+UBSan.
