@@ -944,8 +944,25 @@ static void test_old_schema(const char *schema)
 
 static const char *cl_addr[3] = { "198.18.0.1", "198.18.0.2", "198.18.0.3" };
 
+/* Role of member i ("leader", ...) and whether it has joined. */
+static int leader_or_joined(bool joined_check);
+
 static int leader_of(void)
 {
+	return leader_or_joined(false);
+}
+
+/* True when every running member says it is a cluster member: only
+ * then does killing one leave a quorum. */
+static bool all_joined(void)
+{
+	return leader_or_joined(true) == 3;
+}
+
+static int leader_or_joined(bool joined_check)
+{
+	int joined = 0;
+
 	for (int i = 0; i < 3; i++) {
 		char ctl[300], cmd[400], out[4096] = "";
 		FILE *f;
@@ -962,10 +979,12 @@ static int leader_of(void)
 
 		out[n] = '\0';
 		pclose(f);
-		if (strstr(out, "Role: leader"))
+		if (joined_check)
+			joined += strstr(out, "Status: cluster member") != NULL;
+		else if (strstr(out, "Role: leader"))
 			return i;
 	}
-	return -1;
+	return joined_check ? joined : -1;
 }
 
 static bool start_cluster(void)
@@ -1000,7 +1019,7 @@ static bool start_cluster(void)
 	uint64_t end = ovsdb_now_ms() + 30000;
 
 	while (ovsdb_now_ms() < end) {
-		if (leader_of() >= 0 && txn_ok(txn("[]")))
+		if (leader_of() >= 0 && all_joined() && txn_ok(txn("[]")))
 			return true;
 		usleep(50000);
 	}
