@@ -170,6 +170,9 @@ unsigned int sbview_n_chassis(const struct sbview *v);
  * SB monitor resumes from the last transaction id (monitor_cond_since);
  * when the server cannot resume, the full snapshot is diffed against the
  * view, so the policy sees only the real changes (deleted rows included).
+ * A SB member that says (in _Server) it is not connected to its cluster
+ * is not followed; the next remote is tried.  Columns the server's schema
+ * lacks (an older OVN) are not monitored and stay empty in the view.
  * A malformed or hostile reply is logged once ("ovnmigd: ovsdb: <remote>:
  * <why>") and the connection is dropped and retried; no callback sees a
  * row from such a message.
