@@ -44,6 +44,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ovnmig_config SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, OVNMIG_STEER_VNI_WORDS);
+	__uint(map_flags, BPF_F_MMAPABLE);	/* agent sets bits atomically */
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ovnmig_steer_vnis SEC(".maps");
+
 /* Count one exit of a program; every exit goes through here exactly once. */
 static __always_inline void ovnmig_count(__u32 stat, __u64 bytes)
 {

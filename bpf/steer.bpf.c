@@ -37,7 +37,13 @@ int steer(struct __sk_buff *skb)
 		ovnmig_count(OVNMIG_STAT_STEER_NOT_OVN, skb->len);
 		return TC_ACT_OK;
 	}
-	len = bpf_skb_get_tunnel_opt(skb, opts, sizeof(opts));
+	if (!steer_vni_may_match(cfg, tk.tunnel_id)) {
+		ovnmig_count(OVNMIG_STAT_STEER_MISS, skb->len);
+		return TC_ACT_OK;
+	}
+	len = bpf_skb_get_tunnel_opt(skb, opts, STEER_OPTS_SMALL);
+	if (len == -STEER_ENOMEM)
+		len = bpf_skb_get_tunnel_opt(skb, opts, sizeof(opts));
 	if (len <= 0 || len > STEER_OPTS_MAX) {
 		ovnmig_count(OVNMIG_STAT_STEER_NOT_OVN, skb->len);
 		return TC_ACT_OK;

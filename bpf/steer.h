@@ -21,6 +21,14 @@
 #define STEER_OPTS_MAX	252
 #define STEER_OPTS_BUF	256
 #define STEER_OPTS_ITER	63
+/*
+ * What OVN puts there: its own option only (4 bytes of header, 4 of data).
+ * get_tunnel_opt zeroes the part of the buffer it does not fill, so it is
+ * first asked with exactly this size (nothing to zero) and only for more
+ * options (-ENOMEM) again with the full buffer.
+ */
+#define STEER_OPTS_SMALL	8
+#define STEER_ENOMEM	12
 
 /* ip_tunnel flags as BPF_F_TUNINFO_FLAGS reports them (__be16 values). */
 #define TUN_F_CSUM	0x0001
@@ -71,6 +79,23 @@ static __always_inline int steer_ovn_egress(const __u8 *buf, __u32 len)
 		off += 4 + olen;
 	}
 	return -1;
+}
+
+/*
+ * May this VNI have a steer entry?  Always yes unless the agent maintains
+ * the per-VNI prefilter (abi.h); then one inlined array lookup decides,
+ * before the options are copied or the hash map is searched.
+ */
+static __always_inline bool steer_vni_may_match(const struct ovnmig_config *cfg,
+						__u32 vni)
+{
+	__u32 idx = (vni & OVNMIG_VNI_MASK) / 64;
+	__u64 *w;
+
+	if (!(cfg->flags & OVNMIG_CFG_STEER_VNI_FILTER))
+		return true;
+	w = bpf_map_lookup_elem(&ovnmig_steer_vnis, &idx);
+	return !w || (*w >> (vni % 64)) & 1;
 }
 
 static __always_inline bool steer_dst_is(const struct bpf_tunnel_key *tk,

@@ -5,8 +5,10 @@
  * skbs made by test_run have no tunnel info.  Input and output is one
  * struct ovnmig_steer_sim (sim.h) at offset 0; the verdict is what steer
  * would return, the "out" key what steer would pass to set_tunnel_key.
- * It copies the options into a stack buffer as get_tunnel_opt does, so its
- * cost is a fair stand-in for the real program's.
+ * It copies the key and the options into stack buffers with one helper call
+ * each, as get_tunnel_key/get_tunnel_opt do (two calls for more options
+ * than OVN's own, as steer makes), so its cost is a fair stand-in for the
+ * real program's.
  */
 #include "steer.h"
 #include "sim.h"
@@ -32,7 +34,14 @@ int steer_sim(struct __sk_buff *skb)
 		ovnmig_count(OVNMIG_STAT_STEER_NOT_OVN, skb->len);
 		return TC_ACT_OK;
 	}
+	if (!steer_vni_may_match(cfg, hdr.key.tunnel_id)) {
+		ovnmig_count(OVNMIG_STAT_STEER_MISS, skb->len);
+		return TC_ACT_OK;
+	}
 	len = hdr.opts_len;
+	/* steer's first, too small get_tunnel_opt for more options. */
+	if (len > STEER_OPTS_SMALL)
+		bpf_skb_load_bytes(skb, sizeof(hdr), opts, STEER_OPTS_SMALL);
 	if (len < 4 || len > STEER_OPTS_MAX ||
 	    bpf_skb_load_bytes(skb, sizeof(hdr), opts, len)) {
 		ovnmig_count(OVNMIG_STAT_STEER_NOT_OVN, skb->len);

@@ -39,6 +39,7 @@
 #define OVNMIG_MAP_FWD		"ovnmig_fwd"
 #define OVNMIG_MAP_STATS	"ovnmig_stats"
 #define OVNMIG_MAP_CONFIG	"ovnmig_config"
+#define OVNMIG_MAP_STEER_VNIS	"ovnmig_steer_vnis"
 #define OVNMIG_PIN_SUBDIR	"tc/globals"	/* below the bpffs mount */
 
 #define OVNMIG_STEER_MAX_ENTRIES	65536	/* agent may resize before load */
@@ -95,13 +96,28 @@ struct ovnmig_fwd {
 	__u32 flags;		/* OVNMIG_F_* */
 };
 
+/*
+ * Optional per-datapath prefilter for steer (array, mmapable, one __u64 per
+ * 64 VNIs: bit (vni % 64) of element (vni / 64)).  steer consults it only
+ * while config.flags has OVNMIG_CFG_STEER_VNI_FILTER; then a packet whose
+ * VNI bit is clear counts as steer_miss without its options being read or
+ * the steer map being searched.  Contract for whoever sets the flag: every
+ * VNI that has a steer entry has its bit set, set before the entry is
+ * inserted; a bit may stay set without entries (only costs speed), and is
+ * cleared only after the VNI's last entry is gone.
+ */
+#define OVNMIG_STEER_VNI_WORDS	(1u << 18)	/* 2^24 VNIs / 64 */
+
+/* config.flags */
+#define OVNMIG_CFG_STEER_VNI_FILTER	(1u << 0)
+
 /* Single-entry config array (key 0). */
 struct ovnmig_config {
 	__be32 local_v4;	/* this host's underlay IPv4 (bounce source) */
 	__u32 steer_active;	/* 0: steer map empty, skip the lookup */
 	__be32 local_v6[4];	/* this host's underlay IPv6 */
 	__u32 fwd_active;	/* 0: fwd map empty, skip the lookup */
-	__u32 flags;
+	__u32 flags;		/* OVNMIG_CFG_* */
 };
 
 /*

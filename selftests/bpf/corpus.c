@@ -548,7 +548,7 @@ static void bounce_corpus(void)
 
 /* ---- steer (simulated metadata) ---- */
 
-static int sim_fd, steer_map_fd, scfg_fd;
+static int sim_fd, steer_map_fd, scfg_fd, vnis_fd;
 
 static void steer_cfg(int active)
 {
@@ -749,6 +749,51 @@ static void steer_corpus(void)
 	len = sim_build(&p, 0, "198.18.0.1", TF_OVS | 0x0200, OVN_ONLY, 7);
 	steer_case("steer OAM packet: passed (cannot keep OAM)", &p, len,
 		   NULL, TC_ACT_OK, OVNMIG_STAT_STEER_UNSUPPORTED);
+
+	/*
+	 * The per-VNI prefilter (abi.h), consulted only with the config
+	 * flag: a clear bit is a miss before the options are read; a set
+	 * bit, or the flag off, changes nothing.
+	 */
+	{
+		struct ovnmig_config c = { .steer_active = 1,
+					   .flags = OVNMIG_CFG_STEER_VNI_FILTER };
+		uint32_t zero = 0, idx = 0x123456 / 64;
+		uint64_t bit = 1ull << (0x123456 % 64), none = 0;
+
+		bpf_map_update_elem(scfg_fd, &zero, &c, BPF_ANY);
+		len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_ONLY, 7);
+		steer_case("steer VNI filter on, VNI's bit clear: miss, untouched",
+			   &p, len, NULL, TC_ACT_OK, OVNMIG_STAT_STEER_MISS);
+		len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_NONE, 7);
+		steer_case("steer VNI filter on, bit clear, no OVN option: miss",
+			   &p, len, NULL, TC_ACT_OK, OVNMIG_STAT_STEER_MISS);
+		bpf_map_update_elem(vnis_fd, &idx, &bit, BPF_ANY);
+		len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_LAST, 7);
+		w = p;
+		w.h.out = p.h.key;
+		w.h.out.remote_ipv4 = ntohl(v4("198.18.0.2"));
+		w.h.out.local_ipv4 = 0;
+		w.h.out.tunnel_flags = 0;
+		w.h.set_flags = BPF_F_DONT_FRAGMENT;
+		steer_case("steer VNI filter on, VNI's bit set: steered", &p, len,
+			   &w, TC_ACT_OK, OVNMIG_STAT_STEER_STEERED);
+		p.h.key.tunnel_id = 0x123457;	/* next bit of the same word */
+		steer_case("steer VNI filter on, neighbour VNI's bit clear: miss",
+			   &p, len, NULL, TC_ACT_OK, OVNMIG_STAT_STEER_MISS);
+		bpf_map_update_elem(vnis_fd, &idx, &none, BPF_ANY);
+		c.flags = 0;
+		bpf_map_update_elem(scfg_fd, &zero, &c, BPF_ANY);
+		len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_ONLY, 7);
+		w = p;
+		w.h.out = p.h.key;
+		w.h.out.remote_ipv4 = ntohl(v4("198.18.0.2"));
+		w.h.out.local_ipv4 = 0;
+		w.h.out.tunnel_flags = 0;
+		w.h.set_flags = BPF_F_DONT_FRAGMENT;
+		steer_case("steer VNI filter off: bits ignored, steered", &p, len,
+			   &w, TC_ACT_OK, OVNMIG_STAT_STEER_STEERED);
+	}
 }
 
 /* The real steer on an skb without tunnel metadata: passes, not OVN. */
@@ -839,6 +884,7 @@ int main(void)
 		sim_fd = bpf_program__fd(ss->progs.steer_sim);
 		steer_map_fd = bpf_map__fd(ss->maps.ovnmig_steer);
 		scfg_fd = bpf_map__fd(ss->maps.ovnmig_config);
+		vnis_fd = bpf_map__fd(ss->maps.ovnmig_steer_vnis);
 		stats_fd = bpf_map__fd(ss->maps.ovnmig_stats);
 		steer_corpus();
 	}

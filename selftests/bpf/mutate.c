@@ -18,8 +18,9 @@
  *     valid, zero stays zero; bounce, like any router, does not read the
  *     payload, so a corrupt payload stays detectably corrupt);
  *   - a packet that the parser finds forwardable is forwarded;
- *   - steer_sim: the verdict, the rewritten key and the counter are
- *     exactly what a decision written here from the spec says.
+ *   - steer_sim (with the per-VNI prefilter on): the verdict, the
+ *     rewritten key and the counter are exactly what a decision written
+ *     here from the spec says.
  *
  *   mutate [COUNT [SEED]]   (defaults 20000, 0x6f766e6d6967; also
  *                            OVNMIG_MUTATE_SEED in the environment)
@@ -757,8 +758,12 @@ static int steer_expect(const struct sim_pkt *p, size_t len,
 
 	*w = *p;
 	*verdict = TC_ACT_OK;
-	if (len < OVNMIG_SIM_IN_LEN || olen < 4 || olen > 252 ||
-	    sizeof(p->h) + olen > len)
+	if (len < OVNMIG_SIM_IN_LEN)
+		return OVNMIG_STAT_STEER_NOT_OVN;
+	/* The VNI prefilter is on, with only 0x123456's bit set. */
+	if ((p->h.key.tunnel_id & 0xffffff) != 0x123456)
+		return OVNMIG_STAT_STEER_MISS;
+	if (olen < 4 || olen > 252 || sizeof(p->h) + olen > len)
 		return OVNMIG_STAT_STEER_NOT_OVN;
 	for (o = 0; o + 4 <= olen; o += 4 + (p->opts[o + 3] & 0x1f) * 4) {
 		if (rd16(p->opts + o) == OVNMIG_OVN_OPT_CLASS &&
@@ -953,12 +958,16 @@ static void steer_mutate(struct steer_sim *ss, unsigned count, uint64_t seed)
 static void steer_setup(struct steer_sim *ss)
 {
 	uint64_t now = now_ns();
-	struct ovnmig_config c = { .steer_active = 1 };
-	uint32_t zero = 0;
+	struct ovnmig_config c = { .steer_active = 1,
+				   .flags = OVNMIG_CFG_STEER_VNI_FILTER };
+	uint32_t zero = 0, idx = 0x123456 / 64;
+	uint64_t bit = 1ull << (0x123456 % 64);
 	size_t i;
 
 	bpf_map_update_elem(bpf_map__fd(ss->maps.ovnmig_config), &zero, &c,
 			    BPF_ANY);
+	bpf_map_update_elem(bpf_map__fd(ss->maps.ovnmig_steer_vnis), &idx,
+			    &bit, BPF_ANY);
 	for (i = 0; i < sizeof(sents) / sizeof(sents[0]); i++) {
 		struct ovnmig_port_key k = { .dp_key = 0x123456,
 					     .port_key = sents[i].port };
