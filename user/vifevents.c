@@ -38,6 +38,7 @@ struct vif_events {
 	uint16_t family;	/* kmod: genl family id */
 	uint32_t mcgrp;
 	bool have_seq;
+	bool overrun;		/* kmod: ENOBUFS seen since the last event */
 	uint64_t last_seq, lost, local_seq;
 	/* rtnl: known links, resized as needed */
 	struct ve_link *links;
@@ -270,7 +271,9 @@ static int kmod_event_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	kmod_parse(nlh, &ev);
 	if (ve->have_seq && ev.seq > ve->last_seq + 1)
-		ve->lost += ev.seq - ve->last_seq - 1;
+		/* One of these was already counted at the overrun. */
+		ve->lost += ev.seq - ve->last_seq - 1 - ve->overrun;
+	ve->overrun = false;
 	ve->have_seq = true;
 	ve->last_seq = ev.seq;
 	ve->delivered++;
@@ -290,6 +293,12 @@ static int kmod_open(struct vif_events *ve)
 		return -errno;
 	if (mnl_socket_bind(ve->nl, 0, MNL_SOCKET_AUTOPID) < 0)
 		return -errno;
+	/*
+	 * Ask the kernel to report our overruns to the sender, so that the
+	 * module's nobufs counter counts the events this listener missed.
+	 */
+	grp = 1;
+	mnl_socket_setsockopt(ve->nl, NETLINK_BROADCAST_ERROR, &grp, sizeof(grp));
 	grp = (int)ve->mcgrp;
 	/* Refused with EPERM without CAP_NET_ADMIN: the group is gated. */
 	if (mnl_socket_setsockopt(ve->nl, NETLINK_ADD_MEMBERSHIP, &grp,
@@ -624,11 +633,14 @@ int vif_events_run(struct vif_events *ve)
 			if (errno != ENOBUFS)
 				return -errno;
 			/*
-			 * Overrun.  kmod: the sequence gap counts what was
-			 * lost; rtnl: count it and resync from a dump.
+			 * Overrun: at least one event lost.  kmod: the next
+			 * sequence gap tells how many more; rtnl: resync from
+			 * a dump, which reports what changed meanwhile.
 			 */
-			if (ve->src == VIF_SRC_RTNL) {
-				ve->lost++;
+			ve->lost++;
+			if (ve->src == VIF_SRC_KMOD) {
+				ve->overrun = true;
+			} else {
 				err = rt_sync(ve, false);
 				if (err)
 					return err;

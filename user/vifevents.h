@@ -59,7 +59,8 @@ int vif_events_fd(const struct vif_events *ve);
  * Returns the number of events delivered or a negative errno. */
 int vif_events_run(struct vif_events *ve);
 enum vif_source vif_events_source(const struct vif_events *ve);
-/* Events known lost: kmod sequence gaps plus socket overruns. */
+/* Events known lost: sequence gaps (kmod) and socket overruns (each at
+ * least one event; rtnl resyncs from a dump after one). */
 uint64_t vif_events_lost(const struct vif_events *ve);
 /* Current OVS ports of this netns, one cb per port (kind OVNMIG_EV_DUMP). */
 int vif_events_dump(struct vif_events *ve, vif_event_cb cb, void *ctx);

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +27,8 @@ static const char *prog = "ovnmig-vifwatch";
 
 static struct {
 	bool json;
+	int rcvbuf;		/* socket receive buffer, 0: the source's */
+	long stall_ms;		/* read nothing for this long at first */
 	long count;		/* stop after this many events, 0: never */
 	long seen;
 	const char *ifname;	/* only this device */
@@ -35,7 +38,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: %s [-s auto|kmod|rtnl] [-c COUNT] [-t MS] [-i IFNAME] [-j]\n"
-		"          [--ready FILE]            print events until COUNT or MS\n"
+		"          [--ready FILE] [--rcvbuf BYTES] [--stall MS]\n"
+		"                                    print events until COUNT or MS\n"
 		"       %s --dump [-s SRC] [-j]      list the OVS ports of this netns\n"
 		"       %s --stats [-j]              ovnmig.ko counters of this netns\n"
 		"       %s --bench IFNAME [-n N] [-s SRC] [-j]\n"
@@ -107,13 +111,18 @@ static int watch(struct vif_events *ve, long timeout_ms, const char *ready)
 		fprintf(f, "%s\n", vif_source_name(vif_events_source(ve)));
 		fclose(f);
 	}
+	/* Tests use a stalled listener to make the kernel drop events. */
+	if (opt.stall_ms)
+		usleep(opt.stall_ms * 1000);
 	while (!opt.count || opt.seen < opt.count) {
 		wait = -1;
 		if (end) {
 			uint64_t now = mono_ns();
 
-			if (now >= end)
-				return opt.count ? 3 : 0;
+			if (now >= end) {
+				vif_events_run(ve);	/* what is queued */
+				break;
+			}
 			wait = (int)((end - now) / 1000000) + 1;
 		}
 		ret = poll(&pfd, 1, wait);
@@ -129,7 +138,10 @@ static int watch(struct vif_events *ve, long timeout_ms, const char *ready)
 			return 1;
 		}
 	}
-	return 0;
+	/* Known losses (sequence gaps, overruns) go to stderr at the end. */
+	fprintf(stderr, "%s: lost=%llu\n", prog,
+		(unsigned long long)vif_events_lost(ve));
+	return opt.count && opt.seen < opt.count ? 3 : 0;
 }
 
 static int stats(struct vif_events *ve)
@@ -363,6 +375,8 @@ int main(int argc, char **argv)
 		{ "ifname", required_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "ready", required_argument, NULL, 'r' },
+		{ "rcvbuf", required_argument, NULL, 'R' },
+		{ "stall", required_argument, NULL, 'T' },
 		{ "dump", no_argument, NULL, 'd' },
 		{ "stats", no_argument, NULL, 'S' },
 		{ "bench", required_argument, NULL, 'b' },
@@ -397,6 +411,8 @@ int main(int argc, char **argv)
 		case 'i': opt.ifname = optarg; break;
 		case 'j': opt.json = true; break;
 		case 'r': ready = optarg; break;
+		case 'R': opt.rcvbuf = atoi(optarg); break;
+		case 'T': opt.stall_ms = atol(optarg); break;
 		case 'd': do_dump = true; break;
 		case 'S': do_stats = true; src = VIF_SRC_KMOD; break;
 		case 'b': bench_if = optarg; break;
@@ -421,6 +437,12 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
+	if (opt.rcvbuf &&
+	    setsockopt(vif_events_fd(ve), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &opt.rcvbuf, sizeof(opt.rcvbuf)) < 0 &&
+	    setsockopt(vif_events_fd(ve), SOL_SOCKET, SO_RCVBUF,
+		       &opt.rcvbuf, sizeof(opt.rcvbuf)) < 0)
+		fprintf(stderr, "%s: --rcvbuf: %s\n", prog, strerror(errno));
 	if (do_stats) {
 		rc = stats(ve);
 	} else if (do_dump) {

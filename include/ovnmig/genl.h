@@ -45,9 +45,13 @@ enum ovnmig_genl_attr {
 	OVNMIG_A_PORT_TYPE,		/* u32: enum ovnmig_port_type */
 	/* GET_STATS reply, all u64 */
 	OVNMIG_A_STAT_EVENTS,		/* events generated (this netns) */
-	OVNMIG_A_STAT_SENT,		/* delivered to >= 1 listener */
+	OVNMIG_A_STAT_SENT,		/* delivered to every listener */
 	OVNMIG_A_STAT_NO_LISTENER,	/* nobody subscribed: not built */
-	OVNMIG_A_STAT_NOBUFS,		/* a listener's buffer was full */
+	OVNMIG_A_STAT_NOBUFS,		/* a listener's buffer was full; seen
+					 * for listeners that set
+					 * NETLINK_BROADCAST_ERROR (vifevents
+					 * does)
+					 */
 	OVNMIG_A_STAT_ALLOC_FAIL,	/* no skb / message too small */
 	OVNMIG_A_STAT_PORTS,		/* OVS ports in this netns now */
 	OVNMIG_A_STAT_NOTIFIER_CALLS,	/* notifier calls (all devices) */
@@ -62,7 +66,7 @@ enum ovnmig_genl_attr {
  * (ovs-vsctl del-port, or OVS unlinking a device that is being
  * unregistered).  UNREGISTER: the device is going away.  DUMP marks the
  * entries of a GET_PORT dump, which are states rather than events.
- * Invariant: events + 0 = sent + no_listener + nobufs + alloc_fail.
+ * Invariant: events = sent + no_listener + nobufs + alloc_fail.
  */
 enum ovnmig_event_kind {
 	OVNMIG_EV_NONE,
