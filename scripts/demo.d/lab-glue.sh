@@ -63,7 +63,7 @@ demo_vm_exec() { local vm=$1; shift; lab_vm "$vm" "$@"; }
 
 # demo_vms_add METHOD PORTS VM...: VMs on ch1, ready, reachable from the peer.
 demo_vms_add() {
-	local method=$1 ports=$2 vm i n mac
+	local method=$1 ports=$2 vm i n mac nic
 	shift 2
 	for vm in "$@"; do
 		# Addresses cycle through the /25 (VMs are deleted after each
@@ -79,7 +79,15 @@ demo_vms_add() {
 				"$(printf '0a:00:00:00:%02x:%02x' "$i" "$n")" || return 1
 		done
 	done
-	lab_wait_ready 120 || return 1
+	# Only these VMs' ports: lab_wait_ready waits for every port to be
+	# up, and the load knob's ports (s2) are never bound.
+	lab_nbctl --timeout=120 --wait=hv sync || return 1
+	for vm in "$@"; do
+		for nic in $(_lab_nics "$vm"); do
+			_lab_wait 60 _demo_port_up "$(_lab_port "$vm" "$nic")" ||
+				{ echo "lab: port of $vm NIC $nic not up within 60 s" >&2; return 1; }
+		done
+	done
 	for vm in "$@"; do
 		lab_ping peer "${DEMO_VMIP[$vm]}" 30 || return 1
 	done
@@ -97,6 +105,10 @@ demo_static_neigh() {
 		ip -n "lab-vm-$vm" neigh replace "$DEMO_PEER_IP" lladdr "$pmac" \
 			dev "$dev" nud permanent
 	done
+}
+
+_demo_port_up() {
+	[ "$(lab_nbctl --bare --columns=up list logical_switch_port "$1")" = true ]
 }
 
 demo_vms_del() {
