@@ -141,6 +141,10 @@ void maps_close(struct maps *m)
 			close(*fds[i]);
 		*fds[i] = -1;
 	}
+	free(m->buf);
+	m->buf = NULL;
+	m->buf_cap = 0;
+	m->active_known = false;
 }
 
 int maps_config_get(struct maps *m, struct ovnmig_config *c)
@@ -155,17 +159,30 @@ int maps_config_set(struct maps *m, const struct ovnmig_config *c)
 {
 	__u32 zero = 0;
 
-	return bpf_map_update_elem(m->config_fd, &zero, c, BPF_ANY) ?
-	       -errno : 0;
+	if (bpf_map_update_elem(m->config_fd, &zero, c, BPF_ANY)) {
+		m->active_known = false;
+		return -errno;
+	}
+	m->active_known = true;
+	m->steer_on = c->steer_active;
+	m->fwd_on = c->fwd_active;
+	return 0;
 }
 
 static int set_active(struct maps *m, bool steer, bool fwd)
 {
 	struct ovnmig_config c;
-	int err = maps_config_get(m, &c);
+	int err;
 
+	/* The common case, every batch: nothing to change, no syscall. */
+	if (m->active_known && m->steer_on == steer && m->fwd_on == fwd)
+		return 0;
+	err = maps_config_get(m, &c);
 	if (err)
 		return err;
+	m->active_known = true;
+	m->steer_on = c.steer_active;
+	m->fwd_on = c.fwd_active;
 	if (c.steer_active == steer && c.fwd_active == fwd)
 		return 0;
 	c.steer_active = steer;
@@ -176,6 +193,12 @@ static int set_active(struct maps *m, bool steer, bool fwd)
 int maps_sync_active(struct maps *m)
 {
 	return set_active(m, m->n_steer > 0, m->n_fwd > 0);
+}
+
+int maps_recheck_active(struct maps *m)
+{
+	m->active_known = false;
+	return maps_sync_active(m);
 }
 
 int maps_set_local(struct maps *m, const struct ovnmig_ip *ip, bool v6)
@@ -260,16 +283,26 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 	struct ovnmig_steer *sv;
 	struct ovnmig_fwd *fv;
 	uint32_t ns = 0, nsd = 0, nf = 0, nfd = 0;
-	int i, err = -ENOMEM, e;
+	size_t per = 4 * sizeof(*sk_set) + sizeof(*sv) + sizeof(*fv);
+	size_t cnt = n > 0 ? (size_t)n : 1;
+	int i, err, e;
 
-	sk_set = calloc(n ? n : 1, sizeof(*sk_set));
-	sk_del = calloc(n ? n : 1, sizeof(*sk_del));
-	fk_set = calloc(n ? n : 1, sizeof(*fk_set));
-	fk_del = calloc(n ? n : 1, sizeof(*fk_del));
-	sv = calloc(n ? n : 1, sizeof(*sv));
-	fv = calloc(n ? n : 1, sizeof(*fv));
-	if (!sk_set || !sk_del || !fk_set || !fk_del || !sv || !fv)
-		goto out;
+	/* One scratch area kept across batches: no allocation per batch. */
+	if (m->buf_cap < cnt) {
+		void *b = realloc(m->buf, cnt * per);
+
+		if (!b)
+			return -ENOMEM;
+		m->buf = b;
+		m->buf_cap = cnt;
+	}
+	/* Values first: their alignment is the strictest. */
+	sv = m->buf;
+	fv = (struct ovnmig_fwd *)(sv + cnt);
+	sk_set = (struct ovnmig_port_key *)(fv + cnt);
+	sk_del = sk_set + cnt;
+	fk_set = sk_del + cnt;
+	fk_del = fk_set + cnt;
 	for (i = 0; i < n; i++) {
 		const struct policy_op *o = &ops[i];
 
@@ -306,15 +339,7 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 		m->n_fwd = n_fwd_after;
 	}
 	e = maps_sync_active(m);
-	err = err ? err : e;
-out:
-	free(sk_set);
-	free(sk_del);
-	free(fk_set);
-	free(fk_del);
-	free(sv);
-	free(fv);
-	return err;
+	return err ? err : e;
 }
 
 int maps_foreach_steer(struct maps *m,

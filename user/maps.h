@@ -24,6 +24,14 @@ struct maps {
 	uint32_t max_entries;
 	bool created;			/* we created (some of) them */
 	int n_steer, n_fwd;		/* as last counted or written */
+	/*
+	 * The config's active flags as last read or written, so a batch
+	 * costs no config syscall unless a flag changes.  Someone else
+	 * may write the config: maps_recheck_active() re-reads it.
+	 */
+	bool active_known, steer_on, fwd_on;
+	void *buf;			/* maps_apply's scratch, reused */
+	size_t buf_cap;
 };
 
 /*
@@ -48,6 +56,8 @@ int maps_config_get(struct maps *m, struct ovnmig_config *c);
 int maps_config_set(struct maps *m, const struct ovnmig_config *c);
 /* Set the config's active flags from the current counts. */
 int maps_sync_active(struct maps *m);
+/* The same, re-reading the config first (someone else may write it). */
+int maps_recheck_active(struct maps *m);
 /* Set this host's underlay address in the config. */
 int maps_set_local(struct maps *m, const struct ovnmig_ip *ip, bool v6);
 

@@ -50,7 +50,11 @@ struct agent {
 	bool reconciled, in_update;
 	uint64_t synced_ns;		/* start -> reconciled */
 	int big_n;			/* largest batch: changes, */
-	uint64_t big_ns;		/* wake-up -> written */
+	uint64_t big_ns;		/* wake-up -> written, of which */
+	uint64_t big_db_ns;		/* reading and parsing the update, */
+	uint64_t big_policy_ns;		/* the policy's decisions, */
+	uint64_t big_write_ns;		/* the map write */
+	uint64_t end_ns;		/* the update's end() began */
 	bool strays;		/* entries in the maps the policy does not
 				 * track (added by hand) */
 	uint64_t wake_ns, start_ns, last_sweep_ns;
@@ -145,6 +149,7 @@ static void t_end(void *ctx)
 	struct agent *a = ctx;
 	uint64_t t0 = maps_now_ns();
 
+	a->end_ns = t0;
 	policy_sbview_ops.end(a->p);
 	log_dbg("update: %llu us since wake-up, %llu us in the policy and "
 		"map write",
@@ -169,6 +174,7 @@ static const struct sbview_ops agent_sbview_ops = {
 static int sink(void *ctx, const struct policy_op *ops, int n)
 {
 	struct agent *a = ctx;
+	uint64_t w0 = maps_now_ns();
 	int err;
 
 	/* The policy's counts are the maps' unless someone added entries
@@ -178,12 +184,19 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 	if (err)
 		log_err("maps: writing %d entries: %s", n, strerror(-err));
 	else if (a->in_update) {
-		uint64_t d = maps_now_ns() - a->wake_ns;
+		uint64_t t = maps_now_ns(), d = t - a->wake_ns;
 
 		metrics_observe(&a->lat, d);
 		if (n >= a->big_n) {
+			/* Where the time of the largest batch went. */
+			uint64_t e = a->end_ns >= a->wake_ns &&
+				     a->end_ns <= w0 ? a->end_ns : a->wake_ns;
+
 			a->big_n = n;
 			a->big_ns = d;
+			a->big_db_ns = e - a->wake_ns;
+			a->big_policy_ns = w0 - e;
+			a->big_write_ns = t - w0;
 		}
 	}
 	log_info("maps: %d change%s written (%d steer, %d fwd entries)", n,
@@ -432,8 +445,11 @@ static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
 			    "local_connected", st.local_connected,
 			    "reaction_latency", metrics_latency_json(&a->lat));
 	json_object_set_new(*result, "largest_batch",
-			    json_pack("{s:i, s:f}", "changes", a->big_n,
-				      "ms", a->big_ns / 1e6));
+			    json_pack("{s:i, s:f, s:f, s:f, s:f}",
+				      "changes", a->big_n, "ms", a->big_ns / 1e6,
+				      "db_ms", a->big_db_ns / 1e6,
+				      "policy_ms", a->big_policy_ns / 1e6,
+				      "write_ms", a->big_write_ns / 1e6));
 	json_object_set_new(*result, "synced_after_ms",
 			    json_real(a->synced_ns / 1e6));
 	return 0;
@@ -831,6 +847,9 @@ static void loop(struct agent *a)
 		if (now - a->last_sweep_ns >= SWEEP_MS * 1000000ull) {
 			a->last_sweep_ns = now;
 			policy_expire(a->p);
+			/* The active flags are cached for the batches; an
+			 * operator's write (ovnmigctl -m) is corrected here. */
+			maps_recheck_active(&a->m);
 			/* Strays the policy does not track (added by hand,
 			 * or forgotten after a flush) expire here; walking
 			 * the maps costs two syscalls an entry, so only
