@@ -6,8 +6,9 @@
 #   $(OVSDB_ASAN_LIB)  build/user/asan/libovnmig-ovsdb.a (ASan+UBSan)
 #   $(OVSDB_LDLIBS)    what a program linking either needs
 #   ovsdb-follow       prints what the follower sees (tests, debugging)
-#   ovsdb-test         the follower against a real ovsdb-server (TAP)
-#   ovsdb-liar         a test server that lies (malformed replies)
+#   ovsdb-test         the follower against real ovsdb-servers and a
+#                      lying server (TAP; modes sb cluster liar local ssl
+#                      old-schema bench bench-client)
 #   make fuzz          libFuzzer on the update parser (FUZZ_SECONDS=300)
 
 OVSDB_SRCS	:= user/stream.c user/jsonrpc.c user/ovsdb.c user/sbview.c

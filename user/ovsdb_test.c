@@ -89,7 +89,7 @@ static uint64_t now_ns(void)
 
 static char tmpdir[256];
 static pid_t srv_pid[MAX_SRV];
-static const char *srv_extra[4];	/* more ovsdb-server options */
+static const char *srv_extra[5];	/* more ovsdb-server options */
 
 static void cleanup(void)
 {
@@ -138,7 +138,7 @@ static int run(const char *const argv[])
 static int start_server(int i, const char *db, const char *tcp)
 {
 	char sock[300], ctl[320], log[320], rem[320], tcprem[100];
-	const char *argv[16];
+	const char *argv[20];
 	int n = 0;
 	pid_t p;
 
@@ -154,7 +154,7 @@ static int start_server(int i, const char *db, const char *tcp)
 	}
 	argv[n++] = ctl;
 	argv[n++] = log;
-	for (int k = 0; k < 3 && srv_extra[k]; k++)
+	for (int k = 0; k < 4 && srv_extra[k]; k++)
 		argv[n++] = srv_extra[k];
 	argv[n++] = "--no-chdir";
 	argv[n++] = db;
@@ -1279,6 +1279,8 @@ static void test_ssl(const char *dir)
 	srv_extra[0] = pk;
 	srv_extra[1] = ce;
 	srv_extra[2] = sca;
+	/* and plain tcp over IPv6, for the [addr]:port syntax */
+	srv_extra[3] = "--remote=ptcp:6643:[2001:db8::1]";
 	snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
 	snprintf(ck, sizeof(ck), "%s/client-key.pem", dir);
 	snprintf(cc, sizeof(cc), "%s/client-cert.pem", dir);
@@ -1311,6 +1313,12 @@ static void test_ssl(const char *dir)
 	ok(!st.sb_connected && sbview_n_bindings(view) == 0,
 	   "ssl: a server certificate from another CA is refused",
 	   "connected anyway");
+	sbview_destroy(view);
+	view = sbview_create(&ops, NULL);
+	sbview_connect_sb(view, "tcp:[2001:db8::1]:6643", NULL);
+	ok(wait_for(is_synced, NULL, 10000) && sbview_n_bindings(view) == 10,
+	   "tcp: over IPv6 ([2001:db8::1]:6643)", "%u bindings",
+	   sbview_n_bindings(view));
 	sbview_destroy(view);
 	view = sbview_create(&ops, NULL);
 	ok(sbview_connect_sb(view, "ssl:198.18.0.1:6642", NULL) < 0,
