@@ -3,7 +3,8 @@
  * maptool: write and read ovnmig's pinned maps from shell tests (the
  * agent's CLI is a separate part; tests must not depend on it).
  *
- *   maptool DIR config [v4=ADDR] [v6=ADDR] [steer=N] [fwd=N]
+ *   maptool DIR config [v4=ADDR] [v6=ADDR] [steer=N] [fwd=N] [vnifilter=0|1]
+ *   maptool DIR vni VNI 0|1        (the VNI's bit in the steer prefilter)
  *   maptool DIR fwd VNI PORT HOST [TTL_SEC]
  *   maptool DIR steer VNI PORT OLD NEW [drop] [TTL_SEC]
  *   maptool DIR stat NAME          (prints packets, summed over CPUs)
@@ -94,6 +95,9 @@ static int cmd_config(const char *dir, int argc, char **argv)
 			c.steer_active = atoi(v);
 		else if (!strcmp(argv[i], "fwd"))
 			c.fwd_active = atoi(v);
+		else if (!strcmp(argv[i], "vnifilter"))
+			c.flags = atoi(v) ? c.flags | OVNMIG_CFG_STEER_VNI_FILTER :
+				  c.flags & ~OVNMIG_CFG_STEER_VNI_FILTER;
 		else {
 			fprintf(stderr, PROG ": config: %s: unknown or bad\n",
 				argv[i]);
@@ -102,6 +106,25 @@ static int cmd_config(const char *dir, int argc, char **argv)
 	}
 	if (bpf_map_update_elem(fd, &zero, &c, BPF_ANY)) {
 		fprintf(stderr, PROG ": config: %s\n", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_vni(const char *dir, const char *vni_s, const char *on)
+{
+	__u32 vni = strtoul(vni_s, NULL, 0), idx = vni / 64;
+	int fd = open_map(dir, OVNMIG_MAP_STEER_VNIS);
+	__u64 w;
+
+	if (fd < 0 || bpf_map_lookup_elem(fd, &idx, &w))
+		return 1;
+	if (atoi(on))
+		w |= 1ull << (vni % 64);
+	else
+		w &= ~(1ull << (vni % 64));
+	if (bpf_map_update_elem(fd, &idx, &w, BPF_ANY)) {
+		fprintf(stderr, PROG ": vni: %s\n", strerror(errno));
 		return 1;
 	}
 	return 0;
@@ -255,8 +278,10 @@ int main(int argc, char **argv)
 			rc = cmd_stats(argv[1]);
 		else if (!strcmp(argv[2], "stat") && argc == 4)
 			rc = cmd_stat(argv[1], argv[3]);
+		else if (!strcmp(argv[2], "vni") && argc == 5)
+			rc = cmd_vni(argv[1], argv[3], argv[4]);
 	}
 	if (rc == 2)
-		fprintf(stderr, "usage: " PROG " DIR config|fwd|steer|stat ...\n");
+		fprintf(stderr, "usage: " PROG " DIR config|fwd|steer|stat|vni ...\n");
 	return rc;
 }
