@@ -293,8 +293,9 @@ static void write_json(void)
 	fprintf(f, "{\"mode\": \"%s\"", o.tcp ? "tcp" : "udp");
 	if (o.send || o.tcp)
 		fprintf(f, ", \"tx\": {\"to\": \"%s\", \"sent\": %" PRIu64 ", \"bytes\": %" PRIu64
+			", \"start_ns\": %" PRIu64 ", \"end_ns\": %" PRIu64
 			", \"duration_ms\": %.3f, \"rate\": %g%s%s%s}",
-			o.send ? o.send : o.listen, tx.sent, tx.bytes,
+			o.send ? o.send : o.listen, tx.sent, tx.bytes, tx.start_ns, tx.end_ns,
 			tx.end_ns > tx.start_ns ? (tx.end_ns - tx.start_ns) / 1e6 : 0.0, o.rate,
 			tx.error ? ", \"error\": \"" : "", tx.error ? tx.error : "",
 			tx.error ? "\"" : "");
