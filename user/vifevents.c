@@ -38,7 +38,7 @@ struct vif_events {
 	uint16_t family;	/* kmod: genl family id */
 	uint32_t mcgrp;
 	bool have_seq;
-	bool overrun;		/* kmod: ENOBUFS seen since the last event */
+	uint64_t overruns;	/* kmod: ENOBUFS not yet matched to a gap */
 	uint64_t last_seq, lost, local_seq;
 	/* rtnl: known links, resized as needed */
 	struct ve_link *links;
@@ -270,10 +270,16 @@ static int kmod_event_cb(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_type != ve->family || g->cmd != OVNMIG_CMD_EVENT)
 		return MNL_CB_OK;
 	kmod_parse(nlh, &ev);
-	if (ve->have_seq && ev.seq > ve->last_seq + 1)
-		/* One of these was already counted at the overrun. */
-		ve->lost += ev.seq - ve->last_seq - 1 - ve->overrun;
-	ve->overrun = false;
+	if (ve->have_seq && ev.seq > ve->last_seq + 1) {
+		uint64_t gap = ev.seq - ve->last_seq - 1;
+
+		/*
+		 * The overruns reported since the last event we read are
+		 * this gap's losses, already counted one each.
+		 */
+		ve->lost += gap - (ve->overruns < gap ? ve->overruns : gap);
+		ve->overruns = 0;
+	}
 	ve->have_seq = true;
 	ve->last_seq = ev.seq;
 	ve->delivered++;
@@ -639,7 +645,7 @@ int vif_events_run(struct vif_events *ve)
 			 */
 			ve->lost++;
 			if (ve->src == VIF_SRC_KMOD) {
-				ve->overrun = true;
+				ve->overruns++;
 			} else {
 				err = rt_sync(ve, false);
 				if (err)

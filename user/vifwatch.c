@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -33,6 +34,14 @@ static struct {
 	long seen;
 	const char *ifname;	/* only this device */
 } opt;
+
+static volatile sig_atomic_t stop_sig;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_sig = 1;
+}
 
 static void usage(FILE *f)
 {
@@ -114,7 +123,10 @@ static int watch(struct vif_events *ve, long timeout_ms, const char *ready)
 	/* Tests use a stalled listener to make the kernel drop events. */
 	if (opt.stall_ms)
 		usleep(opt.stall_ms * 1000);
-	while (!opt.count || opt.seen < opt.count) {
+	/* SIGINT/SIGTERM end the watch normally (and print lost=). */
+	sigaction(SIGINT, &(struct sigaction){ .sa_handler = on_signal }, NULL);
+	sigaction(SIGTERM, &(struct sigaction){ .sa_handler = on_signal }, NULL);
+	while (!stop_sig && (!opt.count || opt.seen < opt.count)) {
 		wait = -1;
 		if (end) {
 			uint64_t now = mono_ns();
