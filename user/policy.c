@@ -152,6 +152,13 @@ struct move {
 	bool multichassis;
 };
 
+/* Chassis looked up in one end(): an evacuation is 1,000 moves between
+ * the same two chassis, and the view does not change during end(). */
+struct ch_memo {
+	struct sbview_uuid u;
+	const struct sbview_chassis *ch;
+};
+
 struct vifev {
 	char port[SBVIEW_NAME_MAX];
 	bool up;
@@ -169,6 +176,8 @@ struct policy {
 	char **gone_chassis;
 	size_t n_gone, cap_gone;
 	int n_steer, n_fwd, n_armed;
+	struct ch_memo memo[2];
+	unsigned int memo_next;
 	bool names_built;
 	struct policy_counters c;
 	struct policy_op *ops;
@@ -466,6 +475,21 @@ static bool had_additional(const struct sbview_binding *b,
 	return false;
 }
 
+static const struct sbview_chassis *chassis_memo(struct policy *p,
+						 const struct sbview_uuid *u)
+{
+	struct ch_memo *m;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (p->memo[i].ch && uuid_eq(&p->memo[i].u, u))
+			return p->memo[i].ch;
+	m = &p->memo[p->memo_next++ & 1];
+	m->ch = p->lk.chassis_by_uuid(p->lk.ctx, u->s);
+	m->u = *u;
+	return m->ch;
+}
+
 static void queue_move(struct policy *p, const char *port, uint64_t k,
 		       const struct sbview_uuid *from,
 		       const struct sbview_uuid *to, bool mc)
@@ -580,6 +604,12 @@ static void cb_binding(void *ctx, const struct sbview_binding *old,
 		return;
 	}
 	rl = (struct released *)htab_find(&p->released, nk);
+	/* @new is the row as the whole update leaves it (a row appears
+	 * once per update): decide here, no lookup of it in end(). */
+	if (!actionable(p, new)) {
+		released_del(p, nk);
+		return;
+	}
 	if (old->chassis.s[0]) {
 		queue_move(p, new->logical_port, nk, &old->chassis,
 			   &new->chassis, had_additional(old, &new->chassis));
@@ -623,7 +653,6 @@ static void cb_iface(void *ctx, const struct sbview_iface *old,
 static void do_move(struct policy *p, const struct move *m)
 {
 	const struct sbview_chassis *a, *b;
-	const struct sbview_binding *bd;
 	struct ovnmig_ip ipa, ipb;
 	bool v6a, v6b;
 	struct rec *r;
@@ -656,11 +685,8 @@ static void do_move(struct policy *p, const struct move *m)
 		      (unsigned long long)(armed_ns / 1000));
 		return;
 	}
-	bd = p->lk.binding_by_port(p->lk.ctx, m->port);
-	if (!bd || !actionable(p, bd))
-		return;
-	a = p->lk.chassis_by_uuid(p->lk.ctx, m->from.s);
-	b = p->lk.chassis_by_uuid(p->lk.ctx, m->to.s);
+	a = chassis_memo(p, &m->from);
+	b = chassis_memo(p, &m->to);
 	if (!a || !b || !chassis_ip(b, 0, &ipb, &v6b) ||
 	    !chassis_ip(a, v6b ? AF_INET6 : AF_INET, &ipa, &v6a)) {
 		p->c.skip_unknown_chassis++;
@@ -915,8 +941,10 @@ static void cb_end(void *ctx)
 		free(p->gone_chassis[i]);
 	}
 	p->n_gone = 0;
+	memset(p->memo, 0, sizeof(p->memo));
 	for (i = 0; i < p->n_moves; i++)
 		do_move(p, &p->moves[i]);
+	memset(p->memo, 0, sizeof(p->memo));
 	for (i = 0; i < p->n_vifs; i++)
 		do_vif(p, &p->vifs[i]);
 	p->n_moves = p->n_vifs = 0;
