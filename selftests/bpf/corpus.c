@@ -26,6 +26,7 @@
 #include "steer_sim.skel.h"
 
 #define PROG "corpus"
+#include "testnet.h"
 
 static const char *const stat_names[] = {
 #define N(id, name) name,
@@ -33,42 +34,9 @@ static const char *const stat_names[] = {
 #undef N
 };
 
-/* The underlay of this namespace (set up in setup_net). */
-static const uint8_t mac_veth0[6] = { 0x02, 0, 0, 0, 0x01, 0x01 };
-static const uint8_t mac_veth2[6] = { 0x02, 0, 0, 0, 0x02, 0x01 };
-static const uint8_t mac_hostb[6] = { 0x02, 0, 0, 0, 0x00, 0x02 };
-static const uint8_t mac_hostc[6] = { 0x02, 0, 0, 0, 0x00, 0x12 };
-#define LOCAL_V4	"198.18.0.1"
-#define HOSTB_V4	"198.18.0.2"	/* on veth0 */
-#define HOSTC_V4	"198.18.1.2"	/* on veth2 */
-#define NOROUTE_V4	"198.19.99.99"
-#define LOCAL_V6	"2001:db8:ff::1"
-#define HOSTB_V6	"2001:db8:ff::2"
-
 static int ifindex0;
 static int stats_fd;
 static int ncpus;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-static uint32_t v4(const char *s)
-{
-	struct in_addr a;
-
-	inet_pton(AF_INET, s, &a);
-	return a.s_addr;
-}
-
-static void v6(const char *s, void *out)
-{
-	inet_pton(AF_INET6, s, out);
-}
 
 static int sh(const char *cmd)
 {
@@ -79,36 +47,6 @@ static int sh(const char *cmd)
 	return rc;
 }
 
-static int setup_net(void)
-{
-	static const char *const cmds[] = {
-		"ip link set lo up",
-		"ip link add veth0 address 02:00:00:00:01:01 type veth peer name veth1 address 02:00:00:00:01:02",
-		"ip link add veth2 address 02:00:00:00:02:01 type veth peer name veth3 address 02:00:00:00:02:02",
-		"ip link set veth0 up", "ip link set veth1 up",
-		"ip link set veth2 up", "ip link set veth3 up",
-		/* bpf_fib_lookup answers only where forwarding is on. */
-		"sysctl -qw net.ipv4.conf.all.forwarding=1",
-		"sysctl -qw net.ipv6.conf.all.forwarding=1",
-		"ip addr add " LOCAL_V4 "/24 dev veth0",
-		"ip addr add " LOCAL_V6 "/64 dev veth0 nodad",
-		"ip addr add 198.18.1.1/24 dev veth2",
-		"ip neigh replace " HOSTB_V4 " lladdr 02:00:00:00:00:02 dev veth0 nud permanent",
-		"ip neigh replace " HOSTB_V6 " lladdr 02:00:00:00:00:02 dev veth0 nud permanent",
-		"ip neigh replace " HOSTC_V4 " lladdr 02:00:00:00:00:12 dev veth2 nud permanent",
-	};
-	size_t i;
-
-	if (unshare(CLONE_NEWNET)) {
-		fprintf(stderr, PROG ": unshare: %s\n", strerror(errno));
-		return -1;
-	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (sh(cmds[i]))
-			return -1;
-	ifindex0 = if_nametoindex("veth0");
-	return ifindex0 ? 0 : -1;
-}
 
 static int read_stats(uint64_t *out)
 {
@@ -844,7 +782,8 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ncpus = libbpf_num_possible_cpus();
 	uname(&u);
-	if (setup_net()) {
+	ifindex0 = setup_net();
+	if (ifindex0 < 0) {
 		printf("ok 1 corpus # SKIP cannot set up a network namespace\n");
 		return 4;
 	}

@@ -45,6 +45,7 @@
 #include "steer_sim.skel.h"
 
 #define PROG "mutate"
+#include "testnet.h"
 #define MAXPKT 1024
 
 static const char *const stat_names[] = {
@@ -52,17 +53,6 @@ static const char *const stat_names[] = {
 	OVNMIG_STATS(N)
 #undef N
 };
-
-static const uint8_t mac_veth0[6] = { 0x02, 0, 0, 0, 0x01, 0x01 };
-static const uint8_t mac_veth2[6] = { 0x02, 0, 0, 0, 0x02, 0x01 };
-static const uint8_t mac_hostb[6] = { 0x02, 0, 0, 0, 0x00, 0x02 };
-static const uint8_t mac_hostc[6] = { 0x02, 0, 0, 0, 0x00, 0x12 };
-#define LOCAL_V4	"198.18.0.1"
-#define HOSTB_V4	"198.18.0.2"
-#define HOSTC_V4	"198.18.1.2"
-#define NOROUTE_V4	"198.19.99.99"
-#define LOCAL_V6	"2001:db8:ff::1"
-#define HOSTB_V6	"2001:db8:ff::2"
 
 static int ifindex0, stats_fd, ncpus;
 static uint64_t rng;
@@ -81,58 +71,6 @@ static uint32_t below(uint32_t n)
 	return n ? rnd() % n : 0;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-static uint32_t v4(const char *s)
-{
-	struct in_addr a;
-
-	inet_pton(AF_INET, s, &a);
-	return a.s_addr;
-}
-
-static void v6(const char *s, void *out)
-{
-	inet_pton(AF_INET6, s, out);
-}
-
-static int setup_net(void)
-{
-	static const char *const cmds[] = {
-		"ip link set lo up",
-		"ip link add veth0 address 02:00:00:00:01:01 type veth peer name veth1 address 02:00:00:00:01:02",
-		"ip link add veth2 address 02:00:00:00:02:01 type veth peer name veth3 address 02:00:00:00:02:02",
-		"ip link set veth0 up", "ip link set veth1 up",
-		"ip link set veth2 up", "ip link set veth3 up",
-		"sysctl -qw net.ipv4.conf.all.forwarding=1",
-		"sysctl -qw net.ipv6.conf.all.forwarding=1",
-		"ip addr add " LOCAL_V4 "/24 dev veth0",
-		"ip addr add " LOCAL_V6 "/64 dev veth0 nodad",
-		"ip addr add 198.18.1.1/24 dev veth2",
-		"ip neigh replace " HOSTB_V4 " lladdr 02:00:00:00:00:02 dev veth0 nud permanent",
-		"ip neigh replace " HOSTB_V6 " lladdr 02:00:00:00:00:02 dev veth0 nud permanent",
-		"ip neigh replace " HOSTC_V4 " lladdr 02:00:00:00:00:12 dev veth2 nud permanent",
-	};
-	size_t i;
-
-	if (unshare(CLONE_NEWNET)) {
-		fprintf(stderr, PROG ": unshare: %s\n", strerror(errno));
-		return -1;
-	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (system(cmds[i])) {
-			fprintf(stderr, PROG ": %s: failed\n", cmds[i]);
-			return -1;
-		}
-	ifindex0 = if_nametoindex("veth0");
-	return ifindex0 ? 0 : -1;
-}
 
 static int read_stats(uint64_t *out)
 {
@@ -1017,7 +955,8 @@ int main(int argc, char **argv)
 	printf("# seed %#" PRIx64 ", %u packets per program (reproduce: %s %u %#" PRIx64 ")\n",
 	       seed, count, argv[0], count, seed);
 	ncpus = libbpf_num_possible_cpus();
-	if (setup_net()) {
+	ifindex0 = setup_net();
+	if (ifindex0 < 0) {
 		printf("ok 1 mutate # SKIP cannot set up a network namespace\n");
 		return 4;
 	}
