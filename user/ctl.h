@@ -66,6 +66,24 @@ int ctl_client_next(int fd, json_t **msg, int timeout_ms);
 /* Map commands, shared by agent and CLI; -ENOSYS for an unknown one. */
 int ctlmaps_call(struct maps *m, const char *method, json_t *params,
 		 json_t **result, char **error);
+/*
+ * The map commands, served by ovnmigd and, when it is down, by ovnmigctl
+ * straight on the pinned maps: one list for both, with the server's
+ * handler (NULL in ovnmigctl's copy).
+ */
+#define CTL_MAPS_COMMANDS(fn)						\
+	{ "steer/list", "", 0, 0, fn },					\
+	{ "steer/add", "DP PORT OLD-REMOTE NEW-REMOTE [SECONDS] [drop]",	\
+	  4, 6, fn },							\
+	{ "steer/del", "DP PORT", 2, 2, fn },				\
+	{ "steer/flush", "", 0, 0, fn },				\
+	{ "bounce/list", "", 0, 0, fn },				\
+	{ "bounce/add", "DP PORT NEW-HOST [SECONDS]", 3, 4, fn },	\
+	{ "bounce/del", "DP PORT", 2, 2, fn },				\
+	{ "bounce/flush", "", 0, 0, fn },				\
+	{ "stats", "", 0, 0, fn },					\
+	{ "maps/status", "", 0, 0, fn }
+
 extern const struct ctl_command ctlmaps_commands[];	/* fn == NULL */
 
 #endif /* OVNMIG_CTL_H */

@@ -14,17 +14,7 @@
 #include "ctl.h"
 
 const struct ctl_command ctlmaps_commands[] = {
-	{ "steer/list", "", 0, 0, NULL },
-	{ "steer/add", "DP PORT OLD-REMOTE NEW-REMOTE [SECONDS] [drop]", 4, 6,
-	  NULL },
-	{ "steer/del", "DP PORT", 2, 2, NULL },
-	{ "steer/flush", "", 0, 0, NULL },
-	{ "bounce/list", "", 0, 0, NULL },
-	{ "bounce/add", "DP PORT NEW-HOST [SECONDS]", 3, 4, NULL },
-	{ "bounce/del", "DP PORT", 2, 2, NULL },
-	{ "bounce/flush", "", 0, 0, NULL },
-	{ "stats", "", 0, 0, NULL },
-	{ "maps/status", "", 0, 0, NULL },
+	CTL_MAPS_COMMANDS(NULL),
 	{ NULL, NULL, 0, 0, NULL },
 };
 

@@ -499,17 +499,7 @@ static const struct ctl_command agent_cmds[] = {
 	{ "ports", "", 0, 0, h_ports },
 	{ "metrics", "", 0, 0, h_metrics },
 	{ "events", "", 0, 0, h_events },
-	{ "steer/list", "", 0, 0, h_maps },
-	{ "steer/add", "DP PORT OLD-REMOTE NEW-REMOTE [SECONDS] [drop]", 4, 6,
-	  h_maps },
-	{ "steer/del", "DP PORT", 2, 2, h_maps },
-	{ "steer/flush", "", 0, 0, h_maps },
-	{ "bounce/list", "", 0, 0, h_maps },
-	{ "bounce/add", "DP PORT NEW-HOST [SECONDS]", 3, 4, h_maps },
-	{ "bounce/del", "DP PORT", 2, 2, h_maps },
-	{ "bounce/flush", "", 0, 0, h_maps },
-	{ "stats", "", 0, 0, h_maps },
-	{ "maps/status", "", 0, 0, h_maps },
+	CTL_MAPS_COMMANDS(h_maps),
 	{ NULL, NULL, 0, 0, NULL },
 };
 
