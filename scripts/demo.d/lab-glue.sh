@@ -285,3 +285,48 @@ demo_kill_on_move_stop() {
 	[ -n "${demo_killer_pid:-}" ] && wait "$demo_killer_pid" 2>/dev/null
 	demo_monitor_pid= demo_killer_pid=
 }
+
+# demo_freeze_peer_ctl VM SECS LOG: stop (SIGSTOP) the peer chassis'
+# (ch3) ovn-controller now, and continue it SECS after the SB binds the
+# VM's port to ch2; LOG gets "frozen", "claim_seen" and "thawed" t_ns.
+# Bounded: continued after 60 s whatever the SB says.
+# demo_freeze_stop waits for the watcher and continues the controller
+# in any case.
+demo_freeze_peer_ctl() {
+	local vm=$1 secs=$2 log=$3 ch2 pid port
+	port=$(_lab_port "$vm" 0)
+	ch2=$(lab_sbctl --bare --columns=_uuid find chassis name=ch2)
+	pid=$(cat "$LAB_DIR/ch3/run/ovn-controller.pid")
+	demo_frozen_pid=$pid
+	rm -f "$log.fifo"
+	mkfifo "$log.fifo"
+	_bg timeout 60 ovsdb-client monitor "unix:$LAB_DIR/central/sb.sock" \
+		OVN_Southbound Port_Binding logical_port,chassis \
+		>"$log.fifo" 2>/dev/null &
+	demo_freeze_mon_pid=$!
+	(
+		_closefds
+		while IFS= read -r line; do
+			[[ $line == *"$port"* && $line == *"$ch2"* ]] || continue
+			echo "claim_seen ${EPOCHREALTIME/./}000" >>"$log"
+			break
+		done <"$log.fifo"
+		kill "$demo_freeze_mon_pid" 2>/dev/null
+		sleep "$secs"
+		kill -CONT "$pid"
+		echo "thawed ${EPOCHREALTIME/./}000" >>"$log"
+	) &
+	demo_thaw_pid=$!
+	# The monitor has its first dump out before the controller stops:
+	# the fifo reader is open by then, so nothing is missed.
+	kill -STOP "$pid"
+	echo "frozen ${EPOCHREALTIME/./}000" >>"$log"
+}
+
+demo_freeze_stop() {
+	[ -n "${demo_thaw_pid:-}" ] && wait "$demo_thaw_pid" 2>/dev/null
+	[ -n "${demo_freeze_mon_pid:-}" ] && kill "$demo_freeze_mon_pid" 2>/dev/null
+	[ -n "${demo_frozen_pid:-}" ] && kill -CONT "$demo_frozen_pid" 2>/dev/null
+	demo_thaw_pid= demo_freeze_mon_pid= demo_frozen_pid=
+	return 0
+}

@@ -129,12 +129,17 @@ start_traffic() {
 	if [ "$RUN_KILL_AGENT" = 1 ]; then
 		demo_kill_on_move "$RUN_VM" "$d/agent-kill"
 	fi
+	# Last thing before the pause: the peer's ovn-controller freezes
+	# (scenario 10, the lagging sender).
+	if [ "${RUN_FREEZE_S:-0}" != 0 ]; then
+		demo_freeze_peer_ctl "$RUN_VM" "$RUN_FREEZE_S" "$d/freeze"
+	fi
 }
 
 # measure_run SCN METHOD [vms=N] [ports=N] [mode=live|abort|cold]
-#             [kill_agent=0|1] [dur=S]
+#             [kill_agent=0|1] [freeze=S]
 measure_run() {
-	local scn=$1 method=$2 vms=1 ports=1 mode=live kill_agent=0 kv
+	local scn=$1 method=$2 vms=1 ports=1 mode=live kill_agent=0 freeze=0 kv
 	local d vm i names=() rc=0 tl ev_pause ev_unplug pause_ms
 	shift 2
 	for kv in "$@"; do
@@ -143,6 +148,7 @@ measure_run() {
 		ports=*) ports=${kv#ports=} ;;
 		mode=*) mode=${kv#mode=} ;;
 		kill_agent=*) kill_agent=${kv#kill_agent=} ;;
+		freeze=*) freeze=${kv#freeze=} ;;
 		esac
 	done
 	d=$(run_dir "$scn" "$method")
@@ -159,7 +165,7 @@ measure_run() {
 	vm=${names[0]}
 	tl=$d/timeline
 	[[ $method == *ovnmig ]] && demo_dp_stats before "$d"
-	RUN_DIR=$d RUN_VM=$vm RUN_KILL_AGENT=$kill_agent
+	RUN_DIR=$d RUN_VM=$vm RUN_KILL_AGENT=$kill_agent RUN_FREEZE_S=$freeze
 	say "$scn $method: migrating ch1 -> ch2 ($mode, pause ${PAUSE_MS} ms) under traffic"
 	if [ "$vms" = 1 ]; then
 		DEMO_MIGRATE_HOOK=start_traffic demo_migrate "$method" "$mode" "$tl" \
@@ -184,6 +190,8 @@ measure_run() {
 	say "$scn $method: traffic for $(( (stop_us - now_us) / 1000 )) ms more, then the analysis data"
 	sleep "$(awk -v us=$((stop_us - now_us)) 'BEGIN { printf "%.3f", (us > 0 ? us : 0) / 1e6 }')"
 	probe_stop
+	# Never leave the peer's controller frozen, whatever happened.
+	[ "$freeze" != 0 ] && demo_freeze_stop
 	[[ $method == *ovnmig ]] && demo_dp_stats after "$d"
 	capture_stop
 	[ "$kill_agent" = 1 ] && demo_kill_on_move_stop
@@ -213,10 +221,27 @@ measure_run() {
 		fabric_from_ns="$(jstr "$ev_pause")" \
 		fabric_to_ns="$(jstr "$((ev_pause + FABRIC_WIN_S * 1000000000))")" \
 		load="$(jstr "${DEMO_LOAD_DESC:-none}")"
+	if [ "$freeze" != 0 ]; then
+		# The freeze as it happened: stop, claim seen by the watcher,
+		# continue (CLOCK_REALTIME ns, the probe's and pcap's clock).
+		local fz=$d/freeze
+		meta "$d" freeze_s="$freeze" \
+			frozen_ns="$(jstr "$(awk '$1 == "frozen" { print $2 }' "$fz" 2>/dev/null)")" \
+			claim_seen_ns="$(jstr "$(awk '$1 == "claim_seen" { print $2 }' "$fz" 2>/dev/null)")" \
+			thawed_ns="$(jstr "$(awk '$1 == "thawed" { print $2 }' "$fz" 2>/dev/null)")"
+	fi
 	say "$scn $method: recorded"
 	return 0
 }
 
+# Scenario 10: the lagging sender (design.md, step 6: "a busy or
+# disconnected one lags further").  The peer's chassis' ovn-controller
+# is stopped just before the VM's pause and continued DEMO_FREEZE_S
+# (3) seconds after the SB shows the claim by ch2: its installed flows
+# go on encapsulating the port's traffic toward ch1, as a controller busy
+# in a long recompute or cut off from the SB does.  ovs-vswitchd and
+# ovnmigd on ch3 keep running.
+scenario_s10() { measure_run "$1" "$2" freeze="${DEMO_FREEZE_S:-3}"; }
 scenario_s1() { DEMO_TCP=$((1 - DEMO_QUICK)) measure_run "$1" "$2"; }
 scenario_s4() { measure_run "$1" "$2" ports=3; }
 scenario_s5() { measure_run "$1" "$2" vms=20; }
