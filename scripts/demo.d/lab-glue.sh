@@ -28,6 +28,23 @@ declare -A DEMO_VMIP
 demo_ip_next=10
 
 demo_lab_up() {
+	# A fresh lab sometimes (about 1 boot in 3 under make demo, the
+	# first lab of the boot) never passes the peer's traffic to a new
+	# port: every port set up later fails its ping.  Cause not found yet
+	# (scripts/lab/); a canary port tells, and the lab is rebuilt once.
+	_demo_lab_up "$@" || return 1
+	demo_vms_add stock 1 canary >"$LAB_DIR/canary.log" 2>&1 && { demo_vms_del canary; return 0; }
+	echo "demo: the new lab does not pass traffic to a new port ($(tail -1 "$LAB_DIR/canary.log")): rebuilding it once" >&2
+	demo_vms_del canary
+	demo_lab_down
+	_demo_lab_up "$@" || return 1
+	demo_vms_add stock 1 canary >"$LAB_DIR/canary.log" 2>&1 && { demo_vms_del canary; return 0; }
+	echo "demo: the rebuilt lab does not pass traffic either: $(tail -1 "$LAB_DIR/canary.log")" >&2
+	demo_vms_del canary
+	return 1
+}
+
+_demo_lab_up() {
 	local opt=
 	DEMO_FAMILY=$1
 	[ "$1" = ipv6 ] && opt=--ipv6
@@ -282,13 +299,14 @@ demo_ovnmig_off() {
 # "killed t_ns" and "restarted t_ns" (ready again).  Bounded: 60 s.
 # demo_kill_on_move_stop ends what is left of it (by pid).
 demo_kill_on_move() {
-	local port=$1 log=$2 ch2
+	local port=$1 log=$2 ch2 fifo=$LAB_DIR/kill.fifo
 	ch2=$(lab_sbctl --bare --columns=_uuid find chassis name=ch2)
-	rm -f "$log.fifo"
-	mkfifo "$log.fifo"
+	# In the lab's directory: no fifo on the 9p results share.
+	rm -f "$fifo"
+	mkfifo "$fifo"
 	_bg timeout 60 ovsdb-client monitor "unix:$LAB_DIR/central/sb.sock" \
 		OVN_Southbound Port_Binding logical_port,chassis \
-		>"$log.fifo" 2>/dev/null &
+		>"$fifo" 2>/dev/null &
 	demo_monitor_pid=$!
 	(
 		_closefds
@@ -301,7 +319,7 @@ demo_kill_on_move() {
 				echo "restarted ${EPOCHREALTIME/./}000" >>"$log"
 			fi
 			break
-		done <"$log.fifo"
+		done <"$fifo"
 	) &
 	demo_killer_pid=$!
 }
@@ -319,16 +337,19 @@ demo_kill_on_move_stop() {
 # demo_freeze_stop waits for the watcher and continues the controller
 # in any case.
 demo_freeze_peer_ctl() {
-	local vm=$1 secs=$2 log=$3 ch2 pid port
+	local vm=$1 secs=$2 log=$3 ch2 pid port fifo
 	port=$(_lab_port "$vm" 0)
 	ch2=$(lab_sbctl --bare --columns=_uuid find chassis name=ch2)
 	pid=$(cat "$LAB_DIR/ch3/run/ovn-controller.pid")
 	demo_frozen_pid=$pid
-	rm -f "$log.fifo"
-	mkfifo "$log.fifo"
+	# The fifo lives in the lab's directory: the results directory is
+	# a 9p share under make demo, where a fifo does not work.
+	fifo=$LAB_DIR/freeze.fifo
+	rm -f "$fifo"
+	mkfifo "$fifo"
 	_bg timeout 60 ovsdb-client monitor "unix:$LAB_DIR/central/sb.sock" \
 		OVN_Southbound Port_Binding logical_port,chassis \
-		>"$log.fifo" 2>/dev/null &
+		>"$fifo" 2>/dev/null &
 	demo_freeze_mon_pid=$!
 	(
 		_closefds
@@ -336,7 +357,7 @@ demo_freeze_peer_ctl() {
 			[[ $line == *"$port"* && $line == *"$ch2"* ]] || continue
 			echo "claim_seen ${EPOCHREALTIME/./}000" >>"$log"
 			break
-		done <"$log.fifo"
+		done <"$fifo"
 		kill "$demo_freeze_mon_pid" 2>/dev/null
 		sleep "$secs"
 		kill -CONT "$pid"
