@@ -14,7 +14,9 @@
  *	--plot writes "t_ms seq" lines relative to --t0 for gnuplot.
  *
  *   demo-analyze wire PCAP --peer IP --old IP --new IP [--sb-after NS]
- *                [--from NS] [--to NS]
+ *                [--from NS] [--to NS] [--sb-peer IP] [--sb-new IP]
+ *	--sb-peer/--sb-new: the chassis' addresses toward the SB (default:
+ *	their tunnel addresses; they differ when the tunnels run over IPv6).
  *	PCAP is a capture of the underlay bridge (Geneve and the SB's
  *	OVSDB connections).  Prints one JSON object: the SB change as seen
  *	on the wire (after --sb-after, the new host's first transaction to
@@ -262,6 +264,9 @@ static uint32_t rd32(const uint8_t *p, bool swap)
 
 struct wire {
 	struct addr peer, old, new;
+	/* The SB speaks to the chassis over the control network, which is
+	 * IPv4 even when the tunnels run over IPv6. */
+	struct addr sb_peer, sb_new;
 	int64_t sb_after, from, to;
 	/* results */
 	int64_t sb_ns, sb_nb_ns, claim_ns;
@@ -355,10 +360,10 @@ static void wire_packet(struct wire *w, int64_t t, const uint8_t *l3,
 		 * peer's chassis (where ovn-controller and ovnmigd listen).
 		 */
 		if (dport == SB_PORT && w->claim_ns < 0 &&
-		    addr_eq(&w->new, family, src))
+		    addr_eq(&w->sb_new, family, src))
 			w->claim_ns = t;
 		if (sport == SB_PORT && w->claim_ns >= 0 &&
-		    addr_eq(&w->peer, family, dst))
+		    addr_eq(&w->sb_peer, family, dst))
 			w->sb_ns = t;
 	}
 }
@@ -371,6 +376,7 @@ static int cmd_wire(int argc, char **argv)
 			  .first_new = -1, .last_old = -1,
 			  .first_new_any = -1, .first_t = -1 };
 	bool have_peer = false, have_old = false, have_new = false;
+	bool have_sb_peer = false, have_sb_new = false;
 	uint8_t gh[24], rh[16], *buf = NULL;
 	uint32_t magic, snap, link;
 	bool swap, nano;
@@ -387,6 +393,10 @@ static int cmd_wire(int argc, char **argv)
 			parse_addr(o, argv[++i], &w.old), have_old = true;
 		else if (!strcmp(o, "--new"))
 			parse_addr(o, argv[++i], &w.new), have_new = true;
+		else if (!strcmp(o, "--sb-peer"))
+			parse_addr(o, argv[++i], &w.sb_peer), have_sb_peer = true;
+		else if (!strcmp(o, "--sb-new"))
+			parse_addr(o, argv[++i], &w.sb_new), have_sb_new = true;
 		else if (!strcmp(o, "--sb-after"))
 			w.sb_after = parse_i64(o, argv[++i]);
 		else if (!strcmp(o, "--from"))
@@ -400,6 +410,10 @@ static int cmd_wire(int argc, char **argv)
 	}
 	if (!file || !have_peer || !have_old || !have_new)
 		die("wire", "needs PCAP --peer IP --old IP --new IP");
+	if (!have_sb_peer)
+		w.sb_peer = w.peer;
+	if (!have_sb_new)
+		w.sb_new = w.new;
 	f = fopen(file, "rb");
 	if (!f)
 		die(file, strerror(errno));

@@ -386,7 +386,7 @@ _lab_sleep_ms() {
 lab_migrate() {
 	local vm=$1 new=$2 pause=50 mode=stock delay=0 abort=0 cold=0 settle=500 json= hook=
 	local old nic port nics t_mc=null t_plug t_pause t_resume t_unplug t_nb=null t_settled
-	local f_start f_pause f_resume f_nb=null f_end ports=() n pids p ip ip6 mac lines
+	local f_start f_pause f_resume f_nb=null f_end ports=() n pids p ip ip6 mac lines nbargs
 	local ann_w=() ann_p=() from to gone d nl=$'\n' t_block t_slept=null t_switched=null t_unblocked=null
 	shift 2
 	while [ $# -gt 0 ]; do
@@ -417,11 +417,14 @@ lab_migrate() {
 
 	if [ $cold = 0 ] && [ "$mode" = multichassis ]; then
 		_lab_now t_mc
+		# One transaction for every port of the VM, as a cloud manager
+		# updating a multi-NIC instance does.
+		nbargs=()
 		for port in "${ports[@]}"; do
-			lab_nbctl --wait=hv lsp-set-options "$port" \
-				requested-chassis="ch$old,ch$new" activation-strategy=rarp ||
-				{ _lab_err "lab_migrate: multichassis options on $port: failed"; return 1; }
+			nbargs+=(-- lsp-set-options "$port" requested-chassis="ch$old,ch$new" activation-strategy=rarp)
 		done
+		lab_nbctl --wait=hv "${nbargs[@]}" ||
+			{ _lab_err "lab_migrate: multichassis options on ${ports[*]}: failed"; return 1; }
 	fi
 	from=$old to=$new gone=$old
 	[ $abort = 1 ] && to=$old gone=$new
@@ -482,7 +485,9 @@ lab_migrate() {
 		for nic in $nics; do _lab_unleg "$vm" "$nic" "$old"; done
 		_lab_now t_unplug
 		if [ "$mode" != none ]; then
-			for port in "${ports[@]}"; do lab_nbctl lsp-set-options "$port" requested-chassis="ch$new"; done
+			nbargs=()
+			for port in "${ports[@]}"; do nbargs+=(-- lsp-set-options "$port" requested-chassis="ch$new"); done
+			lab_nbctl "${nbargs[@]}"
 		fi
 		_lab_now t_nb
 		f_nb=$(_lab_fabric_json)
@@ -530,9 +535,12 @@ lab_migrate() {
 		# --- the cloud manager finishes.
 		_lab_sleep_ms "$delay"
 		if [ "$mode" != none ]; then
+			# All ports of the VM in one NB transaction.
+			nbargs=()
 			for port in "${ports[@]}"; do
-				lab_nbctl -- lsp-set-options "$port" requested-chassis="ch$to"
+				nbargs+=(-- lsp-set-options "$port" requested-chassis="ch$to")
 			done
+			lab_nbctl "${nbargs[@]}"
 		fi
 		_lab_now t_nb
 		f_nb=$(_lab_fabric_json)
