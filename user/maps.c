@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,6 +17,8 @@
 #include <bpf/libbpf.h>
 
 #include "maps.h"
+
+#define VNI_BYTES	((size_t)OVNMIG_STEER_VNI_WORDS * sizeof(uint64_t))
 
 const char *const maps_stat_names[OVNMIG_STAT_MAX] = {
 #define MAPS_STAT_NAME(id, name) [OVNMIG_STAT_##id] = name,
@@ -50,8 +55,9 @@ static int mkdir_p(const char *path)
 /* Open one pinned map, or create and pin it (layout of bpf/maps.h). */
 static int open_one(struct maps *m, const char *name, bool create,
 		    enum bpf_map_type type, uint32_t ksz, uint32_t vsz,
-		    uint32_t max)
+		    uint32_t max, uint32_t flags)
 {
+	LIBBPF_OPTS(bpf_map_create_opts, co, .map_flags = flags);
 	char path[PATH_MAX + 64];
 	struct bpf_map_info info = {};
 	uint32_t len = sizeof(info);
@@ -64,7 +70,9 @@ static int open_one(struct maps *m, const char *name, bool create,
 		 * garbage for the datapath. */
 		if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
 		    info.type != type || info.key_size != ksz ||
-		    info.value_size != vsz) {
+		    info.value_size != vsz ||
+		    (info.map_flags & flags) != flags ||
+		    (flags && info.max_entries != max)) {
 			close(fd);
 			return -EPROTO;
 		}
@@ -72,7 +80,7 @@ static int open_one(struct maps *m, const char *name, bool create,
 	}
 	if (errno != ENOENT || !create)
 		return -errno;
-	fd = bpf_map_create(type, name, ksz, vsz, max, NULL);
+	fd = bpf_map_create(type, name, ksz, vsz, max, &co);
 	if (fd < 0)
 		return -errno;
 	if (bpf_obj_pin(fd, path)) {
@@ -80,11 +88,39 @@ static int open_one(struct maps *m, const char *name, bool create,
 		close(fd);
 		/* Lost a race with another loader: take theirs. */
 		if (err == -EEXIST)
-			return open_one(m, name, false, type, ksz, vsz, max);
+			return open_one(m, name, false, type, ksz, vsz, max,
+					flags);
 		return err;
 	}
 	m->created = true;
 	return fd;
+}
+
+/*
+ * The prefilter is optional: maps pinned by an older datapath lack it,
+ * and then steer never consults it either.  Without it (or without
+ * mmap) nothing is maintained and the filter is never switched on.
+ */
+static void vnis_open(struct maps *m, bool create)
+{
+	void *p;
+
+	m->vnis_fd = open_one(m, OVNMIG_MAP_STEER_VNIS, create,
+			      BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64),
+			      OVNMIG_STEER_VNI_WORDS, BPF_F_MMAPABLE);
+	if (m->vnis_fd < 0) {
+		m->vnis_fd = -1;
+		return;
+	}
+	/* Mapped: setting a bit is one atomic OR, no syscall. */
+	p = mmap(NULL, VNI_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 m->vnis_fd, 0);
+	if (p == MAP_FAILED) {
+		close(m->vnis_fd);
+		m->vnis_fd = -1;
+		return;
+	}
+	m->vnis = p;
 }
 
 int maps_open(struct maps *m, const char *bpffs, bool create,
@@ -94,6 +130,8 @@ int maps_open(struct maps *m, const char *bpffs, bool create,
 
 	memset(m, 0, sizeof(*m));
 	m->steer_fd = m->fwd_fd = m->stats_fd = m->config_fd = -1;
+	m->vnis_fd = m->lock_fd = -1;
+	m->vni_filter = -1;
 	m->max_entries = max_entries ? max_entries : OVNMIG_STEER_MAX_ENTRIES;
 	snprintf(m->dir, sizeof(m->dir), "%s/%s",
 		 bpffs ? bpffs : MAPS_DEFAULT_BPFFS, OVNMIG_PIN_SUBDIR);
@@ -104,38 +142,50 @@ int maps_open(struct maps *m, const char *bpffs, bool create,
 	}
 	m->steer_fd = open_one(m, OVNMIG_MAP_STEER, create, BPF_MAP_TYPE_HASH,
 			       sizeof(struct ovnmig_port_key),
-			       sizeof(struct ovnmig_steer), m->max_entries);
+			       sizeof(struct ovnmig_steer), m->max_entries, 0);
 	if (m->steer_fd < 0)
 		goto fail;
 	m->fwd_fd = open_one(m, OVNMIG_MAP_FWD, create, BPF_MAP_TYPE_HASH,
 			     sizeof(struct ovnmig_port_key),
-			     sizeof(struct ovnmig_fwd), m->max_entries);
+			     sizeof(struct ovnmig_fwd), m->max_entries, 0);
 	if (m->fwd_fd < 0)
 		goto fail;
 	m->stats_fd = open_one(m, OVNMIG_MAP_STATS, create,
 			       BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32),
-			       sizeof(struct ovnmig_counter), OVNMIG_STAT_MAX);
+			       sizeof(struct ovnmig_counter), OVNMIG_STAT_MAX,
+			       0);
 	if (m->stats_fd < 0)
 		goto fail;
 	m->config_fd = open_one(m, OVNMIG_MAP_CONFIG, create,
 				BPF_MAP_TYPE_ARRAY, sizeof(__u32),
-				sizeof(struct ovnmig_config), 1);
+				sizeof(struct ovnmig_config), 1, 0);
 	if (m->config_fd < 0)
 		goto fail;
+	m->lock_fd = open(m->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (m->lock_fd < 0)
+		goto fail;
+	vnis_open(m, create);
 	maps_recount(m);
 	return 0;
 fail:
 	err = m->steer_fd < 0 ? m->steer_fd : m->fwd_fd < 0 ? m->fwd_fd :
-	      m->stats_fd < 0 ? m->stats_fd : m->config_fd;
+	      m->stats_fd < 0 ? m->stats_fd : m->config_fd < 0 ?
+	      m->config_fd : -errno;
 	maps_close(m);
 	return err;
 }
 
 void maps_close(struct maps *m)
 {
-	int *fds[] = { &m->steer_fd, &m->fwd_fd, &m->stats_fd, &m->config_fd };
+	int *fds[] = { &m->steer_fd, &m->fwd_fd, &m->stats_fd, &m->config_fd,
+		       &m->vnis_fd, &m->lock_fd };
 	size_t i;
 
+	if (m->vnis)
+		munmap(m->vnis, VNI_BYTES);
+	m->vnis = NULL;
+	free(m->vnis_want);
+	m->vnis_want = NULL;
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
 			close(*fds[i]);
@@ -166,7 +216,18 @@ int maps_config_set(struct maps *m, const struct ovnmig_config *c)
 	m->active_known = true;
 	m->steer_on = c->steer_active;
 	m->fwd_on = c->fwd_active;
+	m->cfg_flags = c->flags;
 	return 0;
+}
+
+/* config.flags as this writer wants them (vni_filter), from @flags. */
+static uint32_t want_flags(const struct maps *m, uint32_t flags)
+{
+	if (m->vni_filter > 0)
+		return flags | OVNMIG_CFG_STEER_VNI_FILTER;
+	if (!m->vni_filter)
+		return flags & ~OVNMIG_CFG_STEER_VNI_FILTER;
+	return flags;
 }
 
 static int set_active(struct maps *m, bool steer, bool fwd)
@@ -175,7 +236,8 @@ static int set_active(struct maps *m, bool steer, bool fwd)
 	int err;
 
 	/* The common case, every batch: nothing to change, no syscall. */
-	if (m->active_known && m->steer_on == steer && m->fwd_on == fwd)
+	if (m->active_known && m->steer_on == steer && m->fwd_on == fwd &&
+	    want_flags(m, m->cfg_flags) == m->cfg_flags)
 		return 0;
 	err = maps_config_get(m, &c);
 	if (err)
@@ -183,10 +245,13 @@ static int set_active(struct maps *m, bool steer, bool fwd)
 	m->active_known = true;
 	m->steer_on = c.steer_active;
 	m->fwd_on = c.fwd_active;
-	if (c.steer_active == steer && c.fwd_active == fwd)
+	m->cfg_flags = c.flags;
+	if (c.steer_active == steer && c.fwd_active == fwd &&
+	    want_flags(m, c.flags) == c.flags)
 		return 0;
 	c.steer_active = steer;
 	c.fwd_active = fwd;
+	c.flags = want_flags(m, c.flags);
 	return maps_config_set(m, &c);
 }
 
@@ -236,6 +301,166 @@ int maps_recount(struct maps *m)
 	return 0;
 }
 
+/* ---- the per-VNI steer prefilter (locking: see maps.h) ---- */
+
+static int dir_lock(struct maps *m, int how)
+{
+	while (flock(m->lock_fd, how))
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
+static void dir_unlock(struct maps *m)
+{
+	flock(m->lock_fd, LOCK_UN);
+}
+
+/*
+ * Set the bits of @n keys' VNIs, before their entries are written, under
+ * the shared lock taken by the caller.  A bit already set costs a load.
+ */
+static void vni_mark(struct maps *m, const struct ovnmig_port_key *k,
+		     uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t vni = k[i].dp_key & OVNMIG_VNI_MASK;
+		uint64_t bit = 1ull << (vni % 64), *w = &m->vnis[vni / 64];
+
+		if (!(__atomic_load_n(w, __ATOMIC_RELAXED) & bit))
+			__atomic_fetch_or(w, bit, __ATOMIC_SEQ_CST);
+	}
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Recompute bitmap words from the steer map's keys: the @nw words of
+ * @words (sorted, unique), or every word (@words NULL).  Returns how
+ * many words changed, or -errno if the walk broke off (then nothing is
+ * written: an unseen entry could lose its bit).
+ */
+static int vni_rebuild(struct maps *m, const uint32_t *words, size_t nw)
+{
+	struct ovnmig_port_key k, next;
+	uint64_t *want;
+	void *prev = NULL;
+	size_t i;
+	int err, changed = 0;
+
+	if (!m->vnis)
+		return -ENODEV;
+	if (!m->vnis_want) {
+		/* Zero pages cost nothing until a rebuild touches them. */
+		m->vnis_want = calloc(OVNMIG_STEER_VNI_WORDS, sizeof(*want));
+		if (!m->vnis_want)
+			return -ENOMEM;
+	}
+	want = m->vnis_want;
+	if (!words)
+		memset(want, 0, VNI_BYTES);
+	for (i = 0; words && i < nw; i++)
+		want[words[i]] = 0;
+	err = dir_lock(m, LOCK_EX);
+	if (err)
+		return err;
+	while (!bpf_map_get_next_key(m->steer_fd, prev, &next)) {
+		uint32_t vni = next.dp_key & OVNMIG_VNI_MASK, w = vni / 64;
+
+		if (!words || bsearch(&w, words, nw, sizeof(w), cmp_u32))
+			want[w] |= 1ull << (vni % 64);
+		k = next;
+		prev = &k;
+	}
+	err = errno == ENOENT ? 0 : -errno;
+	/* Only words that differ are written: the datapath reads the
+	 * others undisturbed. */
+	for (i = 0; !err && i < (words ? nw : OVNMIG_STEER_VNI_WORDS); i++) {
+		uint32_t w = words ? words[i] : i;
+
+		if (__atomic_load_n(&m->vnis[w], __ATOMIC_RELAXED) == want[w])
+			continue;
+		__atomic_store_n(&m->vnis[w], want[w], __ATOMIC_SEQ_CST);
+		changed++;
+	}
+	dir_unlock(m);
+	return err ? err : changed;
+}
+
+int maps_vni_rebuild(struct maps *m)
+{
+	return vni_rebuild(m, NULL, 0);
+}
+
+/*
+ * After deleting @n keys: only their VNIs' words can need a bit cleared,
+ * so only those are recomputed (the walk is the same, the 2 MiB compare
+ * of a full rebuild is saved on every batch).  @words: room for @n.
+ */
+static int vni_rebuild_keys(struct maps *m, const struct ovnmig_port_key *k,
+			    uint32_t n, uint32_t *words)
+{
+	uint32_t i, nw = 0;
+
+	for (i = 0; i < n; i++)
+		words[i] = (k[i].dp_key & OVNMIG_VNI_MASK) / 64;
+	qsort(words, n, sizeof(*words), cmp_u32);
+	for (i = 0; i < n; i++)
+		if (!nw || words[nw - 1] != words[i])
+			words[nw++] = words[i];
+	return vni_rebuild(m, words, nw);
+}
+
+int maps_vni_filter(struct maps *m, bool on)
+{
+	int err;
+
+	if (on) {
+		/* Bits first (entries left by an earlier run, or written
+		 * without this code), then the flag. */
+		err = maps_vni_rebuild(m);
+		if (err < 0)
+			return err;
+	}
+	m->vni_filter = on;
+	return maps_recheck_active(m);
+}
+
+bool maps_vni_isset(const struct maps *m, uint32_t vni)
+{
+	vni &= OVNMIG_VNI_MASK;
+	return m->vnis &&
+	       (__atomic_load_n(&m->vnis[vni / 64], __ATOMIC_RELAXED) >>
+		(vni % 64)) & 1;
+}
+
+int maps_vni_list(const struct maps *m, uint32_t *out, int max)
+{
+	uint32_t i;
+	int n = 0;
+
+	for (i = 0; m->vnis && i < OVNMIG_STEER_VNI_WORDS; i++) {
+		uint64_t w = __atomic_load_n(&m->vnis[i], __ATOMIC_RELAXED);
+
+		while (w) {
+			int b = __builtin_ctzll(w);
+
+			if (out && n < max)
+				out[n] = i * 64 + b;
+			n++;
+			w &= w - 1;
+		}
+	}
+	return n;
+}
+
 /* Write @n keys/values in one syscall, or one by one where the kernel
  * has no batch op (or refuses part of it). */
 static int update_batch(int fd, void *keys, void *vals, size_t vsz,
@@ -282,8 +507,9 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 	struct ovnmig_port_key *sk_set, *sk_del, *fk_set, *fk_del;
 	struct ovnmig_steer *sv;
 	struct ovnmig_fwd *fv;
-	uint32_t ns = 0, nsd = 0, nf = 0, nfd = 0;
-	size_t per = 4 * sizeof(*sk_set) + sizeof(*sv) + sizeof(*fv);
+	uint32_t ns = 0, nsd = 0, nf = 0, nfd = 0, *vni_words;
+	size_t per = 4 * sizeof(*sk_set) + sizeof(*sv) + sizeof(*fv) +
+		     sizeof(uint32_t);
 	size_t cnt = n > 0 ? (size_t)n : 1;
 	int i, err, e;
 
@@ -303,6 +529,7 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 	sk_del = sk_set + cnt;
 	fk_set = sk_del + cnt;
 	fk_del = fk_set + cnt;
+	vni_words = (uint32_t *)(fk_del + cnt);
 	for (i = 0; i < n; i++) {
 		const struct policy_op *o = &ops[i];
 
@@ -322,7 +549,16 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 	err = 0;
 	if ((ns && !m->n_steer) || (nf && !m->n_fwd))
 		err = set_active(m, m->n_steer || ns, m->n_fwd || nf);
+	if (ns && m->vnis) {
+		/* Held to the end of the insert: see maps.h. */
+		e = dir_lock(m, LOCK_SH);
+		if (e)
+			return e;
+		vni_mark(m, sk_set, ns);
+	}
 	e = update_batch(m->steer_fd, sk_set, sv, sizeof(*sv), ns);
+	if (ns && m->vnis)
+		dir_unlock(m);
 	err = err ? err : e;
 	e = update_batch(m->fwd_fd, fk_set, fv, sizeof(*fv), nf);
 	err = err ? err : e;
@@ -330,6 +566,11 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 	err = err ? err : e;
 	e = delete_batch(m->fwd_fd, fk_del, nfd);
 	err = err ? err : e;
+	/* Bits of VNIs left without entries go after the deletes. */
+	if (nsd && m->vnis) {
+		e = vni_rebuild_keys(m, sk_del, nsd, vni_words);
+		err = err ? err : e < 0 ? e : 0;
+	}
 	/* The caller usually knows the counts; walking a big map after
 	 * every batch would cost more than the batch. */
 	if (err || n_steer_after < 0 || n_fwd_after < 0) {
@@ -431,6 +672,9 @@ int maps_sweep(struct maps *m, uint64_t now_ns)
 	int n = sweep_map(m->steer_fd, sizeof(struct ovnmig_steer), now_ns,
 			  false);
 
+	/* Expired entries of any VNI: the whole bitmap. */
+	if (n && m->vnis)
+		maps_vni_rebuild(m);
 	n += sweep_map(m->fwd_fd, sizeof(struct ovnmig_fwd), now_ns, false);
 	if (n) {
 		maps_recount(m);
@@ -443,11 +687,14 @@ int maps_flush(struct maps *m, bool steer)
 {
 	int n;
 
-	if (steer)
+	if (steer) {
 		n = sweep_map(m->steer_fd, sizeof(struct ovnmig_steer), 0,
 			      true);
-	else
+		if (m->vnis)
+			maps_vni_rebuild(m);
+	} else {
 		n = sweep_map(m->fwd_fd, sizeof(struct ovnmig_fwd), 0, true);
+	}
 	maps_recount(m);
 	maps_sync_active(m);
 	return n;

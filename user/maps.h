@@ -6,6 +6,23 @@
  * bpf/maps.h so a later loader reuses them.  Writes are batched; the
  * config's steer_active/fwd_active follow the entry counts so the
  * datapath's idle path skips the lookups when nothing is installed.
+ *
+ * The per-VNI steer prefilter (ovnmig_steer_vnis, abi.h) is kept here
+ * too, by every writer: maps_apply() sets a VNI's bit before the first
+ * steer entry of that VNI is written; deletions (maps_apply, maps_sweep,
+ * maps_flush) rebuild the bitmap from the steer map's contents
+ * afterwards, which clears the bits of VNIs left without entries.
+ *
+ * Concurrency (ovnmigd and ovnmigctl -m may both write): an flock on the
+ * pin directory.  Writers of steer entries hold it shared from setting
+ * the bits to the end of the insert; a rebuild holds it exclusive from
+ * the first key it reads to the last word it writes.  So no insert falls
+ * between the rebuild's scan and its clear: an insert finished before
+ * the scan is seen by it, one begun after the clear sets its bit again.
+ * Deletions need no lock (a bit left set by a racing rebuild is only
+ * slower, and the deleter's own rebuild clears it).  Tools that write
+ * steer entries without this code (bpftool, tests' maptool) must set the
+ * bit themselves or leave OVNMIG_CFG_STEER_VNI_FILTER off.
  */
 #ifndef OVNMIG_MAPS_H
 #define OVNMIG_MAPS_H
@@ -20,6 +37,16 @@
 
 struct maps {
 	int steer_fd, fwd_fd, stats_fd, config_fd;
+	int vnis_fd;			/* -1: no prefilter map */
+	int lock_fd;			/* the pin directory, for flock */
+	uint64_t *vnis;			/* vnis_fd mmap'ed, or NULL */
+	uint64_t *vnis_want;		/* a rebuild's scratch, reused */
+	/*
+	 * What the config's OVNMIG_CFG_STEER_VNI_FILTER should be: -1 leave
+	 * it as it is (ovnmigctl), 0 off, 1 on (ovnmigd, after a rebuild).
+	 * Re-asserted with the active flags.
+	 */
+	int vni_filter;
 	char dir[PATH_MAX];		/* <bpffs>/tc/globals */
 	uint32_t max_entries;
 	bool created;			/* we created (some of) them */
@@ -30,6 +57,7 @@ struct maps {
 	 * may write the config: maps_recheck_active() re-reads it.
 	 */
 	bool active_known, steer_on, fwd_on;
+	uint32_t cfg_flags;		/* config.flags as last read/written */
 	void *buf;			/* maps_apply's scratch, reused */
 	size_t buf_cap;
 };
@@ -70,6 +98,20 @@ int maps_foreach_fwd(struct maps *m,
 		     int (*cb)(void *ctx, const struct ovnmig_port_key *k,
 			       const struct ovnmig_fwd *v),
 		     void *ctx);
+
+/*
+ * The steer prefilter.  maps_vni_rebuild() sets exactly the bits of the
+ * VNIs that have steer entries (see the locking above); returns how many
+ * words changed or -errno (-ENODEV without the prefilter map).
+ * maps_vni_filter() rebuilds, then switches the datapath's use of the
+ * prefilter on (@on), or switches it off; it stays so (re-asserted by
+ * maps_recheck_active).
+ */
+int maps_vni_rebuild(struct maps *m);
+int maps_vni_filter(struct maps *m, bool on);
+bool maps_vni_isset(const struct maps *m, uint32_t vni);
+/* VNIs whose bit is set; the first @max of them into @out (may be NULL). */
+int maps_vni_list(const struct maps *m, uint32_t *out, int max);
 
 /* Remove every entry whose expires_ns is past; returns how many. */
 int maps_sweep(struct maps *m, uint64_t now_ns);
