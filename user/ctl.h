@@ -67,6 +67,13 @@ int ctl_client_next(int fd, json_t **msg, int timeout_ms);
 int ctlmaps_call(struct maps *m, const char *method, json_t *params,
 		 json_t **result, char **error);
 /*
+ * The steer prefilter's state into status object @o: "vni_filter" (the
+ * datapath uses it), "vni_filter_map" (the map is there), "steer_vnis"
+ * (VNIs whose bit is set) and "steer_vni_list" (the first 64 of them).
+ */
+void ctlmaps_vni_status(struct maps *m, const struct ovnmig_config *c,
+			json_t *o);
+/*
  * The map commands, served by ovnmigd and, when it is down, by ovnmigctl
  * straight on the pinned maps: one list for both, with the server's
  * handler (NULL in ovnmigctl's copy).

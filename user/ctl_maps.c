@@ -200,6 +200,25 @@ static int del(struct maps *m, json_t *params, enum policy_op_kind kind,
 	return maps_apply(m, &op, 1, -1, -1);
 }
 
+#define VNI_LIST_MAX	64
+
+void ctlmaps_vni_status(struct maps *m, const struct ovnmig_config *c,
+			json_t *o)
+{
+	uint32_t vnis[VNI_LIST_MAX];
+	json_t *list = json_array();
+	int n = maps_vni_list(m, vnis, VNI_LIST_MAX), i;
+
+	for (i = 0; i < n && i < VNI_LIST_MAX; i++)
+		json_array_append_new(list, json_integer(vnis[i]));
+	json_object_set_new(o, "vni_filter",
+			    json_boolean(c->flags &
+					 OVNMIG_CFG_STEER_VNI_FILTER));
+	json_object_set_new(o, "vni_filter_map", json_boolean(m->vnis));
+	json_object_set_new(o, "steer_vnis", json_integer(n));
+	json_object_set_new(o, "steer_vni_list", list);
+}
+
 int ctlmaps_call(struct maps *m, const char *method, json_t *params,
 		 json_t **result, char **error)
 {
@@ -259,6 +278,8 @@ int ctlmaps_call(struct maps *m, const char *method, json_t *params,
 					    maps_fmt_ip(&(struct ovnmig_ip){
 							.v4 = c.local_v4 },
 							false, a, sizeof(a)));
+		if (*result)
+			ctlmaps_vni_status(m, &c, *result);
 	} else {
 		return -ENOSYS;
 	}
