@@ -37,7 +37,7 @@ struct agent {
 	struct ovsdb_ssl_opts ssl;
 	uint32_t max_entries, xdp_flags;
 	uint64_t expiry_ns;
-	bool attach;
+	bool attach, no_vni_filter;
 	struct sbview_local local_override;
 	bool have_override;
 
@@ -359,6 +359,9 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 			    "fwd_active", cfg.fwd_active != 0,
 			    "bindings", (int)sbview_n_bindings(a->v),
 			    "chassis", (int)sbview_n_chassis(a->v));
+	if (*result)
+		ctlmaps_vni_status(&a->m, &cfg,
+				   json_object_get(*result, "maps"));
 	return 0;
 }
 
@@ -595,6 +598,8 @@ static void usage(FILE *f)
 "  --underlay DEV        underlay NIC for bounce (XDP); default none\n"
 "  --xdp-skb             attach bounce in generic (skb) mode\n"
 "  --vif-events SRC      auto, kmod, rtnl or none (default auto)\n"
+"  --no-vni-filter       leave steer's per-VNI prefilter off (the agent\n"
+"                        still keeps its bitmap)\n"
 "  -v, --verbose         log every decision\n"
 "  -h, --help, -V, --version\n",
 		CTL_DEFAULT_SOCKET, OVNMIG_STEER_MAX_ENTRIES);
@@ -604,7 +609,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 {
 	enum { O_SB = 256, O_OVS, O_KEY, O_CERT, O_CA, O_SYSID, O_ENCAP,
 	       O_BPFFS, O_CTL, O_EXPIRY, O_MAX, O_ATTACH, O_GENEV, O_UNDER,
-	       O_XDPSKB, O_VIF };
+	       O_XDPSKB, O_VIF, O_NOVNI };
 	static const struct option opts[] = {
 		{ "sb", required_argument, NULL, O_SB },
 		{ "ovs", required_argument, NULL, O_OVS },
@@ -622,6 +627,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		{ "underlay", required_argument, NULL, O_UNDER },
 		{ "xdp-skb", no_argument, NULL, O_XDPSKB },
 		{ "vif-events", required_argument, NULL, O_VIF },
+		{ "no-vni-filter", no_argument, NULL, O_NOVNI },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -687,6 +693,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		case O_UNDER: a->underlay_dev = optarg; break;
 		case O_XDPSKB: a->xdp_flags = 2 /* XDP_FLAGS_SKB_MODE */; break;
 		case O_VIF: a->vif_source = optarg; break;
+		case O_NOVNI: a->no_vni_filter = true; break;
 		case 'v': log_set_level(LOG_LVL_DBG); break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("ovnmigd " OVNMIG_VERSION "\n"); exit(0);
@@ -702,6 +709,28 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		return 2;
 	}
 	return 0;
+}
+
+/*
+ * steer's per-VNI prefilter: the bits of the entries already pinned
+ * (an earlier run's, or written without the bitmap) are rebuilt before
+ * the flag goes on; from then on maps.c keeps them with every write.
+ * Off on request, and when the map is missing (an older datapath).
+ */
+static void setup_vni_filter(struct agent *a)
+{
+	bool on = !a->no_vni_filter;
+	int err = maps_vni_filter(&a->m, on);
+
+	if (err && on) {
+		log_warn("steer prefilter: %s; leaving it off", strerror(-err));
+		on = false;
+		err = maps_vni_filter(&a->m, false);
+	}
+	if (err)
+		log_warn("steer prefilter: config: %s", strerror(-err));
+	log_info("steer prefilter %s (%d VNIs set)", on ? "on" : "off",
+		 maps_vni_list(&a->m, NULL, 0));
 }
 
 static int setup(struct agent *a)
@@ -742,6 +771,7 @@ static int setup(struct agent *a)
 			strerror(-err));
 		return err;
 	}
+	setup_vni_filter(a);
 	/* A new generation, above whatever the last agent wrote. */
 	maps_foreach_steer(&a->m, max_gen_steer, &gen);
 	maps_foreach_fwd(&a->m, max_gen_fwd, &gen);
