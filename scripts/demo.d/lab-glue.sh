@@ -37,8 +37,19 @@ demo_lab_up() {
 	echo "demo: the new lab does not pass traffic to a new port ($(tail -1 "$LAB_DIR/canary.log")): rebuilding it once" >&2
 	# The evidence, for whoever hunts this down: the failed lab's logs,
 	# flows and datapath flows with the canary still plugged.
-	lab_collect "$out/lab-${DEMO_FAMILY}-canary-failed" >/dev/null 2>&1
-	ip -n lab-vm-peer neigh >"$out/lab-${DEMO_FAMILY}-canary-failed/peer-neigh.txt" 2>&1
+	local ev=$out/lab-${DEMO_FAMILY}-canary-failed
+	mkdir -p "$ev"
+	# What the underlay carries while the peer pings the canary.
+	local cap
+	_bg timeout 8 tcpdump -i lab-ul -n -c 40 -w "$ev/underlay.pcap" 'udp port 6081' >"$ev/tcpdump.log" 2>&1 &
+	cap=$!
+	sleep 1
+	lab_ping peer 192.0.2.10 3 >"$ev/ping.log" 2>&1
+	wait "$cap"
+	lab_collect "$ev" >/dev/null 2>&1
+	ip -n lab-vm-peer neigh >"$ev/peer-neigh.txt" 2>&1
+	ip -s -d link show >"$ev/root-links.txt" 2>&1
+	bridge fdb show br lab-ul >"$ev/fdb.txt" 2>&1
 	demo_vms_del canary
 	demo_lab_down
 	_demo_lab_up "$@" || return 1
@@ -404,6 +415,17 @@ demo_freeze_peer_ctl() {
 	# the fifo reader is open by then, so nothing is missed.
 	kill -STOP "$pid"
 	echo "frozen ${EPOCHREALTIME/./}000" >>"$log"
+}
+
+# demo_peer_recompute LOG: the peer's chassis' ovn-controller starts a
+# full recompute now (what a reconnection to the SB, an OVS restart or a
+# bulk logical-flow change cause in a real cloud): until it is done, its
+# installed flows stay as they are and the SB's updates wait.  Returns at
+# once; the controller says when it finished in its own log.
+demo_peer_recompute() {
+	local log=$1
+	echo "recompute_requested ${EPOCHREALTIME/./}000" >>"$log"
+	_bg lab_ch 3 ovn-appctl -t ovn-controller recompute >/dev/null 2>&1 &
 }
 
 demo_freeze_stop() {

@@ -184,6 +184,30 @@ lab_up() {
 		_lab_wait 60 _lab_chassis_registered "$k" ||
 			{ _lab_err "chassis $k: not registered in the SB with br-int and a Geneve device within 60 s"; return 1; }
 	done
+	# Every chassis has its tunnels to all others with an OpenFlow port,
+	# then computes its flows once more from that state.  Without this a
+	# fresh lab sometimes (the first lab after the VM's boot, about one
+	# in three) never got remote-port flows on the peer's chassis: its
+	# controller had computed before a tunnel's ofport was known.
+	for ((k = 1; k <= n; k++)); do
+		_lab_wait 60 _lab_tunnels_ready "$k" "$n" ||
+			{ _lab_err "chassis $k: tunnels to the other $((n - 1)) chassis not ready within 60 s"; return 1; }
+	done
+	for ((k = 1; k <= n; k++)); do
+		lab_ch "$k" ovn-appctl -t ovn-controller recompute >/dev/null ||
+			{ _lab_err "chassis $k: ovn-controller recompute failed"; return 1; }
+	done
+}
+
+# _lab_tunnels_ready K N: chK has N-1 Geneve interfaces, each with an ofport.
+_lab_tunnels_ready() {
+	local ofports p c=0
+	ofports=$(lab_ch "$1" ovs-vsctl --bare --columns=ofport find interface type=geneve) || return 1
+	for p in $ofports; do
+		[ "$p" -gt 0 ] 2>/dev/null || return 1
+		c=$((c + 1))
+	done
+	[ "$c" = $(($2 - 1)) ]
 }
 
 _lab_state() { # _lab_state N: restore LAB_NCH/LAB_V6 in a new shell
@@ -638,7 +662,11 @@ lab_collect() {
 		{
 			lab_ch "$k" ovs-vsctl show
 			lab_ch "$k" ovs-ofctl dump-flows br-int
-			lab_ch "$k" ovs-appctl dpctl/dump-flows
+			# vswitchd runs with --unixctl at a fixed path.
+			lab_ch "$k" ovs-appctl -t "$LAB_DIR/ch$k/run/ovs-vswitchd.ctl" dpctl/dump-flows
+			ip -n "lab-ch$k" -s -d link show
+			ip netns exec "lab-ch$k" nstat -az 2>/dev/null | grep -E 'Udp|Ip(In|Out)'
+			ip -n "lab-ch$k" neigh show
 		} >"$dir/ch$k.txt" 2>&1
 	done
 }
