@@ -28,10 +28,10 @@ declare -A DEMO_VMIP
 demo_ip_next=10
 
 demo_lab_up() {
-	# A fresh lab sometimes (about 1 boot in 3 under make demo, the
-	# first lab of the boot) never passes the peer's traffic to a new
-	# port: every port set up later fails its ping.  Cause not found yet
-	# (scripts/lab/); a canary port tells, and the lab is rebuilt once.
+	# A canary port proves the new lab passes the peer's traffic before
+	# any run relies on it; the lab is rebuilt once if not.  (Until
+	# lab_up waited for 15 s of uptime, the first lab after the VM's boot
+	# failed this about one boot in three: see _lab_after_boot.)
 	_demo_lab_up "$@" || return 1
 	demo_vms_add stock 1 canary >"$LAB_DIR/canary.log" 2>&1 && { demo_vms_del canary; return 0; }
 	echo "demo: the new lab does not pass traffic to a new port ($(tail -1 "$LAB_DIR/canary.log")): rebuilding it once" >&2

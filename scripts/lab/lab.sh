@@ -155,6 +155,21 @@ _lab_chassis_up() {
 		_lab_err "ch$k ovn-controller: failed to start" || return 1
 }
 
+# _lab_after_boot S: wait until the system has been up S seconds.  An
+# ovs-vswitchd (3.1, per-CPU upcall dispatch, Debian's 6.1 kernel)
+# started in the first seconds after the VM's boot begins with 0 upcall
+# handlers ("Overriding n-handler-threads to 0" in its log, 2 a moment
+# later) and its datapath then never hands packets from the Geneve
+# device to userspace: the first chassis of the first lab after a boot
+# received the peer's tunnel traffic (seen on its eth0 and in
+# genev_sys_6081's counters) and dropped it, in about one boot of three.
+_lab_after_boot() {
+	local up
+	read -r up _ </proc/uptime
+	[ "${up%.*}" -ge "$1" ] && return 0
+	sleep $(($1 - ${up%.*}))
+}
+
 _lab_chassis_registered() {
 	[ -n "$(lab_sbctl --bare --columns=name find chassis name="ch$1")" ] &&
 		lab_ch "$1" ovs-vsctl br-exists br-int &&
@@ -176,6 +191,7 @@ lab_up() {
 	[ "$LAB_V6" = 1 ] && ip addr add "$LAB_UL6:1/64" dev lab-ul nodad
 	ip link set lab-ul up
 	_lab_central_up || return 1
+	_lab_after_boot 15
 	for ((k = 1; k <= n; k++)); do
 		_lab_chassis_up "$k" || { _lab_err "chassis $k: setup failed"; return 1; }
 	done
