@@ -9,6 +9,9 @@
  *	network-added downtime (longest gap minus the modelled pause);
  *	only gaps overlapping [--from, --to] count for the longest.
  *	first_ms / last_ms: the first and last arrival relative to --t0;
+ *	--end NS: when the sender stopped; if nothing arrived between the
+ *	last arrival and it, that silence is the gap and "back" is false
+ *	(the traffic never came back within the run).
  *	back_after_mark_ms: the first arrival at or after --mark NS (the
  *	SB change) minus it: how long after the SB change traffic is back.
  *	--plot writes "t_ms seq" lines relative to --t0 for gnuplot.
@@ -87,7 +90,8 @@ static int cmd_trace(int argc, char **argv)
 {
 	const char *file = NULL, *plot = NULL, *lane = "";
 	int64_t sent = -1, pause_ns = 0, t0 = INT64_MIN;
-	int64_t win_from = INT64_MIN, win_to = INT64_MAX, mark = -1;
+	int64_t win_from = INT64_MIN, win_to = INT64_MAX, mark = -1, end = -1;
+	bool back = true;
 	double after_mark = -1;
 	struct arrival *a = NULL;
 	size_t n = 0, cap = 0, i;
@@ -110,6 +114,8 @@ static int cmd_trace(int argc, char **argv)
 			t0 = parse_i64(o, argv[++i2]);
 		else if (!strcmp(o, "--from"))
 			win_from = parse_i64(o, argv[++i2]);
+		else if (!strcmp(o, "--end"))
+			end = parse_i64(o, argv[++i2]);
 		else if (!strcmp(o, "--mark"))
 			mark = parse_i64(o, argv[++i2]);
 		else if (!strcmp(o, "--to"))
@@ -185,6 +191,17 @@ static int cmd_trace(int argc, char **argv)
 			gap_end = a[i].t;
 		}
 	}
+	/*
+	 * Traffic that never came back before the sender stopped (--end):
+	 * the silence after the last arrival is the gap, open-ended.
+	 */
+	if (end >= 0 && n > 0 && end > a[n - 1].t && a[n - 1].t <= win_to &&
+	    end - a[n - 1].t > gap) {
+		gap = end - a[n - 1].t;
+		gap_start = a[n - 1].t;
+		gap_end = end;
+		back = false;
+	}
 	lost = sent - uniq;
 	/* Traffic back after the SB change: first arrival at or after it. */
 	for (i = 0; mark >= 0 && i < n; i++) {
@@ -222,6 +239,7 @@ static int cmd_trace(int argc, char **argv)
 	       gap / 1e6, gap_start, gap_end, pause_ns / 1e6,
 	       n > 1 ? (gap - pause_ns) / 1e6 : 0.0, t0,
 	       n ? (a[0].t - t0) / 1e6 : 0.0, n ? (a[n - 1].t - t0) / 1e6 : 0.0);
+	printf(",\"back\":%s", back ? "true" : "false");
 	if (after_mark >= 0)
 		printf(",\"back_after_mark_ms\":%.3f}\n", after_mark);
 	else
@@ -515,7 +533,7 @@ int main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fprintf(stderr,
-			"usage: " PROG " trace FILE [--sent N] [--pause-ns NS] [--t0 NS] [--from NS] [--to NS] [--mark NS]\n"
+			"usage: " PROG " trace FILE [--sent N] [--pause-ns NS] [--t0 NS] [--from NS] [--to NS] [--mark NS] [--end NS]\n"
 			"                    [--plot OUT] [--lane NAME]\n"
 			"       " PROG " wire PCAP --peer IP --old IP --new IP [--sb-after NS] [--from NS] [--to NS]\n");
 		return argc < 2 ? 2 : 0;

@@ -323,12 +323,20 @@ scenario_s2_done() {
 		done
 		[ ${#args[@]} -gt 0 ] && lab_ch "$k" ovs-vsctl "${args[@]}"
 	done
-	args=(-- --if-exists pg-del load-pg)
-	for p in $(lab_nbctl --bare --columns=name find logical_switch 'name>=load-s'); do
+	# OVN 23.03's pg-del has no --if-exists: ask first.
+	args=()
+	[ -n "$(lab_nbctl --bare --columns=_uuid find port_group name=load-pg)" ] &&
+		args+=(-- pg-del load-pg)
+	for p in $(lab_nbctl --bare --columns=name list logical_switch | grep '^load-s'); do
 		args+=(-- ls-del "$p")
 	done
-	lab_nbctl "${args[@]}" >/dev/null
+	if [ ${#args[@]} -gt 0 ] && ! lab_nbctl "${args[@]}" >/dev/null; then
+		say "s2: the load could not be removed: later scenarios run with it"
+	fi
 	lab_nbctl --timeout=300 --wait=hv sync >/dev/null
+	local left
+	left=$(lab_nbctl --bare --columns=name list logical_switch | grep -c '^load-s')
+	[ "$left" = 0 ] || say "s2: $left load switches are left: later scenarios run with them"
 	demo_load_applied=0
 	DEMO_LOAD_DESC=
 }
