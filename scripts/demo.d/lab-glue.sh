@@ -341,32 +341,48 @@ demo_ovnmig_off() {
 	return 0
 }
 
+# _demo_claim_watch NAME: start a bounded (60 s) SB monitor of the port
+# bindings writing into the fifo $LAB_DIR/NAME.fifo (in the lab's
+# directory: a fifo does not work on the 9p results share).  Sets
+# claim_fifo, claim_mon_pid and claim_ch2 (ch2's Chassis uuid).
+_demo_claim_watch() {
+	claim_ch2=$(lab_sbctl --bare --columns=_uuid find chassis name=ch2)
+	claim_fifo=$LAB_DIR/$1.fifo
+	rm -f "$claim_fifo"
+	mkfifo "$claim_fifo"
+	_bg timeout 60 ovsdb-client monitor "unix:$LAB_DIR/central/sb.sock" \
+		OVN_Southbound Port_Binding logical_port,chassis \
+		>"$claim_fifo" 2>/dev/null &
+	claim_mon_pid=$!
+}
+
+# _demo_await_claim PORT CH2: read the monitor on stdin until it shows
+# PORT bound to CH2 (0), or its end (1).
+_demo_await_claim() {
+	local line
+	while IFS= read -r line; do
+		[[ $line == *"$1"* && $line == *"$2"* ]] && return 0
+	done
+	return 1
+}
+
 # demo_kill_on_move PORT LOG: in the background, as soon as the SB binds
 # PORT to ch2, kill -9 every ovnmigd, then restart them; LOG gets
 # "killed t_ns" and "restarted t_ns" (ready again).  Bounded: 60 s.
 # demo_kill_on_move_stop ends what is left of it (by pid).
 demo_kill_on_move() {
-	local port=$1 log=$2 ch2 fifo=$LAB_DIR/kill.fifo
-	ch2=$(lab_sbctl --bare --columns=_uuid find chassis name=ch2)
-	# In the lab's directory: no fifo on the 9p results share.
-	rm -f "$fifo"
-	mkfifo "$fifo"
-	_bg timeout 60 ovsdb-client monitor "unix:$LAB_DIR/central/sb.sock" \
-		OVN_Southbound Port_Binding logical_port,chassis \
-		>"$fifo" 2>/dev/null &
-	demo_monitor_pid=$!
+	local port=$1 log=$2
+	_demo_claim_watch kill
+	demo_monitor_pid=$claim_mon_pid
 	(
 		_closefds
-		while IFS= read -r line; do
-			[[ $line == *"$port"* && $line == *"$ch2"* ]] || continue
-			demo_agents_kill 1 2 3
-			echo "killed ${EPOCHREALTIME/./}000" >>"$log"
-			sleep 0.1
-			if demo_agents_start >>"$log.err" 2>&1; then
-				echo "restarted ${EPOCHREALTIME/./}000" >>"$log"
-			fi
-			break
-		done <"$fifo"
+		_demo_await_claim "$port" "$claim_ch2" <"$claim_fifo" || exit 0
+		demo_agents_kill 1 2 3
+		echo "killed ${EPOCHREALTIME/./}000" >>"$log"
+		sleep 0.1
+		if demo_agents_start >>"$log.err" 2>&1; then
+			echo "restarted ${EPOCHREALTIME/./}000" >>"$log"
+		fi
 	) &
 	demo_killer_pid=$!
 }
@@ -384,27 +400,16 @@ demo_kill_on_move_stop() {
 # demo_freeze_stop waits for the watcher and continues the controller
 # in any case.
 demo_freeze_peer_ctl() {
-	local vm=$1 secs=$2 log=$3 ch2 pid port fifo
+	local vm=$1 secs=$2 log=$3 pid port
 	port=$(_lab_port "$vm" 0)
-	ch2=$(lab_sbctl --bare --columns=_uuid find chassis name=ch2)
 	pid=$(cat "$LAB_DIR/ch3/run/ovn-controller.pid")
 	demo_frozen_pid=$pid
-	# The fifo lives in the lab's directory: the results directory is
-	# a 9p share under make demo, where a fifo does not work.
-	fifo=$LAB_DIR/freeze.fifo
-	rm -f "$fifo"
-	mkfifo "$fifo"
-	_bg timeout 60 ovsdb-client monitor "unix:$LAB_DIR/central/sb.sock" \
-		OVN_Southbound Port_Binding logical_port,chassis \
-		>"$fifo" 2>/dev/null &
-	demo_freeze_mon_pid=$!
+	_demo_claim_watch freeze
+	demo_freeze_mon_pid=$claim_mon_pid
 	(
 		_closefds
-		while IFS= read -r line; do
-			[[ $line == *"$port"* && $line == *"$ch2"* ]] || continue
+		_demo_await_claim "$port" "$claim_ch2" <"$claim_fifo" &&
 			echo "claim_seen ${EPOCHREALTIME/./}000" >>"$log"
-			break
-		done <"$fifo"
 		kill "$demo_freeze_mon_pid" 2>/dev/null
 		sleep "$secs"
 		kill -CONT "$pid"
