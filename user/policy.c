@@ -819,7 +819,7 @@ static void do_vif(struct policy *p, const struct vifev *v)
 		return;
 	/*
 	 * B has not claimed the port: OVN on B would drop what a pointer
-	 * sends it (design.md, "B must be able to deliver").  Write
+	 * sends it (docs/design.md, "B must be able to deliver").  Write
 	 * nothing; remember B and the pointer for the SB move.
 	 */
 	r = rec_get(p, mkkey(b->dp_key, b->port_key), v->port);

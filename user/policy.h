@@ -6,7 +6,7 @@
  * decisions to a sink in one batch per update, so it runs the same in
  * ovnmigd and in the unit test.
  *
- * Rules (shared/docs/design.md):
+ * Rules (docs/design.md):
  * - main chassis A -> B of a VIF port: every chassis other than A and B
  *   steers "sent to A -> send to B"; A keeps a forwarding pointer to B.
  * - a port that had additional chassis B before the move (multichassis)
@@ -15,7 +15,7 @@
  * - a local VIF going down on A for a plain port whose destination is
  *   known (two-chassis options:requested-chassis) writes nothing: B has
  *   not claimed the port and would drop what a pointer sends it
- *   (design.md, "B must be able to deliver").  It arms the move: the
+ *   (docs/design.md, "B must be able to deliver").  It arms the move: the
  *   pointer to B is precomputed and written the moment the SB makes B
  *   the main chassis.  The VIF coming back (an aborted migration)
  *   disarms it, or withdraws the pointer if the move already came;

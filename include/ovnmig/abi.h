@@ -13,7 +13,7 @@
 
 #include <linux/types.h>
 
-/* What OVN puts on the wire (see shared/docs/platform.md). */
+/* What OVN puts on the wire (docs/datapath.md, "What OVN sends"). */
 #define OVNMIG_GENEVE_UDP_PORT	6081
 #define OVNMIG_OVN_OPT_CLASS	0x0102
 #define OVNMIG_OVN_OPT_TYPE	0x80	/* critical bit set */
@@ -72,15 +72,16 @@ struct ovnmig_ip {
  * Steering entry (TC egress on genev_sys_6081 of every chassis): packets
  * for the key whose tunnel destination is old_remote are sent to
  * new_remote instead, until expires_ns.
- */
-/*
- * Expiry: an entry with expires_ns <= bpf_ktime_get_ns() is ignored
+ *
+ * Expiry: an entry with expires_ns <= bpf_ktime_get_coarse_ns() is ignored
  * (counted as expired); there is no "never" value, every entry expires.
+ * The coarse clock (CLOCK_MONOTONIC at tick resolution, a few ms) is
+ * cheaper per packet than bpf_ktime_get_ns() and far finer than any expiry.
  */
 struct ovnmig_steer {
 	struct ovnmig_ip old_remote;
 	struct ovnmig_ip new_remote;
-	__u64 expires_ns;	/* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 expires_ns;	/* CLOCK_MONOTONIC, ns */
 	__u32 generation;	/* agent's counter, for reconcile */
 	__u32 flags;		/* OVNMIG_F_* */
 };

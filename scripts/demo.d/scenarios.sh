@@ -248,8 +248,8 @@ measure_run() {
 	return 0
 }
 
-# Scenario 10: the lagging sender (design.md, step 6: "a busy or
-# disconnected one lags further").  The peer's chassis' ovn-controller
+# Scenario 10: the lagging sender (docs/design.md, step 6: "a stalled or
+# disconnected controller can take minutes").  The peer's chassis' ovn-controller
 # is stopped just before the VM's pause and continued DEMO_FREEZE_S
 # (3) seconds after the SB shows the claim by ch2: its installed flows
 # go on encapsulating the port's traffic toward ch1, as a controller busy
