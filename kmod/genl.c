@@ -27,18 +27,28 @@ size_t ovnmig_port_msg_size(void)
 	     + nla_total_size(sizeof(u32));		/* PORT_TYPE */
 }
 
-/* Caller holds RTNL (for the master lookup and a stable name). */
+/*
+ * Caller holds RTNL (for the master lookup and a stable name).  @cb is
+ * the dump being answered, NULL for an event.
+ */
 int ovnmig_fill_port(struct sk_buff *skb, const struct net_device *dev,
 		     u8 cmd, u32 kind, u64 ts, u64 seq,
-		     u32 portid, u32 nlseq, int flags)
+		     struct netlink_callback *cb)
 {
 	struct net_device *master;
 	void *hdr;
 
 	ASSERT_RTNL();
-	hdr = genlmsg_put(skb, portid, nlseq, &ovnmig_genl_family, flags, cmd);
+	if (cb)
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &ovnmig_genl_family,
+				  NLM_F_MULTI, cmd);
+	else
+		hdr = genlmsg_put(skb, 0, 0, &ovnmig_genl_family, 0, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
 
 	master = netdev_master_upper_dev_get((struct net_device *)dev);
 	if (nla_put_u32(skb, OVNMIG_A_IFINDEX, dev->ifindex) ||
@@ -68,38 +78,54 @@ cancel:
 }
 
 /*
- * Dump cursor: cb->args[0] is the number of OVS ports already sent, in
- * the netns' device list order (as rtnetlink's link dump does).
+ * Dump cursor: cb->args[0] is the ifindex of the last port sent, 0 at
+ * the start.  Each call resumes right after that device in the netns'
+ * device list (found by a hash lookup), so a dump costs one pass over
+ * the list in all, not a rescan from the head under RTNL per chunk.
+ *
+ * RTNL is dropped between calls.  cb->seq is the netns' dev_base_seq,
+ * which changes whenever a device is listed or unlisted (registered,
+ * unregistered, moved between netns), as in rtnetlink's link dump: a
+ * change between two calls marks the next message, or the NLMSG_DONE,
+ * NLM_F_DUMP_INTR and the reader dumps again.  If the cursor's device
+ * itself went away, its place in the list is lost and the dump ends
+ * there, marked interrupted.  Ports that join or leave a datapath
+ * mid-dump do not change dev_base_seq; their events say so.
  */
 static int ovnmig_port_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
 	struct ovnmig_net *on = ovnmig_pernet(net);
-	long idx = 0, skip = cb->args[0];
-	struct net_device *dev;
+	int last = cb->args[0];
+	struct net_device *dev = NULL;
 	u64 ts, seq;
 	int err = 0;
 
 	rtnl_lock();
+	cb->seq = net->dev_base_seq;
 	ts = ktime_get_ns();
 	/* The sequence number lets a listener line the dump up with events. */
 	seq = atomic64_read(&on->seq);
-	for_each_netdev(net, dev) {
+	if (last) {
+		dev = __dev_get_by_index(net, last);
+		if (!dev)
+			goto out;
+	}
+	dev = list_prepare_entry(dev, &net->dev_base_head, dev_list);
+	for_each_netdev_continue(net, dev) {
 		if (!ovnmig_is_ovs_port(dev))
 			continue;
-		if (idx++ < skip)
-			continue;
 		err = ovnmig_fill_port(skb, dev, OVNMIG_CMD_GET_PORT,
-				       OVNMIG_EV_DUMP, ts, seq,
-				       NETLINK_CB(cb->skb).portid,
-				       cb->nlh->nlmsg_seq, NLM_F_MULTI);
-		if (err) {
-			idx--;	/* did not fit: first one of the next call */
-			break;
-		}
+				       OVNMIG_EV_DUMP, ts, seq, cb);
+		if (err)
+			break;	/* did not fit: first one of the next call */
+		cb->args[0] = dev->ifindex;
 	}
+out:
 	rtnl_unlock();
-	cb->args[0] = idx;
+	/* A port that does not fit in an empty skb never will. */
+	if (err && !skb->len)
+		return err;
 	/* Non-zero: call again for the rest; zero: the dump is complete. */
 	return skb->len;
 }
@@ -151,6 +177,14 @@ nospace:
  * Both commands are read-only and take no attributes: with
  * resv_start_op past every command, the core rejects any attribute and
  * any non-zero reserved header field (strict validation).
+ *
+ * Neither needs a capability, as OVS_VPORT_CMD_GET and OVS_DP_CMD_GET
+ * ("OK for unprivileged users") and psample's group dump do not: they
+ * tell the caller about its own netns only, and nothing that rtnetlink
+ * does not already give any process there (RTM_GETLINK shows every
+ * link with its name, MAC, flags, operstate and master; RTNLGRP_LINK
+ * reports each change).  The event stream, with its kernel timestamps,
+ * is the part that needs CAP_NET_ADMIN.  docs/kmod.md says the same.
  */
 static const struct genl_small_ops ovnmig_genl_ops[] = {
 	{

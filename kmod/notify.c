@@ -56,7 +56,7 @@ void ovnmig_event(struct net_device *dev, u32 kind)
 		return;
 	}
 	err = ovnmig_fill_port(skb, dev, OVNMIG_CMD_EVENT, kind, ts, seq,
-			       0, 0, 0);
+			       NULL);
 	if (err) {
 		nlmsg_free(skb);
 		atomic64_inc(&on->alloc_fail);

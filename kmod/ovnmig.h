@@ -47,7 +47,7 @@ static inline bool ovnmig_is_ovs_port(const struct net_device *dev)
 size_t ovnmig_port_msg_size(void);
 int ovnmig_fill_port(struct sk_buff *skb, const struct net_device *dev,
 		     u8 cmd, u32 kind, u64 ts, u64 seq,
-		     u32 portid, u32 nlseq, int flags);
+		     struct netlink_callback *cb);
 void ovnmig_event(struct net_device *dev, u32 kind);
 
 int ovnmig_genl_init(void);

@@ -827,6 +827,24 @@ static int setup(struct agent *a)
 	return 0;
 }
 
+#ifdef OVNMIG_HAVE_VIFEVENTS
+/* Read VIF events; say when ovnmig.ko goes away and comes back. */
+static void vif_run(struct agent *a)
+{
+	bool was = vif_events_present(a->ve);
+	int r = vif_events_run(a->ve);
+
+	if (r < 0)
+		log_warn("vif events: %s", strerror(-r));
+	if (was && !vif_events_present(a->ve))
+		log_warn("vif events: ovnmig.ko was unloaded: no kernel VIF "
+			 "events until it is loaded again");
+	else if (!was && vif_events_present(a->ve))
+		log_info("vif events: ovnmig.ko is back: kernel VIF events "
+			 "resume");
+}
+#endif
+
 static void loop(struct agent *a)
 {
 	struct pollfd pfd[SBVIEW_MAX_FDS + CTL_MAX_CONNS + 2];
@@ -854,7 +872,7 @@ static void loop(struct agent *a)
 		a->wake_ns = maps_now_ns();
 #ifdef OVNMIG_HAVE_VIFEVENTS
 		if (a->ve && r > 0 && pfd[n - 1].revents)
-			vif_events_run(a->ve);
+			vif_run(a);
 #endif
 		a->in_update = true;
 		sbview_run(a->v, 0);

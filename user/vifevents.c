@@ -3,11 +3,15 @@
  * VIF event source for the agent: ovnmig.ko's generic-netlink events
  * when the module is there, rtnetlink link messages otherwise.  The
  * rtnetlink path keeps a small table of links so that it can turn link
- * snapshots into the same transitions the module reports.
+ * snapshots into the same transitions the module reports.  The module
+ * may be unloaded and loaded again under a running agent: the kmod
+ * source follows the generic-netlink controller's family notifications
+ * and joins the new family's group when it comes back.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -35,8 +39,9 @@ struct vif_events {
 	struct mnl_socket *nl;
 	vif_event_cb cb;
 	void *ctx;
-	uint16_t family;	/* kmod: genl family id */
+	uint16_t family;	/* kmod: genl family id, 0 while unloaded */
 	uint32_t mcgrp;
+	uint64_t unloads;	/* kmod: times the family went away */
 	bool have_seq;
 	uint64_t overruns;	/* kmod: ENOBUFS not yet matched to a gap */
 	uint64_t last_seq, lost, local_seq;
@@ -86,13 +91,58 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+/* NLMSG_ERROR and NLMSG_DONE of nl_request(), as libmnl's own do. */
+static int nl_error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+	(void)data;
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	errno = e->error < 0 ? -e->error : e->error;
+	return e->error ? MNL_CB_ERROR : MNL_CB_STOP;
+}
+
+struct nl_req {
+	mnl_cb_t cb;
+	void *data;
+	bool intr;
+};
+
+static int nl_done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl_req *r = data;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		r->intr = true;
+	return MNL_CB_STOP;
+}
+
+static int nl_data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl_req *r = data;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		r->intr = true;
+	return r->cb(nlh, r->data);
+}
+
 /*
  * One request on a private blocking socket, every reply through cb:
  * keeps request/response traffic out of the event socket's stream.
+ * -EINTR: a dump whose kernel side saw the list change under it
+ * (NLM_F_DUMP_INTR, on any message or the NLMSG_DONE); dump again.
  */
 static int nl_request(int bus, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	static char buf[VE_BUFSZ];
+	struct nl_req r = { cb, data, false };
+	mnl_cb_t ctl[NLMSG_DONE + 1] = {
+		[NLMSG_ERROR] = nl_error_cb,
+		[NLMSG_DONE] = nl_done_cb,
+	};
 	struct mnl_socket *nl;
 	unsigned int portid;
 	int ret, err = 0;
@@ -116,7 +166,8 @@ static int nl_request(int bus, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 			err = -errno;
 			break;
 		}
-		ret = mnl_cb_run(buf, ret, nlh->nlmsg_seq, portid, cb, data);
+		ret = mnl_cb_run2(buf, ret, nlh->nlmsg_seq, portid, nl_data_cb,
+				  &r, ctl, NLMSG_DONE + 1);
 		if (ret < 0) {
 			err = errno ? -errno : -EIO;
 			break;
@@ -126,14 +177,18 @@ static int nl_request(int bus, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	}
 out:
 	mnl_socket_close(nl);
+	if (!err && r.intr)
+		err = -EINTR;
 	return err;
 }
 
 /* ---- generic netlink (ovnmig.ko) ---- */
 
 struct family_res {
+	const char *grp_name;	/* the multicast group wanted */
 	uint16_t id;
 	int64_t grp;
+	char name[GENL_NAMSIZ];	/* the family's, from the message */
 };
 
 static int grp_cb(const struct nlattr *a, struct family_res *res)
@@ -150,7 +205,7 @@ static int grp_cb(const struct nlattr *a, struct family_res *res)
 			 mnl_attr_validate(g, MNL_TYPE_U32) == 0)
 			id = mnl_attr_get_u32(g);
 	}
-	if (name && id >= 0 && strcmp(name, OVNMIG_GENL_MCGRP_EVENTS) == 0)
+	if (name && id >= 0 && strcmp(name, res->grp_name) == 0)
 		res->grp = id;
 	return MNL_CB_OK;
 }
@@ -165,6 +220,11 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 		case CTRL_ATTR_FAMILY_ID:
 			if (mnl_attr_validate(a, MNL_TYPE_U16) == 0)
 				res->id = mnl_attr_get_u16(a);
+			break;
+		case CTRL_ATTR_FAMILY_NAME:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+				snprintf(res->name, sizeof(res->name), "%s",
+					 mnl_attr_get_str(a));
 			break;
 		case CTRL_ATTR_MCAST_GROUPS:
 			mnl_attr_for_each_nested(g, a)
@@ -189,15 +249,17 @@ static struct nlmsghdr *genl_msg(char *buf, uint16_t type, uint16_t flags,
 	return nlh;
 }
 
-static int resolve_family(uint16_t *id, uint32_t *grp)
+/* The id of family NAME and of its multicast group GRP_NAME. */
+static int resolve_family(const char *name, const char *grp_name,
+			  uint16_t *id, uint32_t *grp)
 {
 	char buf[256];
-	struct family_res res = { 0, -1 };
+	struct family_res res = { .grp_name = grp_name, .grp = -1 };
 	struct nlmsghdr *nlh;
 	int err;
 
 	nlh = genl_msg(buf, GENL_ID_CTRL, NLM_F_ACK, CTRL_CMD_GETFAMILY, 1);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, OVNMIG_GENL_NAME);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
 	err = nl_request(NETLINK_GENERIC, nlh, family_cb, &res);
 	if (err)
 		return err;	/* -ENOENT: module not loaded */
@@ -261,13 +323,109 @@ static void kmod_parse(const struct nlmsghdr *nlh, struct vif_event *ev)
 		strncpy(ev->name, mnl_attr_get_str(a), sizeof(ev->name) - 1);
 }
 
+static int kmod_join(struct vif_events *ve, uint16_t family, uint32_t grp)
+{
+	int g = (int)grp;
+
+	/* Refused with EPERM without CAP_NET_ADMIN: the group is gated. */
+	if (mnl_socket_setsockopt(ve->nl, NETLINK_ADD_MEMBERSHIP, &g,
+				  sizeof(g)) < 0)
+		return -errno;
+	ve->family = family;
+	ve->mcgrp = grp;
+	return 0;
+}
+
+/*
+ * The module's family came back (CTRL_CMD_NEWFAMILY, or found again
+ * after an overrun): join its events group, whose id may have changed.
+ * Its per-netns sequence starts again at 1, so the events of this
+ * netns sent before we joined count as lost.
+ */
+static int kmod_rejoin(struct vif_events *ve, uint16_t family, uint32_t grp)
+{
+	int err;
+
+	err = kmod_join(ve, family, grp);
+	if (err)
+		return err;
+	ve->have_seq = true;
+	ve->last_seq = 0;
+	ve->overruns = 0;
+	return 0;
+}
+
+static void kmod_gone(struct vif_events *ve)
+{
+	ve->family = 0;
+	ve->unloads++;
+}
+
+static int kmod_recheck(struct vif_events *ve);
+
+/* A generic-netlink controller notification: is it about our family? */
+static int kmod_ctrl_cb(struct vif_events *ve, const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct family_res res = { .grp_name = OVNMIG_GENL_MCGRP_EVENTS,
+				  .grp = -1 };
+
+	if (g->cmd != CTRL_CMD_NEWFAMILY && g->cmd != CTRL_CMD_DELFAMILY)
+		return 0;
+	family_cb(nlh, &res);
+	if (strcmp(res.name, OVNMIG_GENL_NAME))
+		return 0;
+	if (g->cmd == CTRL_CMD_DELFAMILY) {
+		if (ve->family)
+			kmod_gone(ve);
+		return 0;
+	}
+	return kmod_recheck(ve);
+}
+
+/* After an overrun the notifications may be lost: ask the controller. */
+static int kmod_recheck(struct vif_events *ve)
+{
+	uint16_t id;
+	uint32_t grp;
+	int err;
+
+	err = resolve_family(OVNMIG_GENL_NAME, OVNMIG_GENL_MCGRP_EVENTS,
+			     &id, &grp);
+	if (err == -ENOENT) {
+		if (ve->family)
+			kmod_gone(ve);
+		return 0;
+	}
+	if (err)
+		return err;
+	if (ve->family == id && ve->mcgrp == grp)
+		return 0;
+	/* Unloaded and loaded again while we were not reading. */
+	if (ve->family)
+		kmod_gone(ve);
+	return kmod_rejoin(ve, id, grp);
+}
+
 static int kmod_event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct vif_events *ve = data;
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 	struct vif_event ev;
+	int err;
 
-	if (nlh->nlmsg_type != ve->family || g->cmd != OVNMIG_CMD_EVENT)
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*g)))
+		return MNL_CB_OK;
+	if (nlh->nlmsg_type == GENL_ID_CTRL) {
+		err = kmod_ctrl_cb(ve, nlh);
+		if (err) {
+			errno = -err;
+			return MNL_CB_ERROR;
+		}
+		return MNL_CB_OK;
+	}
+	if (!ve->family || nlh->nlmsg_type != ve->family ||
+	    g->cmd != OVNMIG_CMD_EVENT)
 		return MNL_CB_OK;
 	kmod_parse(nlh, &ev);
 	if (ve->have_seq && ev.seq > ve->last_seq + 1) {
@@ -289,9 +447,15 @@ static int kmod_event_cb(const struct nlmsghdr *nlh, void *data)
 
 static int kmod_open(struct vif_events *ve)
 {
-	int grp, err;
+	uint32_t ctrl_grp, grp;
+	uint16_t ctrl, family;
+	int one = 1, err;
 
-	err = resolve_family(&ve->family, &ve->mcgrp);
+	err = resolve_family(OVNMIG_GENL_NAME, OVNMIG_GENL_MCGRP_EVENTS,
+			     &family, &grp);
+	if (err)
+		return err;
+	err = resolve_family("nlctrl", "notify", &ctrl, &ctrl_grp);
 	if (err)
 		return err;
 	ve->nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -303,32 +467,53 @@ static int kmod_open(struct vif_events *ve)
 	 * Ask the kernel to report our overruns to the sender, so that the
 	 * module's nobufs counter counts the events this listener missed.
 	 */
-	grp = 1;
-	mnl_socket_setsockopt(ve->nl, NETLINK_BROADCAST_ERROR, &grp, sizeof(grp));
-	grp = (int)ve->mcgrp;
-	/* Refused with EPERM without CAP_NET_ADMIN: the group is gated. */
-	if (mnl_socket_setsockopt(ve->nl, NETLINK_ADD_MEMBERSHIP, &grp,
-				  sizeof(grp)) < 0)
+	mnl_socket_setsockopt(ve->nl, NETLINK_BROADCAST_ERROR, &one, sizeof(one));
+	/*
+	 * The controller's notifications (unprivileged) tell when the
+	 * module is unloaded, which silently ends our group membership,
+	 * and when it is back with a new family and group id.  Joined
+	 * before our group so that no reload falls between.
+	 */
+	err = (int)ctrl_grp;
+	if (mnl_socket_setsockopt(ve->nl, NETLINK_ADD_MEMBERSHIP, &err,
+				  sizeof(err)) < 0)
 		return -errno;
-	return 0;
+	err = kmod_join(ve, family, grp);
+	if (err)
+		return err;
+	/* The module may have been reloaded between resolving and joining. */
+	return kmod_recheck(ve);
 }
 
+/* A dump's entries, kept until the dump is known consistent. */
 struct dump_ctx {
-	struct vif_events *ve;
-	vif_event_cb cb;
-	void *ctx;
-	int n;
+	struct vif_event *ev;
+	int n, cap;
 };
+
+static int dump_add(struct dump_ctx *d, const struct vif_event *ev)
+{
+	if (d->n == d->cap) {
+		int cap = d->cap ? d->cap * 2 : 64;
+		struct vif_event *p = realloc(d->ev, cap * sizeof(*p));
+
+		if (!p) {
+			errno = ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		d->ev = p;
+		d->cap = cap;
+	}
+	d->ev[d->n++] = *ev;
+	return MNL_CB_OK;
+}
 
 static int kmod_dump_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct dump_ctx *d = data;
 	struct vif_event ev;
 
 	kmod_parse(nlh, &ev);
-	d->n++;
-	d->cb(d->ctx, &ev);
-	return MNL_CB_OK;
+	return dump_add(data, &ev);
 }
 
 static int kmod_stats_cb(const struct nlmsghdr *nlh, void *data)
@@ -541,16 +726,13 @@ static int rtnl_open(struct vif_events *ve)
 
 static int rt_dump_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct dump_ctx *d = data;
 	struct rt_link r;
 
 	rt_parse(nlh, &r);
 	if (!r.l.port)
 		return MNL_CB_OK;
 	r.ev.kind = OVNMIG_EV_DUMP;
-	d->n++;
-	d->cb(d->ctx, &r.ev);
-	return MNL_CB_OK;
+	return dump_add(data, &r.ev);
 }
 
 /* ---- public ---- */
@@ -625,6 +807,16 @@ uint64_t vif_events_lost(const struct vif_events *ve)
 	return ve->lost;
 }
 
+uint64_t vif_events_unloads(const struct vif_events *ve)
+{
+	return ve->unloads;
+}
+
+bool vif_events_present(const struct vif_events *ve)
+{
+	return ve->src != VIF_SRC_KMOD || ve->family;
+}
+
 int vif_events_run(struct vif_events *ve)
 {
 	mnl_cb_t cb = ve->src == VIF_SRC_KMOD ? kmod_event_cb : rt_event_cb;
@@ -646,6 +838,9 @@ int vif_events_run(struct vif_events *ve)
 			ve->lost++;
 			if (ve->src == VIF_SRC_KMOD) {
 				ve->overruns++;
+				err = kmod_recheck(ve);
+				if (err)
+					return err;
 			} else {
 				err = rt_sync(ve, false);
 				if (err)
@@ -660,21 +855,38 @@ int vif_events_run(struct vif_events *ve)
 	return ve->delivered;
 }
 
+/*
+ * The kernel drops its locks between dump chunks and marks a dump
+ * NLM_F_DUMP_INTR when the device list changed meanwhile (a port may
+ * be missing or twice): dump again, a bounded number of times, and
+ * hand out only a consistent one.
+ */
+#define VE_DUMP_TRIES	8
+
 int vif_events_dump(struct vif_events *ve, vif_event_cb cb, void *ctx)
 {
-	struct dump_ctx d = { ve, cb, ctx, 0 };
+	struct dump_ctx d = { NULL, 0, 0 };
 	char buf[256];
-	int err;
+	int i, err = -EINTR;
 
-	if (ve->src == VIF_SRC_KMOD)
-		err = nl_request(NETLINK_GENERIC,
-				 genl_msg(buf, ve->family, NLM_F_DUMP,
-					  OVNMIG_CMD_GET_PORT,
-					  OVNMIG_GENL_VERSION),
-				 kmod_dump_cb, &d);
-	else
-		err = nl_request(NETLINK_ROUTE, rt_getlink_msg(buf),
-				 rt_dump_cb, &d);
+	if (ve->src == VIF_SRC_KMOD && !ve->family)
+		return -ENOENT;	/* unloaded; its return is followed */
+	for (i = 0; i < VE_DUMP_TRIES && err == -EINTR; i++) {
+		d.n = 0;
+		if (ve->src == VIF_SRC_KMOD)
+			err = nl_request(NETLINK_GENERIC,
+					 genl_msg(buf, ve->family, NLM_F_DUMP,
+						  OVNMIG_CMD_GET_PORT,
+						  OVNMIG_GENL_VERSION),
+					 kmod_dump_cb, &d);
+		else
+			err = nl_request(NETLINK_ROUTE, rt_getlink_msg(buf),
+					 rt_dump_cb, &d);
+	}
+	if (!err)
+		for (i = 0; i < d.n; i++)
+			cb(ctx, &d.ev[i]);
+	free(d.ev);
 	return err ? err : d.n;
 }
 
@@ -684,6 +896,8 @@ int vif_events_stats(struct vif_events *ve, struct vif_stats *st)
 
 	if (ve->src != VIF_SRC_KMOD)
 		return -EOPNOTSUPP;
+	if (!ve->family)
+		return -ENOENT;
 	memset(st, 0, sizeof(*st));
 	return nl_request(NETLINK_GENERIC,
 			  genl_msg(buf, ve->family, NLM_F_ACK,

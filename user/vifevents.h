@@ -14,6 +14,7 @@
 #ifndef OVNMIG_VIFEVENTS_H
 #define OVNMIG_VIFEVENTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <ovnmig/genl.h>
@@ -62,7 +63,16 @@ enum vif_source vif_events_source(const struct vif_events *ve);
 /* Events known lost: sequence gaps (kmod) and socket overruns (each at
  * least one event; rtnl resyncs from a dump after one). */
 uint64_t vif_events_lost(const struct vif_events *ve);
-/* Current OVS ports of this netns, one cb per port (kind OVNMIG_EV_DUMP). */
+/* kmod: ovnmig.ko can be unloaded and loaded again under a running
+ * source.  While it is away (vif_events_present() false) no kernel
+ * event arrives; when it is back the source joins it again by itself
+ * and the events it sent meanwhile count as lost.  unloads counts the
+ * times it went away.  rtnl: always present, 0 unloads. */
+bool vif_events_present(const struct vif_events *ve);
+uint64_t vif_events_unloads(const struct vif_events *ve);
+/* Current OVS ports of this netns, one cb per port (kind OVNMIG_EV_DUMP),
+ * from a dump the kernel did not see the device list change under
+ * (retried a few times, else -EINTR); -ENOENT while ovnmig.ko is away. */
 int vif_events_dump(struct vif_events *ve, vif_event_cb cb, void *ctx);
 /* The module's counters for this netns; -EOPNOTSUPP from rtnetlink. */
 int vif_events_stats(struct vif_events *ve, struct vif_stats *st);

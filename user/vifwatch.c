@@ -107,6 +107,7 @@ static int watch(struct vif_events *ve, long timeout_ms, const char *ready)
 {
 	uint64_t end = timeout_ms ? mono_ns() + timeout_ms * 1000000ull : 0;
 	struct pollfd pfd = { .fd = vif_events_fd(ve), .events = POLLIN };
+	bool present = vif_events_present(ve);
 	int ret, wait;
 
 	if (ready) {
@@ -149,10 +150,20 @@ static int watch(struct vif_events *ve, long timeout_ms, const char *ready)
 			fprintf(stderr, "%s: events: %s\n", prog, strerror(-ret));
 			return 1;
 		}
+		if (present != vif_events_present(ve)) {
+			present = !present;
+			fprintf(stderr, present ?
+				"%s: ovnmig.ko is back: events resume\n" :
+				"%s: ovnmig.ko was unloaded: no events until it is loaded again\n",
+				prog);
+		}
 	}
 	/* Known losses (sequence gaps, overruns) go to stderr at the end. */
 	fprintf(stderr, "%s: lost=%llu\n", prog,
 		(unsigned long long)vif_events_lost(ve));
+	if (vif_events_unloads(ve))
+		fprintf(stderr, "%s: unloads=%llu\n", prog,
+			(unsigned long long)vif_events_unloads(ve));
 	return opt.count && opt.seen < opt.count ? 3 : 0;
 }
 

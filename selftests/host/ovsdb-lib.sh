@@ -6,7 +6,7 @@
 # each of its checks into ours, named "(VARIANT) name".  Sanitizer
 # reports fail the run even when every check passed.
 ovsdb_run_tap() {
-	local variant=$1 err rc line name why n=0
+	local variant=$1 err rc line name why n=0 nfail=0
 	shift
 	err=$(mktemp)
 	defer rm -f "$err"
@@ -23,7 +23,8 @@ ovsdb_run_tap() {
 		"not ok "*)
 			name=$(echo "$line" | sed 's/^not ok [0-9]* //')
 			why=${name#*# }; name=${name%% # *}
-			ktap_fail "($variant) $name" "$why"; n=$((n + 1)) ;;
+			ktap_fail "($variant) $name" "$why"; n=$((n + 1))
+			nfail=$((nfail + 1)) ;;
 		"#"*) echo "$line" ;;
 		"rc="*) rc=${line#rc=} ;;
 		esac
@@ -35,7 +36,14 @@ ovsdb_run_tap() {
 		ktap_fail "($variant) no sanitizer report" "see above"
 	elif [ "${rc:-1}" != 0 ] && [ "${rc:-1}" != 4 ]; then
 		tail -5 "$err" | sed 's/^/# /'
-		[ $n = 0 ] && ktap_fail "($variant) $*" "exit ${rc:-?}"
+		# Exit 1 after a "not ok" is that failure, already counted;
+		# any other status (a signal, an abort, exit 1 after only
+		# passes) is a failure of its own: the checks after the
+		# crash never ran.
+		why="exit ${rc:-?}"
+		[ "${rc:-0}" -gt 128 ] && why="$why (signal $((rc - 128)))"
+		[ "${rc:-1}" = 1 ] && [ $nfail -gt 0 ] ||
+			ktap_fail "($variant) $(basename "$1") exits cleanly" "$why"
 	fi
 	sed 's/^/# stderr: /' "$err" | grep -v '|' | head -20
 }
