@@ -34,10 +34,12 @@ ovnmigctl_LIBS	:= -lbpf -lelf -lz -ljansson
 # ovnmigd needs the OVSDB follower (part A) to link.
 ifneq ($(wildcard user/ovsdb.mk),)
 USER_PROGS	+= ovnmigd
-ovnmigd_SRCS	:= user/ovnmigd.c user/policy.c $(USER_COMMON)
-ovnmigd_LIBS	:= $(OVSDB_LIB) -lbpf -lelf -lz -ljansson -lssl -lcrypto
+ovnmigd_SRCS	:= user/ovnmigd.c user/policy.c user/metrics_http.c \
+		   $(USER_COMMON)
+ovnmigd_LIBS	:= $(OVSDB_LIB) -lbpf -lelf -lz -ljansson -lssl -lcrypto \
+		   -lmicrohttpd
 ovnmigd_ASAN_LIBS := $(OVSDB_ASAN_LIB) -lbpf -lelf -lz -ljansson -lssl \
-		   -lcrypto
+		   -lcrypto -lmicrohttpd
 ifneq ($(VIFEVENTS_SRCS),)
 ovnmigd_SRCS	+= $(VIFEVENTS_SRCS)
 ovnmigd_LIBS	+= $(VIFEVENTS_LDLIBS)
