@@ -39,6 +39,9 @@ VERSION	:= $(shell cat $(TOP)/VERSION)
 CWARN	:= -Wall -Wextra -Werror
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 $(CWARN) -I$(TOP)/include -DOVNMIG_VERSION='"$(VERSION)"'
+# CPPFLAGS and LDFLAGS as dpkg-buildflags sets them for the package
+# (fortify, relro/now); empty otherwise.  Not for the BPF objects.
+CFLAGS	+= $(CPPFLAGS)
 
 ALL_TARGETS :=
 

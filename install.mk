@@ -70,3 +70,26 @@ uninstall:
 	$(Q)f=$(D)$(SYSCONFDIR)/default/ovnmigd; \
 	if [ -e $$f ] && ! cmp -s $$f user/ovnmigd.default; then \
 		echo "uninstall: keeping $$f (changed)"; else rm -f $$f; fi
+
+# make deb: dpkg-buildpackage -b in a copy of the tree under build/ (it
+# writes its products to the parent directory and debian/ files into the
+# tree); the packages, .buildinfo and .changes end in build/deb/.
+DEB_SRC		:= $(BUILD)/debsrc/ovnmig-$(VERSION)
+
+.PHONY: deb
+deb:
+	$(Q)v=$$(dpkg-parsechangelog -l debian/changelog -SVersion) && \
+	if [ "$$v" != "$(VERSION)" ]; then \
+		echo "deb: debian/changelog is at $$v, VERSION at $(VERSION)" >&2; exit 1; fi
+	$(Q)rm -rf $(BUILD)/debsrc $(BUILD)/deb
+	$(Q)mkdir -p $(DEB_SRC) $(BUILD)/deb
+	$(Q)tar -C $(TOP) --exclude=./build --exclude=./.git -cf - . | tar -C $(DEB_SRC) -xf -
+	$(call msg,DEB,$(BUILD)/deb)
+	$(Q)cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD \
+		dpkg-buildpackage -us -uc -b >$(BUILD)/debsrc/build.log 2>&1 || \
+		{ tail -30 $(BUILD)/debsrc/build.log >&2; exit 1; }
+	$(Q)mv $(BUILD)/debsrc/*.deb $(BUILD)/debsrc/*.buildinfo \
+		$(BUILD)/debsrc/*.changes $(BUILD)/deb/
+	$(Q)mv $(BUILD)/debsrc/*.ddeb $(BUILD)/deb/ 2>/dev/null || true
+	$(Q)mv $(BUILD)/debsrc/build.log $(BUILD)/deb/
+	$(Q)rm -rf $(BUILD)/debsrc

@@ -62,7 +62,7 @@ define user_prog
 $(USER_DIR)/$(1): $($(1)_SRCS) $(USER_HDRS) $(USER_SKELS) $(filter %.a,$($(1)_LIBS))
 	$$(call msg,CC,$$@)
 	$(Q)mkdir -p $$(@D)
-	$(Q)$(CC) $(USER_CFLAGS) $($(1)_CFLAGS) -o $$@ $($(1)_SRCS) $($(1)_LIBS)
+	$(Q)$(CC) $(USER_CFLAGS) $($(1)_CFLAGS) $(LDFLAGS) -o $$@ $($(1)_SRCS) $($(1)_LIBS)
 $(USER_ASAN_DIR)/$(1): $($(1)_SRCS) $(USER_HDRS) $(USER_SKELS) $(filter %.a,$(or $($(1)_ASAN_LIBS),$($(1)_LIBS)))
 	$$(call msg,CC-ASAN,$$@)
 	$(Q)mkdir -p $$(@D)
