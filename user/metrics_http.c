@@ -6,7 +6,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,14 +30,10 @@ struct metrics_http {
 	void *ctx;
 };
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t len, const char *fmt, ...)
+/* "@spec: @why" in @err; -1. */
+static int bad(char *err, size_t len, const char *spec, const char *why)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
+	snprintf(err, len, "%s: %s", spec, why);
 	return -1;
 }
 
@@ -59,14 +54,14 @@ int metrics_http_parse(const char *spec, struct sockaddr_storage *ss,
 	if (colon) {
 		hlen = colon - spec;
 		if (hlen >= sizeof(host))
-			return fail(err, len, "%s: address too long", spec);
+			return bad(err, len, spec, "address too long");
 		memcpy(host, spec, hlen);
 		host[hlen] = 0;
 	}
 	errno = 0;
 	port = strtol(port_s, &end, 10);
 	if (!*port_s || *end || errno || port < 0 || port > 65535)
-		return fail(err, len, "%s: the port must be 0..65535", spec);
+		return bad(err, len, spec, "the port must be 0..65535");
 	if (!colon) {
 		sin->sin_family = AF_INET;
 		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -76,14 +71,14 @@ int metrics_http_parse(const char *spec, struct sockaddr_storage *ss,
 	if (hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']') {
 		host[hlen - 1] = 0;
 		if (inet_pton(AF_INET6, host + 1, &sin6->sin6_addr) != 1)
-			return fail(err, len, "%s: not an IPv6 address", spec);
+			return bad(err, len, spec, "not an IPv6 address");
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons(port);
 		return 0;
 	}
 	if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
-		return fail(err, len, "%s: not ADDR:PORT, [ADDR6]:PORT or PORT",
-			    spec);
+		return bad(err, len, spec,
+			   "not ADDR:PORT, [ADDR6]:PORT or PORT");
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons(port);
 	return 0;
@@ -161,7 +156,7 @@ struct metrics_http *metrics_http_create(const char *spec,
 		    0);
 	if (fd < 0) {
 		e = errno;
-		fail(err, len, "%s: socket: %s", spec, strerror(e));
+		bad(err, len, spec, strerror(e));
 		errno = e;
 		return NULL;
 	}
@@ -171,7 +166,7 @@ struct metrics_http *metrics_http_create(const char *spec,
 	    listen(fd, HTTP_MAX_CONNS) ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sl)) {
 		e = errno;
-		fail(err, len, "%s: %s", spec, strerror(e));
+		bad(err, len, spec, strerror(e));
 		close(fd);
 		errno = e;
 		return NULL;
@@ -179,7 +174,7 @@ struct metrics_http *metrics_http_create(const char *spec,
 	h = calloc(1, sizeof(*h));
 	if (!h) {
 		close(fd);
-		fail(err, len, "%s: %s", spec, strerror(ENOMEM));
+		bad(err, len, spec, strerror(ENOMEM));
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -214,11 +209,11 @@ struct metrics_http *metrics_http_create(const char *spec,
 		      NULL;
 	if (!info) {
 		if (h->d)
-			MHD_stop_daemon(h->d);
-		close(fd);
+			MHD_stop_daemon(h->d);	/* closes fd */
+		else
+			close(fd);
 		free(h);
-		fail(err, len, "%s: libmicrohttpd does not start (no epoll?)",
-		     spec);
+		bad(err, len, spec, "libmicrohttpd does not start (no epoll?)");
 		errno = EIO;
 		return NULL;
 	}

@@ -878,7 +878,7 @@ static int setup(struct agent *a)
 static void loop(struct agent *a)
 {
 	struct pollfd pfd[SBVIEW_MAX_FDS + CTL_MAX_CONNS + 3];
-	int n_sb, n, to, r;
+	int n_sb, n, to, ht, r;
 
 	while (!stop_sig) {
 		uint64_t now;
@@ -896,9 +896,9 @@ static void loop(struct agent *a)
 		to = sbview_timeout(a->v);
 		if (to < 0 || to > SWEEP_MS)
 			to = SWEEP_MS;
-		if (a->http && metrics_http_timeout(a->http) >= 0 &&
-		    metrics_http_timeout(a->http) < to)
-			to = metrics_http_timeout(a->http);
+		ht = a->http ? metrics_http_timeout(a->http) : -1;
+		if (ht >= 0 && ht < to)
+			to = ht;
 		r = poll(pfd, n, to);
 		if (r < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
