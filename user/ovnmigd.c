@@ -21,8 +21,8 @@
 #include "maps.h"
 #include "maps_attach.h"
 #include "metrics.h"
-#include "policy.h"
 #include "metrics_http.h"
+#include "policy.h"
 #include "sbview.h"
 #ifdef OVNMIG_HAVE_VIFEVENTS
 #include "vifevents.h"
@@ -424,9 +424,8 @@ static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
 	struct agent *a = ctx;
 	struct sbview_status st;
 	json_t *dp = NULL, *pol;
-	int err;
-
 	const struct sbview_local *l = lk_local(a);
+	int err;
 
 	(void)c, (void)method;
 	err = ctlmaps_call(&a->m, "stats", params, &dp, error);
