@@ -7,6 +7,9 @@
 #   make check      install what is missing, build, run every test
 #   make demo       the end-to-end live-migration demo in a VM
 #   make bench      benchmarks, JSON under build/bench/
+#   make install    agent, CLI, BPF objects, man pages, unit, DKMS source
+#                   (DESTDIR, PREFIX=/usr/local, SBINDIR, LIBDIR, ...)
+#   make deb        the Debian packages ovnmig and ovnmig-dkms in build/deb/
 #   V=1             show full commands
 
 .DEFAULT_GOAL := all
@@ -28,9 +31,17 @@ Q := @
 msg = @printf '  %-8s %s\n' '$(1)' '$(patsubst $(TOP)/%,%,$(2))';
 endif
 
+# The one version string: ovnmigd/ovnmigctl --version, the module's
+# MODULE_VERSION (kmod/Kbuild reads VERSION too), dkms.conf as installed,
+# and the Debian packages (debian/changelog is checked against it).
+VERSION	:= $(shell cat $(TOP)/VERSION)
+
 CWARN	:= -Wall -Wextra -Werror
 CFLAGS	?= -O2 -g
-CFLAGS	+= -std=gnu11 $(CWARN) -I$(TOP)/include
+CFLAGS	+= -std=gnu11 $(CWARN) -I$(TOP)/include -DOVNMIG_VERSION='"$(VERSION)"'
+# CPPFLAGS and LDFLAGS as dpkg-buildflags sets them for the package
+# (fortify, relro/now); empty otherwise.  Not for the BPF objects.
+CFLAGS	+= $(CPPFLAGS)
 
 ALL_TARGETS :=
 
@@ -38,6 +49,7 @@ ALL_TARGETS :=
 -include user/user.mk
 -include kmod/kmod.mk
 -include tools/tools.mk
+-include install.mk
 
 .PHONY: all deps check bench demo demo-all baseline fuzz clean
 all: $(ALL_TARGETS)

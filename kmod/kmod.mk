@@ -16,13 +16,14 @@ KMOD_KO		:= $(BUILD)/kmod/ovnmig.ko
 
 ALL_TARGETS	+= $(KMOD_KO)
 
-$(KMOD_KO): $(KMOD_SRCS) $(TOP)/include/ovnmig/genl.h $(TOP)/kmod/kmod.mk
+$(KMOD_KO): $(KMOD_SRCS) $(TOP)/include/ovnmig/genl.h $(TOP)/kmod/kmod.mk $(TOP)/VERSION
 	$(call msg,KMOD,$@)
 	$(Q)if [ ! -d "$(KMOD_KDIR)" ]; then \
 		echo "kmod: no kernel headers at $(KMOD_KDIR) (install linux-headers-amd64)" >&2; exit 1; fi
 	$(Q)rm -rf $(KMOD_OBJDIR) && mkdir -p $(KMOD_OBJDIR) $(BUILD)/kmod/include/ovnmig
 	$(Q)cp $(KMOD_SRCS) $(KMOD_OBJDIR)/
 	$(Q)cp $(TOP)/include/ovnmig/genl.h $(BUILD)/kmod/include/ovnmig/
+	$(Q)cp $(TOP)/VERSION $(BUILD)/kmod/
 	$(Q)$(MAKE) --no-print-directory -C $(KMOD_KDIR) M=$(KMOD_OBJDIR) \
 		$(if $(filter 1,$(V)),V=1,-s) modules
 	$(Q)cp $(KMOD_OBJDIR)/ovnmig.ko $@

@@ -14,7 +14,10 @@
 
 #include <ovnmig/genl.h>
 
-#define OVNMIG_MODULE_VERSION "0.1.0"
+/* From the file VERSION at the top of the tree (kmod/Kbuild). */
+#ifndef OVNMIG_MODULE_VERSION
+#error "OVNMIG_MODULE_VERSION is set by kmod/Kbuild from VERSION"
+#endif
 
 enum ovnmig_mcgrp {
 	OVNMIG_MCGRP_EVENTS_IDX,

@@ -26,7 +26,9 @@
 
 #define CTL_DEFAULT_SOCKET	"/run/ovnmig/ovnmigd.ctl"
 #define CTL_MAX_CONNS		16
-#define OVNMIG_VERSION		"0.1"
+#ifndef OVNMIG_VERSION
+#error "OVNMIG_VERSION comes from the file VERSION (see Makefile)"
+#endif
 
 struct ctl_server;
 struct ctl_conn;

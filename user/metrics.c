@@ -100,6 +100,19 @@ static json_int_t ival(json_t *o, const char *k)
 	return json_integer_value(v);
 }
 
+/* A label value as the exposition format wants it: \\, \" and \n. */
+static void blabel(struct buf *b, const char *v)
+{
+	for (; v && *v; v++) {
+		if (*v == '\\' || *v == '"')
+			bprintf(b, "\\%c", *v);
+		else if (*v == '\n')
+			bprintf(b, "\\n");
+		else
+			bprintf(b, "%c", *v);
+	}
+}
+
 char *metrics_prometheus(json_t *mx)
 {
 	struct buf b = {};
@@ -108,6 +121,18 @@ char *metrics_prometheus(json_t *mx)
 	json_int_t cum = 0;
 	size_t i;
 
+	/* The agent's version and chassis (not the renderer's: ovnmigctl
+	 * may be another build). */
+	o = json_object_get(mx, "build");
+	if (o) {
+		bprintf(&b, "# HELP ovnmig_build_info The agent's version and chassis.\n"
+			"# TYPE ovnmig_build_info gauge\n"
+			"ovnmig_build_info{version=\"");
+		blabel(&b, json_string_value(json_object_get(o, "version")));
+		bprintf(&b, "\",chassis=\"");
+		blabel(&b, json_string_value(json_object_get(o, "chassis")));
+		bprintf(&b, "\"} 1\n");
+	}
 	o = json_object_get(mx, "datapath");
 	bprintf(&b, "# HELP ovnmig_datapath_packets_total Packets per datapath outcome.\n"
 		"# TYPE ovnmig_datapath_packets_total counter\n");

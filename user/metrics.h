@@ -5,7 +5,8 @@
  * socket) as Prometheus text exposition format.
  *
  * The metrics object:
- *   {"datapath": {"<outcome>": {"packets": N, "bytes": N}, ...},
+ *   {"build": {"version": "0.1.0", "chassis": "<system-id>"},
+ *    "datapath": {"<outcome>": {"packets": N, "bytes": N}, ...},
  *    "policy": {"<counter>": N, ...},
  *    "entries": {"steer": N, "fwd": N},
  *    "db": {"sb_reconnects": N, "local_reconnects": N, "sb_updates": N,

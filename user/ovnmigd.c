@@ -21,6 +21,7 @@
 #include "maps.h"
 #include "maps_attach.h"
 #include "metrics.h"
+#include "metrics_http.h"
 #include "policy.h"
 #include "sbview.h"
 #ifdef OVNMIG_HAVE_VIFEVENTS
@@ -34,6 +35,7 @@ struct agent {
 	/* options */
 	const char *sb_remote, *ovs_remote, *bpffs, *ctl_path;
 	const char *genev_dev, *underlay_dev, *vif_source;
+	const char *metrics_listen;
 	struct ovsdb_ssl_opts ssl;
 	uint32_t max_entries, xdp_flags;
 	uint64_t expiry_ns;
@@ -45,6 +47,7 @@ struct agent {
 	struct policy *p;
 	struct maps m;
 	struct ctl_server *ctl;
+	struct metrics_http *http;
 	struct metrics lat;
 	uint32_t generation;
 	bool reconciled, in_update;
@@ -421,6 +424,7 @@ static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
 	struct agent *a = ctx;
 	struct sbview_status st;
 	json_t *dp = NULL, *pol;
+	const struct sbview_local *l = lk_local(a);
 	int err;
 
 	(void)c, (void)method;
@@ -447,6 +451,9 @@ static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
 			    "sb_connected", st.sb_connected,
 			    "local_connected", st.local_connected,
 			    "reaction_latency", metrics_latency_json(&a->lat));
+	json_object_set_new(*result, "build",
+			    json_pack("{s:s, s:s}", "version", OVNMIG_VERSION,
+				      "chassis", l ? l->system_id : ""));
 	json_object_set_new(*result, "largest_batch",
 			    json_pack("{s:i, s:f, s:f, s:f, s:f}",
 				      "changes", a->big_n, "ms", a->big_ns / 1e6,
@@ -456,6 +463,18 @@ static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
 	json_object_set_new(*result, "synced_after_ms",
 			    json_real(a->synced_ns / 1e6));
 	return 0;
+}
+
+/* The endpoint's view: the same object as "ovnmigctl metrics". */
+static json_t *http_metrics(void *ctx)
+{
+	json_t *params = json_array(), *result = NULL;
+	char *error = NULL;
+
+	h_metrics(ctx, NULL, "metrics", params, &result, &error);
+	json_decref(params);
+	free(error);
+	return result;
 }
 
 static int h_events(void *ctx, struct ctl_conn *c, const char *method,
@@ -600,6 +619,9 @@ static void usage(FILE *f)
 "  --vif-events SRC      auto, kmod, rtnl or none (default auto)\n"
 "  --no-vni-filter       leave steer's per-VNI prefilter off (the agent\n"
 "                        still keeps its bitmap)\n"
+"  --metrics-listen [ADDR:]PORT\n"
+"                        serve Prometheus metrics on http://ADDR:PORT/metrics\n"
+"                        (ADDR default 127.0.0.1; [ADDR6]:PORT; default off)\n"
 "  -v, --verbose         log every decision\n"
 "  -h, --help, -V, --version\n",
 		CTL_DEFAULT_SOCKET, OVNMIG_STEER_MAX_ENTRIES);
@@ -609,7 +631,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 {
 	enum { O_SB = 256, O_OVS, O_KEY, O_CERT, O_CA, O_SYSID, O_ENCAP,
 	       O_BPFFS, O_CTL, O_EXPIRY, O_MAX, O_ATTACH, O_GENEV, O_UNDER,
-	       O_XDPSKB, O_VIF, O_NOVNI };
+	       O_XDPSKB, O_VIF, O_NOVNI, O_METRICS };
 	static const struct option opts[] = {
 		{ "sb", required_argument, NULL, O_SB },
 		{ "ovs", required_argument, NULL, O_OVS },
@@ -628,6 +650,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		{ "xdp-skb", no_argument, NULL, O_XDPSKB },
 		{ "vif-events", required_argument, NULL, O_VIF },
 		{ "no-vni-filter", no_argument, NULL, O_NOVNI },
+		{ "metrics-listen", required_argument, NULL, O_METRICS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -694,6 +717,17 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		case O_XDPSKB: a->xdp_flags = 2 /* XDP_FLAGS_SKB_MODE */; break;
 		case O_VIF: a->vif_source = optarg; break;
 		case O_NOVNI: a->no_vni_filter = true; break;
+		case O_METRICS: {
+			struct sockaddr_storage ss;
+			char why[128];
+
+			if (metrics_http_parse(optarg, &ss, why, sizeof(why))) {
+				log_err("--metrics-listen: %s", why);
+				return 2;
+			}
+			a->metrics_listen = optarg;
+			break;
+		}
 		case 'v': log_set_level(LOG_LVL_DBG); break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("ovnmigd " OVNMIG_VERSION "\n"); exit(0);
@@ -807,6 +841,19 @@ static int setup(struct agent *a)
 		log_err("control socket %s: %s", a->ctl_path, strerror(-err));
 		return err;
 	}
+	if (a->metrics_listen) {
+		char why[256];
+
+		a->http = metrics_http_create(a->metrics_listen, http_metrics,
+					      a, why, sizeof(why));
+		if (!a->http) {
+			err = -errno;
+			log_err("--metrics-listen %s", why);
+			return err;
+		}
+		log_info("metrics on http://%s/metrics",
+			 metrics_http_addr(a->http));
+	}
 #ifdef OVNMIG_HAVE_VIFEVENTS
 	if (strcmp(a->vif_source, "none")) {
 		enum vif_source src = !strcmp(a->vif_source, "kmod") ?
@@ -847,8 +894,8 @@ static void vif_run(struct agent *a)
 
 static void loop(struct agent *a)
 {
-	struct pollfd pfd[SBVIEW_MAX_FDS + CTL_MAX_CONNS + 2];
-	int n_sb, n, to, r;
+	struct pollfd pfd[SBVIEW_MAX_FDS + CTL_MAX_CONNS + 3];
+	int n_sb, n, to, ht, r;
 
 	while (!stop_sig) {
 		uint64_t now;
@@ -856,6 +903,8 @@ static void loop(struct agent *a)
 		n_sb = sbview_fds(a->v, pfd, SBVIEW_MAX_FDS);
 		n = n_sb;
 		n += ctl_server_fds(a->ctl, pfd + n, CTL_MAX_CONNS + 1);
+		if (a->http)
+			pfd[n++] = metrics_http_pollfd(a->http);
 #ifdef OVNMIG_HAVE_VIFEVENTS
 		if (a->ve)
 			pfd[n++] = (struct pollfd){ .fd = vif_events_fd(a->ve),
@@ -864,6 +913,9 @@ static void loop(struct agent *a)
 		to = sbview_timeout(a->v);
 		if (to < 0 || to > SWEEP_MS)
 			to = SWEEP_MS;
+		ht = a->http ? metrics_http_timeout(a->http) : -1;
+		if (ht >= 0 && ht < to)
+			to = ht;
 		r = poll(pfd, n, to);
 		if (r < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
@@ -881,6 +933,8 @@ static void loop(struct agent *a)
 			reconcile(a);
 		update_local_ip(a);
 		ctl_server_run(a->ctl);
+		if (a->http)
+			metrics_http_run(a->http);
 		now = maps_now_ns();
 		if (now - a->last_sweep_ns >= SWEEP_MS * 1000000ull) {
 			a->last_sweep_ns = now;
@@ -909,6 +963,7 @@ static void teardown(struct agent *a)
 	vif_events_close(a->ve);
 #endif
 	ctl_server_destroy(a->ctl);
+	metrics_http_destroy(a->http);
 	sbview_destroy(a->v);
 	policy_destroy(a->p);
 	maps_close(&a->m);

@@ -14,6 +14,9 @@
  *   ovnmigd-bench evac SB BPFFS DP-KEY DP-UUID N CHASSIS-UUID NEW-IP
  *	move all N bindings of DP-UUID in one transaction; the time until
  *	the last of their N entries is in the map
+ *   ovnmigd-bench scrape IP:PORT SECONDS
+ *	GET /metrics from the agent's endpoint (--metrics-listen) back to
+ *	back, 1 ms apart, for SECONDS; per scrape, connect -> whole answer
  * Output: one JSON object on stdout.
  */
 #include <arpa/inet.h>
@@ -279,6 +282,79 @@ static void evac(int fd, int mfd, uint32_t dpk, const char *dp, int n,
 	free(seen);
 }
 
+/* One GET /metrics; its duration in ns, 0 on failure. */
+static uint64_t scrape_once(const struct sockaddr_in *sa)
+{
+	static const char req[] = "GET /metrics HTTP/1.1\r\nHost: ovnmigd\r\n"
+				  "Connection: close\r\n\r\n";
+	char buf[16384], head[16] = "";
+	uint64_t t0 = now_ns();
+	size_t got = 0;
+	ssize_t r;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) ||
+	    write(fd, req, sizeof(req) - 1) != (ssize_t)sizeof(req) - 1) {
+		close(fd);
+		return 0;
+	}
+	while ((r = read(fd, buf, sizeof(buf))) > 0) {
+		if (got < sizeof(head) - 1) {
+			size_t n = sizeof(head) - 1 - got;
+
+			memcpy(head + got, buf, (size_t)r < n ? (size_t)r : n);
+		}
+		got += r;
+	}
+	close(fd);
+	if (r < 0 || strncmp(head, "HTTP/1.1 200", 12))
+		return 0;
+	return now_ns() - t0;
+}
+
+static void scrape(const char *addr, int seconds)
+{
+	struct timespec gap = { .tv_nsec = 1000000 };
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	char host[INET_ADDRSTRLEN];
+	const char *colon = strrchr(addr, ':');
+	uint64_t end, *lat;
+	size_t n = 0, cap = 100000, failed = 0;
+
+	if (!colon || colon - addr >= (long)sizeof(host) || seconds < 1)
+		die(addr, "not IP:PORT, or SECONDS < 1");
+	memcpy(host, addr, colon - addr);
+	host[colon - addr] = 0;
+	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
+		die(addr, "not an IPv4 address");
+	sa.sin_port = htons(atoi(colon + 1));
+	lat = calloc(cap, sizeof(*lat));
+	if (!lat)
+		die("scrape", "out of memory");
+	end = now_ns() + seconds * 1000000000ull;
+	while (now_ns() < end && n < cap) {
+		uint64_t t = scrape_once(&sa);
+
+		if (t)
+			lat[n++] = t;
+		else
+			failed++;
+		nanosleep(&gap, NULL);
+	}
+	if (!n)
+		die(addr, "no scrape answered");
+	qsort(lat, n, sizeof(*lat), cmp_u64);
+	printf("{\"scrapes\": %zu, \"failed\": %zu, \"p50_us\": %llu, "
+	       "\"p99_us\": %llu, \"max_us\": %llu}\n", n, failed,
+	       (unsigned long long)lat[n / 2] / 1000,
+	       (unsigned long long)lat[n * 99 / 100] / 1000,
+	       (unsigned long long)lat[n - 1] / 1000);
+	free(lat);
+}
+
 int main(int argc, char **argv)
 {
 	struct in_addr ip;
@@ -299,6 +375,8 @@ int main(int argc, char **argv)
 		fd = sb_connect(argv[2]);
 		evac(fd, open_steer(argv[3]), atoi(argv[4]), argv[5],
 		     atoi(argv[6]), argv[7], ip.s_addr);
+	} else if (argc == 4 && !strcmp(argv[1], "scrape")) {
+		scrape(argv[2], atoi(argv[3]));
 	} else {
 		fprintf(stderr, "usage: see the comment at the top of "
 			"user/ovnmigd_bench.c\n");

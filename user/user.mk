@@ -34,10 +34,12 @@ ovnmigctl_LIBS	:= -lbpf -lelf -lz -ljansson
 # ovnmigd needs the OVSDB follower (part A) to link.
 ifneq ($(wildcard user/ovsdb.mk),)
 USER_PROGS	+= ovnmigd
-ovnmigd_SRCS	:= user/ovnmigd.c user/policy.c $(USER_COMMON)
-ovnmigd_LIBS	:= $(OVSDB_LIB) -lbpf -lelf -lz -ljansson -lssl -lcrypto
+ovnmigd_SRCS	:= user/ovnmigd.c user/policy.c user/metrics_http.c \
+		   $(USER_COMMON)
+ovnmigd_LIBS	:= $(OVSDB_LIB) -lbpf -lelf -lz -ljansson -lssl -lcrypto \
+		   -lmicrohttpd
 ovnmigd_ASAN_LIBS := $(OVSDB_ASAN_LIB) -lbpf -lelf -lz -ljansson -lssl \
-		   -lcrypto
+		   -lcrypto -lmicrohttpd
 ifneq ($(VIFEVENTS_SRCS),)
 ovnmigd_SRCS	+= $(VIFEVENTS_SRCS)
 ovnmigd_LIBS	+= $(VIFEVENTS_LDLIBS)
@@ -60,7 +62,7 @@ define user_prog
 $(USER_DIR)/$(1): $($(1)_SRCS) $(USER_HDRS) $(USER_SKELS) $(filter %.a,$($(1)_LIBS))
 	$$(call msg,CC,$$@)
 	$(Q)mkdir -p $$(@D)
-	$(Q)$(CC) $(USER_CFLAGS) $($(1)_CFLAGS) -o $$@ $($(1)_SRCS) $($(1)_LIBS)
+	$(Q)$(CC) $(USER_CFLAGS) $($(1)_CFLAGS) $(LDFLAGS) -o $$@ $($(1)_SRCS) $($(1)_LIBS)
 $(USER_ASAN_DIR)/$(1): $($(1)_SRCS) $(USER_HDRS) $(USER_SKELS) $(filter %.a,$(or $($(1)_ASAN_LIBS),$($(1)_LIBS)))
 	$$(call msg,CC-ASAN,$$@)
 	$(Q)mkdir -p $$(@D)
