@@ -61,6 +61,21 @@ static int pin_maps(struct bpf_object *obj, const char *dir, uint32_t max)
 	return 0;
 }
 
+/* bounce's ovnmig_ifmac entry for @dev (abi.h). */
+static int ifmac_write(struct bounce *bo, const char *dev)
+{
+	struct ovnmig_ifmac v = {};
+	uint32_t ifi;
+	int ret = maps_ifmac_get_dev(dev, &ifi, v.mac);
+
+	if (ret)
+		return ret;
+	if (bpf_map_update_elem(bpf_map__fd(bo->maps.ovnmig_ifmac), &ifi, &v,
+				BPF_ANY))
+		return -errno;
+	return 0;
+}
+
 int maps_attach(const struct attach_opts *o, char *err, size_t len)
 {
 	struct steer *st = NULL;
@@ -143,6 +158,13 @@ int maps_attach(const struct attach_opts *o, char *err, size_t len)
 			ret = bounce__load(bo);
 		if (ret) {
 			fail(err, len, "bounce: load: %s", strerror(-ret));
+			goto out;
+		}
+		/* The NIC's MAC first: bounce forwards nothing without. */
+		ret = ifmac_write(bo, o->underlay_dev);
+		if (ret) {
+			fail(err, len, "%s: MAC for bounce: %s",
+			     o->underlay_dev, strerror(-ret));
 			goto out;
 		}
 		ret = bpf_xdp_attach(ifi, bpf_program__fd(bo->progs.bounce),
