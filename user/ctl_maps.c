@@ -329,6 +329,9 @@ int ctlmaps_call(struct maps *m, const char *method, json_t *params,
 			*error = strdup(err == -EAFNOSUPPORT ?
 					"DEV: not an Ethernet device" :
 					"DEV: its address is not unicast");
+		else if (asprintf(error, "%s: %s", arg(params, 0),
+				  strerror(-err)) < 0)
+			*error = NULL;
 		err = err < 0 ? err : 0;
 	} else if (!strcmp(method, "stats")) {
 		struct ovnmig_counter c[OVNMIG_STAT_MAX];

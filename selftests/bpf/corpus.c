@@ -188,17 +188,7 @@ static void bounce_cfg(int active)
 /* A known chassis (ovnmig_chassis) sending to us: the default sender. */
 static void chassis_put(const char *addr, int add)
 {
-	struct ovnmig_chassis_key k = {};
-	struct ovnmig_chassis v = { .generation = 1 };
-
-	if (strchr(addr, ':')) {
-		v6(addr, k.addr.v6);
-		k.flags = OVNMIG_F_IPV6;
-	} else {
-		k.addr.v4 = v4(addr);
-	}
-	if (add ? bpf_map_update_elem(chassis_fd, &k, &v, BPF_ANY) :
-		  bpf_map_delete_elem(chassis_fd, &k))
+	if (chassis_key_put(chassis_fd, addr, add))
 		fprintf(stderr, PROG ": chassis %s: %s\n", addr,
 			strerror(errno));
 }

@@ -803,17 +803,8 @@ static void bounce_setup(struct bounce *bs)
 		const char *a = i < sizeof(chassis_addrs) /
 				    sizeof(chassis_addrs[0]) ?
 				chassis_addrs[i] : LOCAL_V4;
-		struct ovnmig_chassis_key ck = {};
-		struct ovnmig_chassis cv = { .generation = 1 };
 
-		if (strchr(a, ':')) {
-			v6(a, ck.addr.v6);
-			ck.flags = OVNMIG_F_IPV6;
-		} else {
-			ck.addr.v4 = v4(a);
-		}
-		bpf_map_update_elem(bpf_map__fd(bs->maps.ovnmig_chassis), &ck,
-				    &cv, BPF_ANY);
+		chassis_key_put(bpf_map__fd(bs->maps.ovnmig_chassis), a, 1);
 	}
 	for (i = 0; i < sizeof(ents) / sizeof(ents[0]); i++) {
 		struct ovnmig_port_key k = { .dp_key = FWD_VNI,
