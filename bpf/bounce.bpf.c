@@ -4,7 +4,8 @@
  * packets for the departed port that still arrive here are sent on to its
  * new chassis: outer destination := new host, outer source := this host,
  * TTL / hop limit decremented, IPv4 header and UDP checksums fixed
- * incrementally, next hop from the FIB, then XDP_TX or redirect.  The
+ * incrementally, next hop from the agent's cache (ovnmig_nexthop, abi.h;
+ * the FIB when it has none), then XDP_TX or redirect.  The
  * loop mark (abi.h) makes every packet forwarded at most once.
  *
  * XDP runs before netfilter, so bounce must not be a relay for anyone
@@ -16,8 +17,8 @@
  *
  * Order: parse (cheap, bounded), look the port up (the common miss ends
  * here, no more cost than before these checks), then the checks of who
- * may use the pointer, cheapest first, then the FIB, the rewrite and the
- * count.
+ * may use the pointer, cheapest first, then the next hop, the rewrite
+ * and the count.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -149,7 +150,7 @@ static __always_inline bool mac_eq(const __u8 *a, const __u8 *b)
 }
 
 /*
- * UDP, Geneve and its options, the decision, the FIB and the rewrite.
+ * UDP, Geneve and its options, the decision, the next hop and the rewrite.
  * Inlined once per address family with is6 a constant, so each copy only
  * ever touches the header its caller checked (the verifier cannot follow a
  * NULL-or-packet pointer through a flag).
@@ -162,15 +163,19 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 {
 	struct iphdr *iph = l3;
 	struct ipv6hdr *ip6h = l3;
-	struct bpf_fib_lookup fib = {};
 	struct ovnmig_port_key key = {};
 	struct ovnmig_fwd *e;
 	struct udphdr *udp;
 	struct geneve_hdr *gh;
 	__u16 old_addr[16], new_addr[16], old_gw, new_gw;
 	struct ovnmig_chassis_key ck = {};
+	struct ovnmig_chassis_key nk = {};
+	struct bpf_fib_lookup fib;
 	struct ovnmig_ifmac *mac;
-	__u32 ifindex = ctx->ingress_ifindex;
+	struct ovnmig_nexthop *nh;
+	__u32 ifindex = ctx->ingress_ifindex, out_ifindex, stat;
+	const __u8 *dmac, *smac;
+	__u64 now;
 	__u16 old_ttl, new_ttl;
 	__u8 *opts_end;
 	__u16 udp_len;
@@ -236,7 +241,8 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 	e = bpf_map_lookup_elem(&ovnmig_fwd, &key);
 	if (!e)
 		return done(OVNMIG_STAT_BOUNCE_MISS, ctx, XDP_PASS);
-	if (e->expires_ns <= bpf_ktime_get_coarse_ns())
+	now = bpf_ktime_get_coarse_ns();
+	if (e->expires_ns <= now)
 		return done(OVNMIG_STAT_BOUNCE_EXPIRED, ctx, XDP_PASS);
 	if (gh->flags & OVNMIG_GENEVE_MARK)
 		return done(OVNMIG_STAT_BOUNCE_LOOP_REFUSED, ctx, XDP_PASS);
@@ -286,34 +292,55 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 	if (!is6 && !ipv4_csum_ok(iph))
 		return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
 
-	/* Next hop first: nothing is touched unless it can go out. */
-	fib.ifindex = ifindex;
-	fib.l4_protocol = IPPROTO_UDP;
-	fib.sport = udp->source;
-	fib.dport = udp->dest;
-	if (!is6) {
-		fib.family = AF_INET;
-		fib.tos = iph->tos;
-		fib.tot_len = load_be16(&iph->tot_len);
-		fib.ipv4_src = cfg->local_v4;
-		fib.ipv4_dst = e->new_host.v4;
+	/*
+	 * Next hop first: nothing is touched unless it can go out.  The
+	 * agent's cache (abi.h) when it has a live entry for the new host,
+	 * else the FIB (which answers only with forwarding on).
+	 */
+	nk.addr = e->new_host;
+	nk.flags = e->flags & OVNMIG_F_IPV6;
+	nh = bpf_map_lookup_elem(&ovnmig_nexthop, &nk);
+	if (nh && nh->ifindex && nh->expires_ns > now) {
+		out_ifindex = nh->ifindex;
+		dmac = nh->dmac;
+		smac = nh->smac;
+		stat = OVNMIG_STAT_BOUNCE_FORWARDED;
 	} else {
-		fib.family = AF_INET6;
-		fib.flowinfo = *(__be32 *)ip6h & bpf_htonl(0x0fffffff);
-		fib.tot_len = sizeof(*ip6h) + load_be16(&ip6h->payload_len);
-		__builtin_memcpy(fib.ipv6_src, cfg->local_v6,
-				 sizeof(fib.ipv6_src));
-		__builtin_memcpy(fib.ipv6_dst, e->new_host.v6,
-				 sizeof(fib.ipv6_dst));
+		/* Zeroed here only: a cached next hop does not pay it. */
+		__builtin_memset(&fib, 0, sizeof(fib));
+		fib.ifindex = ifindex;
+		fib.l4_protocol = IPPROTO_UDP;
+		fib.sport = udp->source;
+		fib.dport = udp->dest;
+		if (!is6) {
+			fib.family = AF_INET;
+			fib.tos = iph->tos;
+			fib.tot_len = load_be16(&iph->tot_len);
+			fib.ipv4_src = cfg->local_v4;
+			fib.ipv4_dst = e->new_host.v4;
+		} else {
+			fib.family = AF_INET6;
+			fib.flowinfo = *(__be32 *)ip6h & bpf_htonl(0x0fffffff);
+			fib.tot_len = sizeof(*ip6h) +
+				      load_be16(&ip6h->payload_len);
+			__builtin_memcpy(fib.ipv6_src, cfg->local_v6,
+					 sizeof(fib.ipv6_src));
+			__builtin_memcpy(fib.ipv6_dst, e->new_host.v6,
+					 sizeof(fib.ipv6_dst));
+		}
+		ret = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+		if (ret != BPF_FIB_LKUP_RET_SUCCESS)
+			return done(OVNMIG_STAT_BOUNCE_FIB_FAIL, ctx, XDP_PASS);
+		out_ifindex = fib.ifindex;
+		dmac = fib.dmac;
+		smac = fib.smac;
+		stat = OVNMIG_STAT_BOUNCE_FORWARDED_FIB;
 	}
-	ret = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
-	if (ret != BPF_FIB_LKUP_RET_SUCCESS)
-		return done(OVNMIG_STAT_BOUNCE_FIB_FAIL, ctx, XDP_PASS);
 	/*
 	 * A tagged frame can only go back out where it came from, tag and
-	 * all; the FIB names the VLAN device, which XDP cannot send on.
+	 * all; the route names the VLAN device, which XDP cannot send on.
 	 */
-	if (vlan && fib.ifindex != ctx->ingress_ifindex)
+	if (vlan && out_ifindex != ctx->ingress_ifindex)
 		return done(OVNMIG_STAT_BOUNCE_UNSUPPORTED, ctx, XDP_PASS);
 
 	/* Rewrite: addresses, mark, checksums, MACs. */
@@ -354,13 +381,13 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 		c = csum_update(udp->check, diff);
 		udp->check = c ? c : 0xffff;
 	}
-	__builtin_memcpy(eth->h_dest, fib.dmac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, fib.smac, ETH_ALEN);
+	__builtin_memcpy(eth->h_dest, dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, smac, ETH_ALEN);
 
-	if (fib.ifindex == ctx->ingress_ifindex)
-		return done(OVNMIG_STAT_BOUNCE_FORWARDED, ctx, XDP_TX);
-	ovnmig_count(OVNMIG_STAT_BOUNCE_FORWARDED, ctx->data_end - ctx->data);
-	return bpf_redirect(fib.ifindex, 0);
+	if (out_ifindex == ctx->ingress_ifindex)
+		return done(stat, ctx, XDP_TX);
+	ovnmig_count(stat, ctx->data_end - ctx->data);
+	return bpf_redirect(out_ifindex, 0);
 }
 
 SEC("xdp")

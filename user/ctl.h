@@ -96,6 +96,9 @@ void ctlmaps_bounce_status(struct maps *m, json_t *o);
 	{ "chassis/list", "", 0, 0, fn },				\
 	{ "chassis/add", "ADDRESS", 1, 1, fn },				\
 	{ "chassis/del", "ADDRESS", 1, 1, fn },				\
+	{ "nexthop/list", "", 0, 0, fn },				\
+	{ "nexthop/resolve", "ADDRESS [SECONDS]", 1, 2, fn },		\
+	{ "nexthop/del", "ADDRESS", 1, 1, fn },				\
 	{ "underlay/list", "", 0, 0, fn },				\
 	{ "underlay/set", "DEV", 1, 1, fn },				\
 	{ "stats", "", 0, 0, fn },					\

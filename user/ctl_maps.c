@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 
 #include "ctl.h"
+#include "nexthop.h"
 
 const struct ctl_command ctlmaps_commands[] = {
 	CTL_MAPS_COMMANDS(NULL),
@@ -227,6 +228,72 @@ static int chassis_addr(json_t *params, struct ovnmig_chassis_key *k,
 	return 0;
 }
 
+static void fmt_mac(const uint8_t *m, char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+		 m[3], m[4], m[5]);
+}
+
+static int nexthop_cb(void *ctx, const struct ovnmig_chassis_key *k,
+		      const struct ovnmig_nexthop *v)
+{
+	char a[64], name[IF_NAMESIZE] = "", d[18], s[18];
+
+	if_indextoname(v->ifindex, name);
+	fmt_mac(v->dmac, d, sizeof(d));
+	fmt_mac(v->smac, s, sizeof(s));
+	json_array_append_new(ctx, json_pack(
+		"{s:s, s:i, s:s, s:s, s:s, s:I, s:i}", "address",
+		maps_fmt_ip(&k->addr, k->flags & OVNMIG_F_IPV6, a, sizeof(a)),
+		"ifindex", (json_int_t)v->ifindex, "dev", name, "dmac", d,
+		"smac", s, "expires_in_ms", left_ms(v->expires_ns),
+		"generation", (json_int_t)v->generation));
+	return 0;
+}
+
+/*
+ * One lookup, written for SECONDS (default 30) when it resolves.  It
+ * does not wait: an unknown neighbour is asked to resolve and the
+ * command says so (run it again).
+ */
+static int nexthop_resolve_cmd(struct maps *m, json_t *params,
+			       json_t **result, char **error)
+{
+	struct ovnmig_chassis_key k;
+	struct ovnmig_nexthop v = {};
+	struct nexthop_res r;
+	int err;
+
+	err = chassis_addr(params, &k, error);
+	if (err)
+		return err;
+	if (parse_expiry(arg(params, 1), &v.expires_ns, error))
+		return -EINVAL;
+	if (m->nexthop_fd < 0)
+		return -ENODEV;
+	err = nexthop_resolve(&k.addr, k.flags & OVNMIG_F_IPV6, true, &r);
+	if (err == -EAGAIN) {
+		*error = strdup("neighbour not resolved yet (resolution asked "
+				"for): run again");
+		return err;
+	}
+	if (err == -ENETUNREACH) {
+		*error = strdup("no unicast route to it");
+		return err;
+	}
+	if (err)
+		return errout(error, arg(params, 0), err);
+	v.ifindex = r.ifindex;
+	memcpy(v.dmac, r.dmac, 6);
+	memcpy(v.smac, r.smac, 6);
+	err = maps_nexthop_set(m, &k, &v);
+	if (!err) {
+		*result = json_array();
+		nexthop_cb(*result, &k, &v);
+	}
+	return err;
+}
+
 static int ifmac_cb(void *ctx, uint32_t ifindex, const struct ovnmig_ifmac *v)
 {
 	char name[IF_NAMESIZE] = "", mac[18];
@@ -316,6 +383,19 @@ int ctlmaps_call(struct maps *m, const char *method, json_t *params,
 			err = maps_chassis_add(m, &k, 0);
 		else if (!err)
 			err = maps_chassis_del(m, &k);
+		if (err == -ENOENT)
+			*error = strdup("no such entry");
+	} else if (!strcmp(method, "nexthop/list")) {
+		*result = json_array();
+		err = maps_foreach_nexthop(m, nexthop_cb, *result);
+	} else if (!strcmp(method, "nexthop/resolve")) {
+		err = nexthop_resolve_cmd(m, params, result, error);
+	} else if (!strcmp(method, "nexthop/del")) {
+		struct ovnmig_chassis_key k;
+
+		err = chassis_addr(params, &k, error);
+		if (!err)
+			err = maps_nexthop_del(m, &k);
 		if (err == -ENOENT)
 			*error = strdup("no such entry");
 	} else if (!strcmp(method, "underlay/list")) {

@@ -131,7 +131,7 @@ int maps_open(struct maps *m, const char *bpffs, bool create,
 	memset(m, 0, sizeof(*m));
 	m->steer_fd = m->fwd_fd = m->stats_fd = m->config_fd = -1;
 	m->vnis_fd = m->lock_fd = -1;
-	m->chassis_fd = m->ifmac_fd = -1;
+	m->chassis_fd = m->ifmac_fd = m->nexthop_fd = -1;
 	m->vni_filter = -1;
 	m->max_entries = max_entries ? max_entries : OVNMIG_STEER_MAX_ENTRIES;
 	snprintf(m->dir, sizeof(m->dir), "%s/%s",
@@ -180,6 +180,14 @@ int maps_open(struct maps *m, const char *bpffs, bool create,
 			       OVNMIG_IFMAC_MAX_ENTRIES, 0);
 	if (m->ifmac_fd < 0)
 		m->ifmac_fd = -1;
+	/* Without it bounce asks the FIB (an older datapath). */
+	m->nexthop_fd = open_one(m, OVNMIG_MAP_NEXTHOP, create,
+				 BPF_MAP_TYPE_HASH,
+				 sizeof(struct ovnmig_chassis_key),
+				 sizeof(struct ovnmig_nexthop),
+				 OVNMIG_NEXTHOP_MAX_ENTRIES, 0);
+	if (m->nexthop_fd < 0)
+		m->nexthop_fd = -1;
 	maps_recount(m);
 	return 0;
 fail:
@@ -194,7 +202,7 @@ void maps_close(struct maps *m)
 {
 	int *fds[] = { &m->steer_fd, &m->fwd_fd, &m->stats_fd, &m->config_fd,
 		       &m->vnis_fd, &m->lock_fd, &m->chassis_fd,
-		       &m->ifmac_fd };
+		       &m->ifmac_fd, &m->nexthop_fd };
 	size_t i;
 
 	if (m->vnis)

@@ -39,6 +39,7 @@ struct maps {
 	int steer_fd, fwd_fd, stats_fd, config_fd;
 	int vnis_fd;			/* -1: no prefilter map */
 	int chassis_fd, ifmac_fd;	/* -1: absent (an older datapath) */
+	int nexthop_fd;			/* -1: absent (an older datapath) */
 	int lock_fd;			/* the pin directory, for flock */
 	uint64_t *vnis;			/* vnis_fd mmap'ed, or NULL */
 	uint64_t *vnis_want;		/* a rebuild's scratch, reused */

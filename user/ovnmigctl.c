@@ -46,6 +46,9 @@ static void usage(FILE *f)
 "  bounce flush\n"
 "  chassis list               tunnel endpoints bounce accepts senders from\n"
 "  chassis add|del ADDRESS    by hand (the agent keeps it equal to the SB)\n"
+"  nexthop list               bounce's next hops (new host: device, MACs)\n"
+"  nexthop resolve ADDRESS [SECONDS]  look up route and neighbour, write it\n"
+"  nexthop del ADDRESS        remove one (bounce then asks the FIB)\n"
 "  underlay list              NICs whose MAC bounce accepts (ifindex, MAC)\n"
 "  underlay set DEV           write DEV's MAC (for bounce loaded by ip)\n"
 "  stats                      datapath packet counters per outcome\n"
@@ -266,6 +269,9 @@ static const struct cmdmap cmdmap[] = {
 	{ "chassis", "list", "chassis/list", false },
 	{ "chassis", "add", "chassis/add", false },
 	{ "chassis", "del", "chassis/del", false },
+	{ "nexthop", "list", "nexthop/list", false },
+	{ "nexthop", "resolve", "nexthop/resolve", false },
+	{ "nexthop", "del", "nexthop/del", false },
 	{ "underlay", "list", "underlay/list", false },
 	{ "underlay", "set", "underlay/set", false },
 	{ "stats", NULL, "stats", false },

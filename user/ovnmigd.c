@@ -22,6 +22,7 @@
 #include "maps_attach.h"
 #include "metrics.h"
 #include "metrics_http.h"
+#include "nexthop.h"
 #include "policy.h"
 #include "sbview.h"
 #ifdef OVNMIG_HAVE_VIFEVENTS
@@ -67,6 +68,10 @@ struct agent {
 	int n_chassis_keys;
 	bool chassis_dirty, chassis_synced;
 	int ifmac_err;			/* last MAC error logged */
+	/* bounce's next hops (nexthop.h); fwd_dirty: a batch wrote fwd. */
+	struct nexthop_watch *nhw;
+	bool fwd_dirty;
+	uint64_t nh_sync_ns;
 	struct agent_event {
 		uint64_t ts_ns;
 		char port[64];
@@ -191,6 +196,8 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 	 * by hand: then count, or the idle flag could hide theirs. */
 	err = maps_apply(&a->m, ops, n, a->strays ? -1 : policy_n_steer(a->p),
 			 a->strays ? -1 : policy_n_fwd(a->p));
+	for (int i = 0; i < n && !a->fwd_dirty; i++)
+		a->fwd_dirty = ops[i].kind == POLICY_FWD && !ops[i].del;
 	if (err)
 		log_err("maps: writing %d entries: %s", n, strerror(-err));
 	else if (a->in_update) {
@@ -442,6 +449,36 @@ static void update_underlay_mac(struct agent *a)
 		log_warn("maps: %s: MAC for bounce: %s", a->underlay_dev,
 			 strerror(-err));
 	a->ifmac_err = err < 0 ? err : 0;
+}
+
+/*
+ * bounce's next hops: after a batch that wrote forwarding entries, after
+ * a watched neighbour, route or link changed (at most every 100 ms: an
+ * event storm is one resync a tenth of a second), and once a second to
+ * refresh them (nexthop.h).
+ */
+#define NH_MIN_GAP_NS	(100ull * 1000000ull)
+
+static void sync_nexthops(struct agent *a, bool sweep)
+{
+	uint64_t now = maps_now_ns();
+	int written, removed, err;
+
+	if (a->m.nexthop_fd < 0)
+		return;
+	if (!sweep && !a->fwd_dirty &&
+	    !(a->nhw && nexthop_watch_dirty(a->nhw) &&
+	      now - a->nh_sync_ns >= NH_MIN_GAP_NS))
+		return;
+	a->fwd_dirty = false;
+	a->nh_sync_ns = now;
+	err = nexthop_sync(a->nhw, &a->m, a->generation, now, &written,
+			   &removed);
+	if (err)
+		log_warn("maps: next hops: %s", strerror(-err));
+	if (written || removed)
+		log_info("maps: next hops for bounce: %d written, %d removed",
+			 written, removed);
 }
 
 /* ---- control commands ---- */
@@ -931,6 +968,15 @@ static int setup(struct agent *a)
 	}
 	setup_vni_filter(a);
 	a->chassis_dirty = true;	/* reconciled once the SB is synced */
+	if (a->m.nexthop_fd >= 0) {
+		/* Without events the once-a-second sync still keeps them. */
+		a->nhw = nexthop_watch_open();
+		if (!a->nhw)
+			log_warn("next hops: rtnetlink events: %s; following "
+				 "route and neighbour changes once a second",
+				 strerror(errno));
+		a->fwd_dirty = true;
+	}
 	update_underlay_mac(a);
 	/* A new generation, above whatever the last agent wrote. */
 	maps_foreach_steer(&a->m, max_gen_steer, &gen);
@@ -1020,8 +1066,8 @@ static void vif_run(struct agent *a)
 
 static void loop(struct agent *a)
 {
-	struct pollfd pfd[SBVIEW_MAX_FDS + CTL_MAX_CONNS + 3];
-	int n_sb, n, to, ht, r;
+	struct pollfd pfd[SBVIEW_MAX_FDS + CTL_MAX_CONNS + 4];
+	int n_sb, n, to, ht, r, nh_i;
 
 	while (!stop_sig) {
 		uint64_t now;
@@ -1031,6 +1077,12 @@ static void loop(struct agent *a)
 		n += ctl_server_fds(a->ctl, pfd + n, CTL_MAX_CONNS + 1);
 		if (a->http)
 			pfd[n++] = metrics_http_pollfd(a->http);
+		nh_i = -1;
+		if (a->nhw) {
+			nh_i = n;
+			pfd[n++] = (struct pollfd){ .fd = nexthop_watch_fd(a->nhw),
+						    .events = POLLIN };
+		}
 #ifdef OVNMIG_HAVE_VIFEVENTS
 		if (a->ve)
 			pfd[n++] = (struct pollfd){ .fd = vif_events_fd(a->ve),
@@ -1048,6 +1100,8 @@ static void loop(struct agent *a)
 			break;
 		}
 		a->wake_ns = maps_now_ns();
+		if (nh_i >= 0 && r > 0 && pfd[nh_i].revents)
+			nexthop_watch_run(a->nhw);
 #ifdef OVNMIG_HAVE_VIFEVENTS
 		if (a->ve && r > 0 && pfd[n - 1].revents)
 			vif_run(a);
@@ -1060,6 +1114,7 @@ static void loop(struct agent *a)
 		update_local_ip(a);
 		if (a->chassis_dirty)
 			sync_chassis(a);
+		sync_nexthops(a, false);
 		ctl_server_run(a->ctl);
 		if (a->http)
 			metrics_http_run(a->http);
@@ -1069,6 +1124,7 @@ static void loop(struct agent *a)
 			policy_expire(a->p);
 			sync_chassis(a);
 			update_underlay_mac(a);
+			sync_nexthops(a, true);
 			/* The active flags are cached for the batches; an
 			 * operator's write (ovnmigctl -m) is corrected here. */
 			maps_recheck_active(&a->m);
@@ -1096,6 +1152,7 @@ static void teardown(struct agent *a)
 	metrics_http_destroy(a->http);
 	sbview_destroy(a->v);
 	policy_destroy(a->p);
+	nexthop_watch_close(a->nhw);
 	free(a->chassis_keys);
 	maps_close(&a->m);
 }

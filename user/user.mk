@@ -22,7 +22,7 @@ USER_SKELS	:=
 endif
 
 USER_COMMON	:= user/maps.c user/maps_chassis.c user/maps_attach.c user/ctl.c user/ctl_maps.c \
-		   user/log.c user/metrics.c
+		   user/log.c user/metrics.c user/nexthop.c
 
 # name: sources, libraries
 USER_PROGS	:= policy-test ovnmigctl

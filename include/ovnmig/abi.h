@@ -42,12 +42,14 @@
 #define OVNMIG_MAP_STEER_VNIS	"ovnmig_steer_vnis"
 #define OVNMIG_MAP_CHASSIS	"ovnmig_chassis"
 #define OVNMIG_MAP_IFMAC	"ovnmig_ifmac"
+#define OVNMIG_MAP_NEXTHOP	"ovnmig_nexthop"
 #define OVNMIG_PIN_SUBDIR	"tc/globals"	/* below the bpffs mount */
 
 #define OVNMIG_STEER_MAX_ENTRIES	65536	/* agent may resize before load */
 #define OVNMIG_FWD_MAX_ENTRIES		65536
 #define OVNMIG_CHASSIS_MAX_ENTRIES	16384
 #define OVNMIG_IFMAC_MAX_ENTRIES	64
+#define OVNMIG_NEXTHOP_MAX_ENTRIES	4096	/* one per new host */
 
 /* A port as OVN identifies it on the wire. */
 struct ovnmig_port_key {
@@ -140,6 +142,34 @@ struct ovnmig_ifmac {
 };
 
 /*
+ * bounce's next-hop cache (hash, key: the new host's address as a
+ * struct ovnmig_chassis_key, i.e. ovnmig_fwd.new_host with flags
+ * OVNMIG_F_IPV6 for IPv6): how to send to it from here, so that a
+ * forwarded packet needs no bpf_fib_lookup and the host no IP
+ * forwarding.  ovnmigd fills it for every new host a forwarding entry
+ * points to, from rtnetlink (the route to the host, then the neighbour
+ * entry of its gateway or of the host itself, resolving it when it is
+ * unknown), refreshes expires_ns while the route and the neighbour stay
+ * valid, and deletes the entry as soon as the neighbour fails or goes
+ * away or the route or a link changes (then resolves it anew).
+ *
+ * Stale: bounce uses an entry only while expires_ns > now (CLOCK_MONOTONIC,
+ * coarse) and ifindex != 0.  A missing or stale entry falls back to
+ * bpf_fib_lookup, which needs IP forwarding on the ingress device
+ * (counted: bounce_forwarded_fib, or bounce_fib_fail when the FIB has no
+ * answer); an entry the agent stopped refreshing (agent gone) turns
+ * stale by itself.
+ */
+struct ovnmig_nexthop {
+	__u32 ifindex;		/* egress device (XDP_TX if the ingress one) */
+	__u8 dmac[6];		/* the neighbour's MAC */
+	__u8 smac[6];		/* the egress device's MAC */
+	__u64 expires_ns;	/* CLOCK_MONOTONIC: stale from then on */
+	__u32 generation;	/* the writer's (0: by hand) */
+	__u32 pad;		/* must be zero */
+};
+
+/*
  * Optional per-datapath prefilter for steer (array, mmapable, one __u64 per
  * 64 VNIs: bit (vni % 64) of element (vni / 64)).  steer consults it only
  * while config.flags has OVNMIG_CFG_STEER_VNI_FILTER; then a packet whose
@@ -166,6 +196,8 @@ struct ovnmig_config {
 /*
  * Per-CPU counters, one per outcome.  Every exit of every program is
  * counted in exactly one of these.  X-macro so user code gets the names.
+ * A forwarded packet is bounce_forwarded (next hop from ovnmig_nexthop)
+ * or bounce_forwarded_fib (no live cached next hop: from the FIB).
  */
 #define OVNMIG_STATS(X)							\
 	X(STEER_IDLE,		"steer_idle")				\
@@ -196,7 +228,8 @@ struct ovnmig_config {
 	X(BOUNCE_SRC_NOT_CHASSIS, "bounce_src_not_chassis")		\
 	X(BOUNCE_TTL_EXCEEDED,	"bounce_ttl_exceeded")			\
 	X(BOUNCE_IP_OPTIONS,	"bounce_ip_options")			\
-	X(BOUNCE_OVN_OPT_DUP,	"bounce_ovn_opt_dup")
+	X(BOUNCE_OVN_OPT_DUP,	"bounce_ovn_opt_dup")			\
+	X(BOUNCE_FORWARDED_FIB,	"bounce_forwarded_fib")
 
 enum ovnmig_stat {
 #define OVNMIG_STAT_ENUM(id, name) OVNMIG_STAT_##id,

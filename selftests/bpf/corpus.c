@@ -96,7 +96,7 @@ static void hexdiff(const uint8_t *a, const uint8_t *b, size_t n, char *why,
 
 /* ---- bounce ---- */
 
-static int bounce_fd, fwd_fd, bcfg_fd, chassis_fd, ifmac_fd;
+static int bounce_fd, fwd_fd, bcfg_fd, chassis_fd, ifmac_fd, nexthop_fd;
 
 static int run_xdp(const uint8_t *in, size_t len, uint8_t *out,
 		   uint32_t *out_len, uint32_t *ret)
@@ -202,6 +202,35 @@ static void ifmac_put(const uint8_t *mac)
 	memcpy(v.mac, mac, 6);
 	if (bpf_map_update_elem(ifmac_fd, &k, &v, BPF_ANY))
 		fprintf(stderr, PROG ": ifmac: %s\n", strerror(errno));
+}
+
+/*
+ * bounce's next hop for host (ovnmig_nexthop, abi.h), as the agent
+ * writes it: out of ifname, to dmac, from smac, live until expires (0:
+ * remove the entry).
+ */
+static void nexthop_put(const char *host, const char *ifname,
+			const uint8_t *dmac, const uint8_t *smac,
+			uint64_t expires)
+{
+	struct ovnmig_chassis_key k = {};
+	struct ovnmig_nexthop v = { .expires_ns = expires, .generation = 1 };
+
+	if (strchr(host, ':')) {
+		v6(host, k.addr.v6);
+		k.flags = OVNMIG_F_IPV6;
+	} else {
+		k.addr.v4 = v4(host);
+	}
+	if (!expires) {
+		bpf_map_delete_elem(nexthop_fd, &k);
+		return;
+	}
+	v.ifindex = if_nametoindex(ifname);
+	memcpy(v.dmac, dmac, 6);
+	memcpy(v.smac, smac, 6);
+	if (bpf_map_update_elem(nexthop_fd, &k, &v, BPF_ANY))
+		fprintf(stderr, PROG ": nexthop update: %s\n", strerror(errno));
 }
 
 /*
@@ -352,6 +381,102 @@ static void bounce_open_relay_cases(void)
 		    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED, 0);
 }
 
+/*
+ * Issue 14: the next hop comes from the agent's cache (ovnmig_nexthop),
+ * not from bpf_fib_lookup, so bounce needs no IP forwarding.  The cache
+ * is believed as it is (MACs unlike the neighbour table's, a host the
+ * FIB cannot route); without a live entry (absent, expired, ifindex 0)
+ * the FIB is asked and the packet counted forwarded_fib.
+ */
+static void bounce_nexthop_cases(uint64_t later)
+{
+	static const uint8_t nh_d[6] = { 0x02, 0, 0, 0, 0xaa, 0x01 };
+	static const uint8_t nh_s[6] = { 0x02, 0, 0, 0, 0xaa, 0x02 };
+	struct pkt_spec s, f;
+
+	pkt_default(&s);
+	nexthop_put(HOSTB_V4, "veth0", nh_d, nh_s, later);
+	f = forwarded(&s, HOSTB_V4, nh_d, nh_s);
+	bounce_case("bounce next hop cache: forwarded with the cache's MACs, not the neighbour table's",
+		    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED, 0);
+	nexthop_put(HOSTB_V4, "veth2", nh_d, nh_s, later);
+	bounce_case("bounce next hop cache on another device: XDP_REDIRECT",
+		    &s, &f, XDP_REDIRECT, OVNMIG_STAT_BOUNCE_FORWARDED, 0);
+	s.egress = 10;
+	nexthop_put(NOROUTE_V4, "veth2", nh_d, nh_s, later);
+	f = forwarded(&s, NOROUTE_V4, nh_d, nh_s);
+	bounce_case("bounce next hop cache for a host the FIB cannot route: forwarded (no FIB asked)",
+		    &s, &f, XDP_REDIRECT, OVNMIG_STAT_BOUNCE_FORWARDED, 0);
+	nexthop_put(NOROUTE_V4, NULL, NULL, NULL, 0);
+	bounce_case("bounce no next hop and no route: passed (fib fail)", &s,
+		    NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_FIB_FAIL, 0);
+
+	/* Fallback: the FIB's answer (the neighbour table's MACs). */
+	pkt_default(&s);
+	nexthop_put(HOSTB_V4, NULL, NULL, NULL, 0);
+	f = forwarded(&s, HOSTB_V4, mac_hostb, mac_veth0);
+	bounce_case("bounce no next hop cached: FIB fallback, forwarded_fib",
+		    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED_FIB, 0);
+	nexthop_put(HOSTB_V4, "veth2", nh_d, nh_s, now_ns() - 1000000000ull);
+	bounce_case("bounce stale next hop (expired): FIB fallback, forwarded_fib",
+		    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED_FIB, 0);
+	{
+		struct ovnmig_chassis_key k = { .addr.v4 = v4(HOSTB_V4) };
+		struct ovnmig_nexthop v = { .expires_ns = later };
+
+		memcpy(v.dmac, nh_d, 6);
+		bpf_map_update_elem(nexthop_fd, &k, &v, BPF_ANY);
+		bounce_case("bounce next hop without a device (ifindex 0): FIB fallback",
+			    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED_FIB,
+			    0);
+	}
+	s.v6 = 1;
+	s.egress = 8;
+	nexthop_put(HOSTB_V6, NULL, NULL, NULL, 0);
+	f = forwarded(&s, HOSTB_V6, mac_hostb, mac_veth0);
+	bounce_case("bounce v6 no next hop cached: FIB fallback, forwarded_fib",
+		    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED_FIB, 0);
+	/* A v4 entry with the v6 address' first word is not the v6 one's. */
+	{
+		struct ovnmig_chassis_key k = {};
+		struct ovnmig_nexthop v = { .expires_ns = later, .ifindex = 1 };
+		uint8_t a6[16];
+
+		v6(HOSTB_V6, a6);
+		memcpy(&k.addr.v4, a6, 4);
+		bpf_map_update_elem(nexthop_fd, &k, &v, BPF_ANY);
+		bounce_case("bounce v6 next hop keyed as v4 is not used: FIB fallback",
+			    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED_FIB,
+			    0);
+		bpf_map_delete_elem(nexthop_fd, &k);
+	}
+
+	/*
+	 * Forwarding off on the device: with the cache bounce forwards (the
+	 * point of it), without it the FIB refuses and bounce passes.
+	 */
+	if (!sh("sysctl -qw net.ipv4.conf.all.forwarding=0 net.ipv4.conf.veth0.forwarding=0 net.ipv6.conf.all.forwarding=0")) {
+		pkt_default(&s);
+		nexthop_put(HOSTB_V4, "veth0", mac_hostb, mac_veth0, later);
+		f = forwarded(&s, HOSTB_V4, mac_hostb, mac_veth0);
+		bounce_case("bounce with IP forwarding off, next hop cached: forwarded",
+			    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED, 0);
+		s.v6 = 1;
+		s.egress = 8;
+		nexthop_put(HOSTB_V6, "veth0", mac_hostb, mac_veth0, later);
+		f = forwarded(&s, HOSTB_V6, mac_hostb, mac_veth0);
+		bounce_case("bounce v6 with IP forwarding off, next hop cached: forwarded",
+			    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED, 0);
+		pkt_default(&s);
+		nexthop_put(HOSTB_V4, NULL, NULL, NULL, 0);
+		bounce_case("bounce with IP forwarding off, no next hop: passed (fib fail)",
+			    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_FIB_FAIL, 0);
+		sh("sysctl -qw net.ipv4.conf.all.forwarding=1 net.ipv4.conf.veth0.forwarding=1 net.ipv6.conf.all.forwarding=1");
+	}
+	nexthop_put(HOSTB_V4, "veth0", mac_hostb, mac_veth0, later);
+	nexthop_put(HOSTB_V6, "veth0", mac_hostb, mac_veth0, later);
+}
+
 static void bounce_corpus(void)
 {
 	uint64_t later = now_ns() + 3600ull * 1000000000ull;
@@ -367,6 +492,15 @@ static void bounce_corpus(void)
 	fwd_put(0x123456, 9, 0, HOSTC_V4, later);
 	fwd_put(0x123456, 10, 0, NOROUTE_V4, later);
 	fwd_put(0x123456, 11, 0, HOSTB_V4, now_ns() - 1000000000ull);
+
+	/*
+	 * The agent's next hops, as the neighbour table has them: every
+	 * forwarded case below goes without the FIB (bounce_forwarded);
+	 * the cases after "next hop cache" take them away again.
+	 */
+	nexthop_put(HOSTB_V4, "veth0", mac_hostb, mac_veth0, later);
+	nexthop_put(HOSTB_V6, "veth0", mac_hostb, mac_veth0, later);
+	nexthop_put(HOSTC_V4, "veth2", mac_hostc, mac_veth2, later);
 
 	/* The default sender is a chassis; we are veth0's MAC. */
 	chassis_put("198.18.0.9", 1);
@@ -588,13 +722,7 @@ static void bounce_corpus(void)
 		}
 	}
 
-	/* Forwarding off on the device: the FIB refuses, bounce passes. */
-	if (!sh("sysctl -qw net.ipv4.conf.all.forwarding=0 net.ipv4.conf.veth0.forwarding=0")) {
-		pkt_default(&s);
-		bounce_case("bounce with IP forwarding off: passed (fib fail)",
-			    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_FIB_FAIL, 0);
-		sh("sysctl -qw net.ipv4.conf.all.forwarding=1 net.ipv4.conf.veth0.forwarding=1");
-	}
+	bounce_nexthop_cases(later);
 
 	/* Every truncation: always passed untouched, counted malformed. */
 	{
@@ -973,6 +1101,7 @@ int main(void)
 		stats_fd = bpf_map__fd(bs->maps.ovnmig_stats);
 		chassis_fd = bpf_map__fd(bs->maps.ovnmig_chassis);
 		ifmac_fd = bpf_map__fd(bs->maps.ovnmig_ifmac);
+		nexthop_fd = bpf_map__fd(bs->maps.ovnmig_nexthop);
 		bounce_corpus();
 	}
 	if (st && bpf_program__fd(st->progs.steer) >= 0)
