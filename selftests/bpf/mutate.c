@@ -370,6 +370,16 @@ static const struct { int stat; unsigned int cond; } cond_stats[] = {
 
 /* ---- bounce ---- */
 
+/*
+ * The next hop of a forwarded packet (abi.h): the agent's cache entry
+ * for the new host when there is a live one (counted bounce_forwarded),
+ * else the FIB's answer (bounce_forwarded_fib).  HOSTB_V4 has a cache
+ * entry with MACs of its own (unlike the neighbour table's); the others
+ * have none.
+ */
+static const uint8_t nh_dmac[6] = { 0x02, 0, 0, 0, 0xaa, 0x01 };
+static const uint8_t nh_smac[6] = { 0x02, 0, 0, 0, 0xaa, 0x02 };
+
 struct fwd_ent {
 	uint16_t port;
 	int v6;
@@ -377,14 +387,18 @@ struct fwd_ent {
 	const uint8_t *dmac, *smac;
 	uint32_t verdict;	/* XDP_TX/XDP_REDIRECT, 0: cannot be sent */
 	int expired;
+	int stat;		/* the forwarded counter */
 };
 
 static const struct fwd_ent ents[] = {
-	{ 7, 0, HOSTB_V4, mac_hostb, mac_veth0, XDP_TX, 0 },
-	{ 8, 1, HOSTB_V6, mac_hostb, mac_veth0, XDP_TX, 0 },
-	{ 9, 0, HOSTC_V4, mac_hostc, mac_veth2, XDP_REDIRECT, 0 },
-	{ 10, 0, NOROUTE_V4, NULL, NULL, 0, 0 },
-	{ 11, 0, HOSTB_V4, NULL, NULL, 0, 1 },
+	{ 7, 0, HOSTB_V4, nh_dmac, nh_smac, XDP_TX, 0,
+	  OVNMIG_STAT_BOUNCE_FORWARDED },
+	{ 8, 1, HOSTB_V6, mac_hostb, mac_veth0, XDP_TX, 0,
+	  OVNMIG_STAT_BOUNCE_FORWARDED_FIB },
+	{ 9, 0, HOSTC_V4, mac_hostc, mac_veth2, XDP_REDIRECT, 0,
+	  OVNMIG_STAT_BOUNCE_FORWARDED_FIB },
+	{ 10, 0, NOROUTE_V4, NULL, NULL, 0, 0, 0 },
+	{ 11, 0, HOSTB_V4, NULL, NULL, 0, 1, 0 },
 };
 #define FWD_VNI	0x123456
 
@@ -681,7 +695,8 @@ static void bounce_mutate(unsigned count, uint64_t seed)
 			passed++;
 			if (memcmp(in, out, len))
 				bad = "passed packet was changed";
-			else if (st == OVNMIG_STAT_BOUNCE_FORWARDED)
+			else if (st == OVNMIG_STAT_BOUNCE_FORWARDED ||
+				 st == OVNMIG_STAT_BOUNCE_FORWARDED_FIB)
 				bad = "passed but counted forwarded";
 			else if (pi.valid && !pi.frag && !pi.marked &&
 				 !pi.mcast && pi.ip_csum_ok && !pi.broken &&
@@ -707,7 +722,8 @@ static void bounce_mutate(unsigned count, uint64_t seed)
 		} else if (ret == XDP_TX || ret == XDP_REDIRECT) {
 			per_stat[st]++;
 			fwd++;
-			if (st != OVNMIG_STAT_BOUNCE_FORWARDED)
+			if (st != OVNMIG_STAT_BOUNCE_FORWARDED &&
+			    st != OVNMIG_STAT_BOUNCE_FORWARDED_FIB)
 				bad = "forwarded but not counted forwarded";
 			else if (!pi.valid)
 				bad = pi.why;
@@ -730,6 +746,8 @@ static void bounce_mutate(unsigned count, uint64_t seed)
 				bad = "forwarded without a live entry";
 			else if (ret != e->verdict)
 				bad = "wrong verdict for the entry";
+			else if (st != e->stat)
+				bad = "next hop from the wrong source (cache vs FIB)";
 			else
 				bad = check_forwarded(in, out, len, &pi, e,
 						      why, sizeof(why));
@@ -762,6 +780,8 @@ static void bounce_mutate(unsigned count, uint64_t seed)
 	snprintf(name, sizeof(name),
 		 "bounce mutations reach forwarding and the parser's exits");
 	tap_result(fwd > count / 50 &&
+		   per_stat[OVNMIG_STAT_BOUNCE_FORWARDED] &&
+		   per_stat[OVNMIG_STAT_BOUNCE_FORWARDED_FIB] &&
 		   per_stat[OVNMIG_STAT_BOUNCE_MALFORMED] > count / 50 &&
 		   per_stat[OVNMIG_STAT_BOUNCE_NOT_OVN] &&
 		   per_stat[OVNMIG_STAT_BOUNCE_MISS] &&
@@ -821,6 +841,18 @@ static void bounce_setup(struct bounce *bs)
 		}
 		bpf_map_update_elem(bpf_map__fd(bs->maps.ovnmig_fwd), &k, &v,
 				    BPF_ANY);
+	}
+	{
+		struct ovnmig_chassis_key k = { .addr.v4 = v4(HOSTB_V4) };
+		struct ovnmig_nexthop v = {
+			.ifindex = ifindex0, .generation = 1,
+			.expires_ns = now + 3600ull * 1000000000ull,
+		};
+
+		memcpy(v.dmac, nh_dmac, 6);
+		memcpy(v.smac, nh_smac, 6);
+		bpf_map_update_elem(bpf_map__fd(bs->maps.ovnmig_nexthop), &k,
+				    &v, BPF_ANY);
 	}
 }
 
