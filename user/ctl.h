@@ -75,8 +75,8 @@ int ctlmaps_call(struct maps *m, const char *method, json_t *params,
  */
 void ctlmaps_vni_status(struct maps *m, const struct ovnmig_config *c,
 			json_t *o);
-/* bounce's admission maps into @o: "chassis_entries", "underlay_macs"
- * (-1 when the map is absent). */
+/* bounce's maps into @o: "chassis_entries", "underlay_macs",
+ * "nexthop_entries" (-1 when the map is absent). */
 void ctlmaps_bounce_status(struct maps *m, json_t *o);
 /*
  * The map commands, served by ovnmigd and, when it is down, by ovnmigctl

@@ -307,6 +307,21 @@ static int ifmac_cb(void *ctx, uint32_t ifindex, const struct ovnmig_ifmac *v)
 	return 0;
 }
 
+static int nh_count_cb(void *ctx, const struct ovnmig_chassis_key *k,
+		       const struct ovnmig_nexthop *v)
+{
+	(void)k, (void)v;
+	++*(int *)ctx;
+	return 0;
+}
+
+static int nexthop_count(struct maps *m)
+{
+	int n = 0;
+
+	return maps_foreach_nexthop(m, nh_count_cb, &n) ? -1 : n;
+}
+
 static int count_cb(void *ctx, uint32_t ifindex, const struct ovnmig_ifmac *v)
 {
 	(void)ifindex, (void)v;
@@ -324,6 +339,8 @@ void ctlmaps_bounce_status(struct maps *m, json_t *o)
 			    json_integer(m->chassis_fd < 0 ? -1 :
 					 maps_chassis_count(m)));
 	json_object_set_new(o, "underlay_macs", json_integer(n_mac));
+	json_object_set_new(o, "nexthop_entries",
+			    json_integer(nexthop_count(m)));
 }
 
 #define VNI_LIST_MAX	64

@@ -465,7 +465,8 @@ static int stale_cb(void *ctx, const struct ovnmig_chassis_key *k,
 	struct stale *s = ctx;
 
 	(void)v;
-	if (bsearch(k, s->want->k, s->want->n, sizeof(*k), key_cmp))
+	if (s->want->n &&
+	    bsearch(k, s->want->k, s->want->n, sizeof(*k), key_cmp))
 		return 0;
 	if (s->n == s->cap) {
 		int cap = s->cap ? 2 * s->cap : 16;
@@ -500,7 +501,8 @@ int nexthop_sync(struct nexthop_watch *w, struct maps *m,
 		free(want.k);
 		return want.err;
 	}
-	want.n = maps_chassis_normalize(want.k, want.n);
+	if (want.n)
+		want.n = maps_chassis_normalize(want.k, want.n);
 	for (i = 0; i < want.n; i++) {
 		const struct ovnmig_chassis_key *k = &want.k[i];
 		struct ovnmig_nexthop v = {}, old;
