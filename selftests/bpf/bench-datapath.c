@@ -52,6 +52,7 @@ static int setup_net(void)
 		"sysctl -qw net.ipv4.conf.all.forwarding=1",
 		"ip addr add 198.18.0.1/24 dev veth0",
 		"ip neigh replace 198.18.0.2 lladdr 02:00:00:00:00:02 dev veth0 nud permanent",
+		"ip neigh replace 198.18.0.3 lladdr 02:00:00:00:00:03 dev veth0 nud permanent",
 	};
 	size_t i;
 
@@ -113,7 +114,82 @@ struct result {
 	const char *base;
 	unsigned entries;
 	double ns, base_ns;
+	double floor_ns;	/* its helpers alone; < 0: not known */
+	const char *helpers;
 };
+
+/* Helpers alone (helpers.bpf.c), ns over the empty program. */
+enum { H_ARRAY, H_COUNT, H_HASH_HIT, H_HASH_MISS, H_COARSE, H_FIB,
+       H_LOAD_KEY, H_LOAD_OPT, H_STORE, H_SET_KEY, H_GET_KEY, H_SET_OPT,
+       H_GET_OPT, H_MAX };
+static const char *const h_names[H_MAX] = {
+	"array lookup", "counter (per-CPU lookup + add)", "hash lookup, hit",
+	"hash lookup, miss", "ktime_get_coarse_ns", "fib_lookup (hit)",
+	"skb_load_bytes (56: sim key)", "skb_load_bytes (8: option)",
+	"skb_store_bytes (40: sim out)", "skb_set_tunnel_key",
+	"skb_get_tunnel_key", "skb_set_tunnel_opt (8)",
+	"skb_get_tunnel_opt (8)",
+};
+static double h_ns[H_MAX];
+static int have_helpers;
+
+/*
+ * The helpers each case calls, from the programs' code (bounce.bpf.c,
+ * steer.h, steer_sim.bpf.c): a letter per call (a: array, c: counter,
+ * h: hash hit, m: hash miss, t: coarse clock, f: FIB, k: load key,
+ * o: load option, s: store).
+ */
+static const struct { const char *name, *calls; } case_calls[] = {
+	{ "bounce idle", "ac" },
+	{ "steer idle", "ac" },
+	{ "bounce miss", "amc" },
+	{ "bounce marked (loop refused)", "ahtc" },
+	{ "bounce hit, no route (fib fail)", "ahhhmtfc" },
+	{ "bounce hit, no route, 1 run/call", "ahhhmtfc" },
+	{ "bounce hit (cached next hop)", "ahhhhtc" },
+	{ "bounce hit, FIB fallback", "ahhhmtfc" },
+	{ "steer miss", "akaomc" },
+	{ "steer miss, other datapath", "akac" },
+	{ "steer hit", "akaohtsc" },
+	{ "steer hit, 3 options", "akaoohtsc" },
+};
+
+static double floor_of(const char *name, const char **calls)
+{
+	static const char letters[] = "achmtfkos";
+	static const int ids[] = { H_ARRAY, H_COUNT, H_HASH_HIT, H_HASH_MISS,
+				   H_COARSE, H_FIB, H_LOAD_KEY, H_LOAD_OPT,
+				   H_STORE };
+	size_t i;
+	const char *c;
+	double sum = 0;
+
+	*calls = NULL;
+	if (!have_helpers)
+		return -1;
+	for (i = 0; i < sizeof(case_calls) / sizeof(case_calls[0]); i++) {
+		if (strcmp(case_calls[i].name, name))
+			continue;
+		*calls = case_calls[i].calls;
+		for (c = case_calls[i].calls; *c; c++)
+			sum += h_ns[ids[strchr(letters, *c) - letters]];
+		return sum;
+	}
+	return -1;
+}
+
+static double load_avg(void)
+{
+	double l = -1;
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f) {
+		if (fscanf(f, "%lf", &l) != 1)
+			l = -1;
+		fclose(f);
+	}
+	return l;
+}
 
 static struct result res[64];
 static int nres;
@@ -128,6 +204,7 @@ static void add(const char *name, const char *base, unsigned entries,
 	r->entries = entries;
 	r->ns = ns;
 	r->base_ns = base_ns;
+	r->floor_ns = floor_of(name, &r->helpers);
 }
 
 /* Fill map fd with keys [from, to) that never match a benchmark packet. */
@@ -176,15 +253,15 @@ static void goals(FILE *j)
 			      double max_delta; } g[] = {
 		{ "idle <= 5 ns over empty", "bounce idle", 0, 5 },
 		{ "idle <= 5 ns over empty", "steer idle", 0, 5 },
-		{ "miss <= 30 ns over empty", "bounce miss", 1000, 30 },
-		{ "miss <= 30 ns over empty", "steer miss", 1000, 30 },
-		{ "miss <= 30 ns over empty", "steer miss, other datapath", 1000, 30 },
-		{ "hit <= 50 ns over empty", "bounce hit (forward, fib, csum)", 1000, 50 },
-		{ "hit <= 50 ns over empty", "steer hit", 1000, 50 },
+		{ "bounce miss <= 30", "bounce miss", 1000, 30 },
+		{ "bounce hit, cached <= 60", "bounce hit (cached next hop)", 1000, 60 },
+		{ "steer miss w/ entries <= 45", "steer miss", 1000, 45 },
+		{ "steer miss <= 45", "steer miss, other datapath", 1000, 45 },
+		{ "steer hit <= 100", "steer hit", 1000, 100 },
 	};
 	static const char *const grow[] = { "bounce miss", "steer miss",
-		"steer miss, other datapath",
-		"bounce hit (forward, fib, csum)", "steer hit" };
+		"steer miss, other datapath", "bounce hit (cached next hop)",
+		"bounce hit, FIB fallback", "steer hit" };
 	size_t i;
 	int first = 1;
 
@@ -219,6 +296,73 @@ static void goals(FILE *j)
 	fprintf(j, "\n");
 }
 
+static int prog_fd(struct bpf_object *o, const char *name)
+{
+	struct bpf_program *p = bpf_object__find_program_by_name(o, name);
+
+	return p ? bpf_program__fd(p) : -1;
+}
+
+/*
+ * Each helper alone, over the empty program of its type; the tunnel
+ * getters and set_tunnel_opt over set_tunnel_key alone (they need the
+ * tunnel info it makes).  0, or -1 when the object does not load (the
+ * table then has no floor column).
+ */
+static int time_helpers(struct bpf_object **op, const void *pkt, size_t len,
+			const void *sim, size_t slen, double e_xdp,
+			double e_tc)
+{
+	static const struct { const char *prog; int id, xdp; } x[] = {
+		{ "x_array", H_ARRAY, 1 }, { "x_count", H_COUNT, 1 },
+		{ "x_hash_hit", H_HASH_HIT, 1 },
+		{ "x_hash_miss", H_HASH_MISS, 1 },
+		{ "x_coarse", H_COARSE, 1 }, { "x_fib", H_FIB, 1 },
+		{ "t_load_key", H_LOAD_KEY, 0 },
+		{ "t_load_opt", H_LOAD_OPT, 0 }, { "t_store", H_STORE, 0 },
+		{ "t_set_key", H_SET_KEY, 0 },
+	};
+	struct ovnmig_fwd fv = { .expires_ns = 1 };
+	struct bpf_object *o;
+	struct bpf_map *hm;
+	double k_get, k_opt, k_opt_get;
+	size_t i;
+
+	o = bpf_object__open_file(BUILD_DIR "/selftests/bpf/helpers.bpf.o",
+				  NULL);
+	if (!o || bpf_object__load(o)) {
+		fprintf(stderr, PROG ": helpers.bpf.o: %s (no floor column)\n",
+			strerror(errno));
+		bpf_object__close(o);
+		return -1;
+	}
+	*op = o;
+	/* 1k entries, one of them the hit's key. */
+	hm = bpf_object__find_map_by_name(o, "h_hash");
+	if (!hm || fill(bpf_map__fd(hm), 0, 999, sizeof(fv), &fv) ||
+	    bpf_map_update_elem(bpf_map__fd(hm),
+				&(struct ovnmig_port_key){ .dp_key = 0x123456,
+							   .port_key = 7 },
+				&fv, 0))
+		return -1;
+	for (i = 0; i < sizeof(x) / sizeof(x[0]); i++)
+		h_ns[x[i].id] = x[i].xdp ?
+			timed(prog_fd(o, x[i].prog), pkt, len, 1, 1, repeat,
+			      XDP_PASS) - e_xdp :
+			timed(prog_fd(o, x[i].prog), sim, slen, 0, 1, repeat,
+			      TC_ACT_OK) - e_tc;
+	k_get = timed(prog_fd(o, "t_set_key_get_key"), sim, slen, 0, 1,
+		      repeat, TC_ACT_OK) - e_tc;
+	k_opt = timed(prog_fd(o, "t_set_key_set_opt"), sim, slen, 0, 1,
+		      repeat, TC_ACT_OK) - e_tc;
+	k_opt_get = timed(prog_fd(o, "t_set_key_set_opt_get_opt"), sim, slen,
+			  0, 1, repeat, TC_ACT_OK) - e_tc;
+	h_ns[H_GET_KEY] = k_get - h_ns[H_SET_KEY];
+	h_ns[H_SET_OPT] = k_opt - h_ns[H_SET_KEY];
+	h_ns[H_GET_OPT] = k_opt_get - k_opt;
+	return 0;
+}
+
 static void no_pin(struct bpf_object *obj)
 {
 	struct bpf_map *m;
@@ -230,13 +374,16 @@ static void no_pin(struct bpf_object *obj)
 int main(int argc, char **argv)
 {
 	static const unsigned sizes[] = { 1000, 65536, MAXN };
-	struct bpf_object *empty = NULL;
+	struct bpf_object *empty = NULL, *hobj = NULL;
 	struct bounce *bs = NULL;
 	struct steer_sim *ss = NULL;
 	int xdp_fd, tc_fd, b_fd, s_fd, fwd_fd, st_fd;
 	unsigned char pkt[2048], pkt_miss[2048], pkt_mark[2048], pkt_nofib[2048],
 		      pkt_opts[2048];
 	struct ovnmig_port_key nofib = { .dp_key = 0x123456, .port_key = 9 };
+	struct ovnmig_port_key viafib = { .dp_key = 0x123456, .port_key = 10 };
+	unsigned char pkt_viafib[2048];
+	double load0 = load_avg(), load1;
 	struct { struct ovnmig_steer_sim h; uint8_t o[256]; } sim, sim_miss,
 		sim_vni, sim_opts;
 	size_t slen_opts;
@@ -336,9 +483,14 @@ int main(int argc, char **argv)
 	sv.old_remote.v4 = htonl(0xc6120001);
 	sv.new_remote.v4 = htonl(0xc6120002);
 
+	s.egress = 10;
+	s.ovn = OVN_ONLY;
+	pkt_build(&s, pkt_viafib);
+
 	e_xdp = timed(xdp_fd, pkt, len, 1, 1, repeat, XDP_PASS);
 	e_tc = timed(tc_fd, &sim, slen, 0, 1, repeat, TC_ACT_OK);
 	e_xdp1 = timed(xdp_fd, pkt, len, 1, repeat, 1, XDP_PASS);
+	have_helpers = !time_helpers(&hobj, pkt, len, &sim, slen, e_xdp, e_tc);
 	add("empty xdp", "-", 0, e_xdp, e_xdp);
 	add("empty tc", "-", 0, e_tc, e_tc);
 	add("empty xdp, 1 run/call", "-", 0, e_xdp1, e_xdp1);
@@ -375,6 +527,25 @@ int main(int argc, char **argv)
 		bpf_map_update_elem(vfd, &idx, &w, 0);
 	}
 	bpf_map_update_elem(fwd_fd, &hit, &fv, 0);
+	/* The agent's next hop for 198.18.0.2 (abi.h ovnmig_nexthop). */
+	{
+		struct ovnmig_chassis_key nk = { .addr.v4 = htonl(0xc6120002) };
+		struct ovnmig_nexthop nv = {
+			.ifindex = ifindex0, .expires_ns = now_ns() + 36e11,
+			.dmac = { 2, 0, 0, 0, 0, 2 },
+			.smac = { 2, 0, 0, 0, 1, 1 },
+		};
+
+		if (bpf_map_update_elem(bpf_map__fd(bs->maps.ovnmig_nexthop),
+					&nk, &nv, 0)) {
+			fprintf(stderr, PROG ": nexthop: %s\n",
+				strerror(errno));
+			return 1;
+		}
+	}
+	/* 198.18.0.3: no cached next hop, the FIB answers. */
+	fv.new_host.v4 = htonl(0xc6120003);
+	bpf_map_update_elem(fwd_fd, &viafib, &fv, 0);
 	/* Same entry, new host without a route: lookup + FIB, no rewrite. */
 	fv.new_host.v4 = htonl(0xc613ffff);
 	bpf_map_update_elem(fwd_fd, &nofib, &fv, 0);
@@ -396,8 +567,18 @@ int main(int argc, char **argv)
 		    timed(b_fd, pkt_mark, len, 1, 1, repeat, XDP_PASS), e_xdp);
 		add("bounce hit, no route (fib fail)", "empty xdp", n,
 		    timed(b_fd, pkt_nofib, len, 1, 1, repeat, XDP_PASS), e_xdp);
+		/*
+		 * The same, one run per call like the hits below: how much
+		 * of a hit's "rest" is a cold cache after each syscall.
+		 */
+		add("bounce hit, no route, 1 run/call", "empty xdp, 1 run/call",
+		    n, timed(b_fd, pkt_nofib, len, 1, repeat, 1, XDP_PASS),
+		    e_xdp1);
 		ns = timed(b_fd, pkt, len, 1, repeat, 1, XDP_TX);
-		add("bounce hit (forward, fib, csum)", "empty xdp, 1 run/call",
+		add("bounce hit (cached next hop)", "empty xdp, 1 run/call",
+		    n, ns, e_xdp1);
+		ns = timed(b_fd, pkt_viafib, len, 1, repeat, 1, XDP_TX);
+		add("bounce hit, FIB fallback", "empty xdp, 1 run/call",
 		    n, ns, e_xdp1);
 		add("steer miss", "empty tc", n,
 		    timed(s_fd, &sim_miss, slen, 0, 1, repeat, TC_ACT_OK), e_tc);
@@ -410,6 +591,7 @@ int main(int argc, char **argv)
 		    e_tc);
 	}
 
+	load1 = load_avg();
 	uname(&u);
 	j = fopen(argv[1], "w");
 	if (!j) {
@@ -418,20 +600,49 @@ int main(int argc, char **argv)
 	}
 	fprintf(j, "{\n  \"kernel\": \"%s\",\n  \"repeat\": %llu,\n  \"rounds\": %d,\n"
 		"  \"method\": \"BPF_PROG_TEST_RUN; best of rounds; bounce hit = repeat calls of 1 run (packet must be fresh each run), compared with the empty XDP program timed the same way\",\n"
-		"  \"cases\": [\n", u.release, repeat, ROUNDS);
-	printf("%-34s %9s %9s %9s %7s  %s\n", "case", "entries", "ns/pkt",
-	       "+ns", "ratio", "baseline");
+		"  \"load_start\": %.2f,\n  \"load_end\": %.2f,\n  \"quiet\": %s,\n",
+		u.release, repeat, ROUNDS, load0, load1,
+		load0 >= 0 && load0 < 0.3 && load1 < 0.3 ? "true" : "false");
+	printf("host load (1 min): %.2f at start, %.2f at end: %s\n\n", load0,
+	       load1, load0 >= 0 && load0 < 0.3 && load1 < 0.3 ?
+	       "quiet (< 0.3)" :
+	       "NOT quiet (>= 0.3): rerun on a quiet machine before quoting");
+	fprintf(j, "  \"helpers\": [\n");
+	if (have_helpers) {
+		printf("%-34s %9s\n", "helper alone", "+ns");
+		for (i = 0; i < H_MAX; i++) {
+			printf("%-34s %+9.2f\n", h_names[i], h_ns[i]);
+			fprintf(j, "    {\"helper\": \"%s\", \"delta_ns\": %.2f}%s\n",
+				h_names[i], h_ns[i], i + 1 < H_MAX ? "," : "");
+		}
+		printf("%-34s %+9.2f  (steer's floor on a hit: get_tunnel_key + get_tunnel_opt + set_tunnel_key + set_tunnel_opt)\n\n",
+		       "four tunnel helpers", h_ns[H_GET_KEY] + h_ns[H_GET_OPT] +
+		       h_ns[H_SET_KEY] + h_ns[H_SET_OPT]);
+	}
+	fprintf(j, "  ],\n  \"cases\": [\n");
+	printf("%-34s %9s %9s %9s %7s %8s %8s  %s\n", "case", "entries", "ns/pkt",
+	       "+ns", "ratio", "helpers", "rest", "baseline [helper calls]");
 	for (i = 0; i < (unsigned)nres; i++) {
 		struct result *r = &res[i];
+		double d = r->ns - r->base_ns;
 
-		fprintf(j, "    {\"name\": \"%s\", \"entries\": %u, \"ns_per_pkt\": %.2f, \"baseline\": \"%s\", \"baseline_ns\": %.2f, \"delta_ns\": %.2f, \"ratio\": %.3f}%s\n",
-			r->name, r->entries, r->ns, r->base, r->base_ns,
-			r->ns - r->base_ns, r->ns / r->base_ns,
+		fprintf(j, "    {\"name\": \"%s\", \"entries\": %u, \"ns_per_pkt\": %.2f, \"baseline\": \"%s\", \"baseline_ns\": %.2f, \"delta_ns\": %.2f, \"ratio\": %.3f, \"helpers_ns\": %.2f, \"helper_calls\": \"%s\"}%s\n",
+			r->name, r->entries, r->ns, r->base, r->base_ns, d,
+			r->ns / r->base_ns, r->floor_ns,
+			r->helpers ? r->helpers : "",
 			i + 1 < (unsigned)nres ? "," : "");
-		printf("%-34s %9u %9.2f %+9.2f %7.2f  %s\n", r->name,
-		       r->entries, r->ns, r->ns - r->base_ns,
-		       r->ns / r->base_ns, r->base);
+		if (r->floor_ns >= 0)
+			printf("%-34s %9u %9.2f %+9.2f %7.2f %+8.1f %+8.1f  %s [%s]\n",
+			       r->name, r->entries, r->ns, d, r->ns / r->base_ns,
+			       r->floor_ns, d - r->floor_ns, r->base,
+			       r->helpers);
+		else
+			printf("%-34s %9u %9.2f %+9.2f %7.2f %8s %8s  %s\n",
+			       r->name, r->entries, r->ns, d, r->ns / r->base_ns,
+			       "", "", r->base);
 	}
+	printf("helper calls: a array, c counter, h hash hit, m hash miss, t coarse clock,\n"
+	       "f fib_lookup, k/o load key/option, s store (hash: 8-byte key, 1k entries)\n");
 	fprintf(j, "  ],\n  \"goals\": [\n");
 	goals(j);
 	fprintf(j, "  ]\n}\n");
@@ -440,5 +651,6 @@ int main(int argc, char **argv)
 	steer_sim__destroy(ss);
 	bounce__destroy(bs);
 	bpf_object__close(empty);
+	bpf_object__close(hobj);
 	return 0;
 }
