@@ -119,9 +119,11 @@ struct result {
 };
 
 /* Helpers alone (helpers.bpf.c), ns over the empty program. */
-enum { H_ARRAY, H_COUNT, H_HASH_HIT, H_HASH_MISS, H_COARSE, H_FIB,
-       H_LOAD_KEY, H_LOAD_OPT, H_STORE, H_SET_KEY, H_GET_KEY, H_SET_OPT,
-       H_GET_OPT, H_MAX };
+enum {
+	H_ARRAY, H_COUNT, H_HASH_HIT, H_HASH_MISS, H_COARSE, H_FIB,
+	H_LOAD_KEY, H_LOAD_OPT, H_STORE, H_SET_KEY, H_GET_KEY, H_SET_OPT,
+	H_GET_OPT, H_MAX
+};
 static const char *const h_names[H_MAX] = {
 	"array lookup", "counter (per-CPU lookup + add)", "hash lookup, hit",
 	"hash lookup, miss", "ktime_get_coarse_ns", "fib_lookup (hit)",
@@ -323,6 +325,7 @@ static int time_helpers(struct bpf_object **op, const void *pkt, size_t len,
 		{ "t_set_key", H_SET_KEY, 0 },
 	};
 	struct ovnmig_fwd fv = { .expires_ns = 1 };
+	struct ovnmig_port_key hk = { .dp_key = 0x123456, .port_key = 7 };
 	struct bpf_object *o;
 	struct bpf_map *hm;
 	double k_get, k_opt, k_opt_get;
@@ -340,10 +343,7 @@ static int time_helpers(struct bpf_object **op, const void *pkt, size_t len,
 	/* 1k entries, one of them the hit's key. */
 	hm = bpf_object__find_map_by_name(o, "h_hash");
 	if (!hm || fill(bpf_map__fd(hm), 0, 999, sizeof(fv), &fv) ||
-	    bpf_map_update_elem(bpf_map__fd(hm),
-				&(struct ovnmig_port_key){ .dp_key = 0x123456,
-							   .port_key = 7 },
-				&fv, 0))
+	    bpf_map_update_elem(bpf_map__fd(hm), &hk, &fv, 0))
 		return -1;
 	for (i = 0; i < sizeof(x) / sizeof(x[0]); i++)
 		h_ns[x[i].id] = x[i].xdp ?
