@@ -27,10 +27,12 @@ static int parse_u(const char *s, unsigned long max, unsigned long *v)
 {
 	char *end;
 
-	if (!s || !*s || *s == '-')
+	/* Decimal digits only: no sign, blanks, hex or octal (010 would
+	 * be 8). */
+	if (!s || *s < '0' || *s > '9')
 		return -EINVAL;
 	errno = 0;
-	*v = strtoul(s, &end, 0);
+	*v = strtoul(s, &end, 10);
 	if (errno || *end || *v > max)
 		return -EINVAL;
 	return 0;
