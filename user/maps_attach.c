@@ -419,8 +419,12 @@ int maps_detach(const struct attach_opts *o, char *err, size_t len)
 		/* In the mode it was attached in, and only if it is still
 		 * the program we looked at (XDP_FLAGS_REPLACE). */
 		fd = bpf_prog_get_fd_by_id(id);
+		if (fd < 0 && errno == ENOENT)	/* gone meanwhile */
+			return ret;
 		if (fd < 0)
-			return errno == ENOENT ? ret : -errno;
+			return fail(err, len, "%s: XDP program %u: %s",
+				    o->underlay_dev, id, strerror(errno)),
+			       -errno;
 		xo.old_prog_fd = fd;
 		r = bpf_xdp_attach(ifi, -1, mode | XDP_FLAGS_REPLACE, &xo);
 		close(fd);
@@ -465,8 +469,10 @@ int attach_root_qdisc(const char *dev, char *kind, size_t len)
 			.nlmsg_seq = 1 },
 	};
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	union {
-		char buf[16384];
+	/* A dump's messages come in skbs of up to 32 KiB: a smaller
+	 * buffer would truncate them. */
+	static union {
+		char buf[32768];
 		struct nlmsghdr align;
 	} u;
 	int fd, ifi, ret = -ENOENT, n;

@@ -79,9 +79,14 @@ static void fail_msg(const char *what, const char *why)
 {
 	if (json_out) {
 		json_t *e = json_pack("{s:s}", "error", why);
-		char *s = json_dumps(e, pretty ? JSON_INDENT(2) : JSON_COMPACT);
+		char *s;
 
-		printf("%s\n", s);
+		/* @why may quote an argument that is not UTF-8. */
+		if (!e)
+			e = json_pack("{s:s}", "error", "an argument is not "
+				      "valid UTF-8");
+		s = json_dumps(e, pretty ? JSON_INDENT(2) : JSON_COMPACT);
+		printf("%s\n", s ? s : "{}");
 		free(s);
 		json_decref(e);
 	}
