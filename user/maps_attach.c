@@ -181,8 +181,9 @@ static int precheck(const struct attach_opts *o, char *err, size_t len)
 {
 	int ifi, ret;
 
-	if (o->genev_dev && *o->genev_dev &&
-	    (ifi = if_nametoindex(o->genev_dev))) {
+	/* A device that is not there: attach reports it. */
+	ifi = o->genev_dev && *o->genev_dev ? if_nametoindex(o->genev_dev) : 0;
+	if (ifi) {
 		DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifi,
 				    .attach_point = BPF_TC_EGRESS);
 
@@ -190,10 +191,9 @@ static int precheck(const struct attach_opts *o, char *err, size_t len)
 		if (ret)
 			return ret;
 	}
-	if (o->underlay_dev && *o->underlay_dev &&
-	    (ifi = if_nametoindex(o->underlay_dev)))
-		return xdp_foreign(o, ifi, err, len);
-	return 0;
+	ifi = o->underlay_dev && *o->underlay_dev ?
+	      if_nametoindex(o->underlay_dev) : 0;
+	return ifi ? xdp_foreign(o, ifi, err, len) : 0;
 }
 
 /*
