@@ -56,6 +56,7 @@ struct agent {
 	int lock_fd;			/* the single-instance lock */
 	int exit_code;			/* when setup fails */
 	char steer_refused[96];		/* why steering is off, or "" */
+	uint64_t steer_refusals;	/* times it went off */
 	uint64_t last_qdisc_ns;
 	struct sbview_local local_override;
 	bool have_override;
@@ -352,7 +353,7 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 	(void)c, (void)method, (void)params, (void)error;
 	sbview_get_status(a->v, &st);
 	maps_config_get(&a->m, &cfg);
-	*result = json_pack("{s:b, s:s, s:i, s:I, s:s, s:i, s:I, s:b, s:s?, "
+	*result = json_pack("{s:b, s:s, s:i, s:I, s:s, s:i, s:I, s:b, s:s?, s:I, "
 			    "s:{s:b, s:s, s:s, s:I, s:I, s:I, s:I}, "
 			    "s:{s:b, s:I}, "
 			    "s:{s:s, s:i, s:i, s:b, s:b}, s:i, s:i}",
@@ -366,6 +367,7 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 			    "reconciled", a->reconciled,
 			    "steer_refused", a->steer_refused[0] ?
 					     a->steer_refused : NULL,
+			    "steer_refusals", (json_int_t)a->steer_refusals,
 			    "sb", "connected", st.sb_connected,
 			    "remote", st.sb_remote, "txn_id", st.sb_txn_id,
 			    "reconnects", (json_int_t)st.sb_reconnects,
@@ -904,13 +906,16 @@ static void check_qdisc(struct agent *a)
 	else if (err && err != -ENODEV && err != -ENOENT)
 		log_warn("%s: root qdisc: %s", a->genev_dev, strerror(-err));
 	if (strcmp(why, a->steer_refused)) {
-		if (*why)
+		if (*why) {
+			if (!a->steer_refused[0])
+				a->steer_refusals++;
 			log_err("refusing to steer: %s (steer's tunnel "
 				"metadata is per CPU; only noqueue sends each "
 				"packet before the next is steered)", why);
-		else
+		} else {
 			log_info("steering again: %s has no queue",
 				 a->genev_dev);
+		}
 		snprintf(a->steer_refused, sizeof(a->steer_refused), "%s",
 			 why);
 	}
