@@ -3,10 +3,21 @@
  * bounce: XDP on the underlay NIC of the chassis a port has left.  Geneve
  * packets for the departed port that still arrive here are sent on to its
  * new chassis: outer destination := new host, outer source := this host,
- * IPv4 header and UDP checksums fixed incrementally, next hop from the FIB,
- * then XDP_TX or redirect.  The loop mark (abi.h) makes every packet
- * forwarded at most once.  Anything else, and anything odd, is passed to
- * the stack untouched and counted.
+ * TTL / hop limit decremented, IPv4 header and UDP checksums fixed
+ * incrementally, next hop from the FIB, then XDP_TX or redirect.  The
+ * loop mark (abi.h) makes every packet forwarded at most once.
+ *
+ * XDP runs before netfilter, so bounce must not be a relay for anyone
+ * else: a packet is forwarded only when it is addressed to this host (IP
+ * and MAC), comes from a known chassis (ovnmig_chassis, abi.h), may be
+ * routed once more (TTL), has no IPv4 options and exactly one OVN option.
+ * Anything else, and anything odd, is passed to the stack untouched and
+ * counted, one counter per reason.
+ *
+ * Order: parse (cheap, bounded), look the port up (the common miss ends
+ * here, no more cost than before these checks), then the checks of who
+ * may use the pointer, cheapest first, then the FIB, the rewrite and the
+ * count.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -99,27 +110,42 @@ static __always_inline __u16 csum_update(__u16 check, __u64 diff)
 /*
  * Is the IPv4 header checksum right?  A router must not forward a header
  * that fails it (RFC 1812 5.2.2), and the incremental update would only
- * carry the error on.  Asked only for a packet about to be forwarded.
+ * carry the error on.  Asked only for a packet about to be forwarded,
+ * whose header has no options (20 bytes, checked in bounds by the
+ * caller).
  */
-static __always_inline bool ipv4_csum_ok(const struct iphdr *iph, void *end)
+static __always_inline bool ipv4_csum_ok(const struct iphdr *iph)
 {
 	const __u16 *w = (const void *)iph;
-	__u32 words = iph->ihl * 2;
 	__u64 sum = 0;
 	int i;
 
-	for (i = 0; i < 30; i++) {
-		const __u16 *q = w + i;
-
-		if (i >= (int)words)
-			break;
-		/* Keep clang from turning the bound into a count. */
-		asm volatile("" : "+r"(q));
-		if ((void *)(q + 1) > end)
-			return false;
-		sum += *q;
-	}
+	for (i = 0; i < (int)sizeof(*iph) / 2; i++)
+		sum += w[i];
 	return csum_fold(sum) == 0xffff;
+}
+
+/* Class and type of OVN's option (its length is checked apart). */
+static __always_inline bool is_ovn_opt(const __u8 *p)
+{
+	return p[0] == (OVNMIG_OVN_OPT_CLASS >> 8) &&
+	       p[1] == (OVNMIG_OVN_OPT_CLASS & 0xff) &&
+	       p[2] == OVNMIG_OVN_OPT_TYPE;
+}
+
+static __always_inline bool ip6_eq(const struct in6_addr *a,
+				   const __be32 *b)
+{
+	const __be32 *w = (const void *)a;
+
+	return !((w[0] ^ b[0]) | (w[1] ^ b[1]) | (w[2] ^ b[2]) |
+		 (w[3] ^ b[3]));
+}
+
+static __always_inline bool mac_eq(const __u8 *a, const __u8 *b)
+{
+	return !((*(const __u32 *)a ^ *(const __u32 *)b) |
+		 (*(const __u16 *)(a + 4) ^ *(const __u16 *)(b + 4)));
 }
 
 /*
@@ -142,9 +168,13 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 	struct udphdr *udp;
 	struct geneve_hdr *gh;
 	__u16 old_addr[16], new_addr[16], old_gw, new_gw;
+	struct ovnmig_chassis_key ck = {};
+	struct ovnmig_ifmac *mac;
+	__u32 ifindex = ctx->ingress_ifindex;
+	__u16 old_ttl, new_ttl;
 	__u8 *opts_end;
 	__u16 udp_len;
-	int egress = -1;
+	int egress;
 	__u64 diff;
 	int i, ret;
 
@@ -172,25 +202,31 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 		return done(OVNMIG_STAT_BOUNCE_NOT_OVN, ctx, XDP_PASS);
 	opts_end = p + GENEVE_HLEN + (gh->ver_optlen & 0x3f) * 4;
 	p += GENEVE_HLEN;
+	/*
+	 * OVN's option is the first of its class and type (one of another
+	 * length is not OVN's); a second one makes the packet ambiguous,
+	 * since the new host's OVS might read the other one.  Two loops
+	 * that each stop at their find keep the verifier's work linear.
+	 */
 	for (i = 0; i < GENEVE_OPTS_ITER; i++) {
-		__u32 olen;
-
+		if (p + 4 > opts_end || p + 4 > (__u8 *)end)
+			return done(OVNMIG_STAT_BOUNCE_NOT_OVN, ctx, XDP_PASS);
+		if (is_ovn_opt(p))
+			break;
+		p += 4 + (p[3] & 0x1f) * 4;
+	}
+	if (i == GENEVE_OPTS_ITER || (p[3] & 0x1f) * 4 != OVNMIG_OVN_OPT_LEN ||
+	    p + 8 > opts_end || p + 8 > (__u8 *)end)
+		return done(OVNMIG_STAT_BOUNCE_NOT_OVN, ctx, XDP_PASS);
+	egress = (p[6] << 8) | p[7];
+	for (p += 8; i < GENEVE_OPTS_ITER; i++) {
 		if (p + 4 > opts_end || p + 4 > (__u8 *)end)
 			break;
-		olen = (p[3] & 0x1f) * 4;
-		if (p[0] == (OVNMIG_OVN_OPT_CLASS >> 8) &&
-		    p[1] == (OVNMIG_OVN_OPT_CLASS & 0xff) &&
-		    p[2] == OVNMIG_OVN_OPT_TYPE &&
-		    olen == OVNMIG_OVN_OPT_LEN) {
-			if (p + 8 > opts_end || p + 8 > (__u8 *)end)
-				break;
-			egress = (p[6] << 8) | p[7];
-			break;
-		}
-		p += 4 + olen;
+		if (is_ovn_opt(p))
+			return done(OVNMIG_STAT_BOUNCE_OVN_OPT_DUP, ctx,
+				    XDP_PASS);
+		p += 4 + (p[3] & 0x1f) * 4;
 	}
-	if (egress < 0)
-		return done(OVNMIG_STAT_BOUNCE_NOT_OVN, ctx, XDP_PASS);
 	if (egress >= OVNMIG_OVN_MCAST_MIN)
 		return done(OVNMIG_STAT_BOUNCE_MCAST, ctx, XDP_PASS);
 
@@ -206,11 +242,52 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 		return done(OVNMIG_STAT_BOUNCE_LOOP_REFUSED, ctx, XDP_PASS);
 	if (!!(e->flags & OVNMIG_F_IPV6) != is6)
 		return done(OVNMIG_STAT_BOUNCE_UNSUPPORTED, ctx, XDP_PASS);
-	if (!is6 && !ipv4_csum_ok(iph, end))
+
+	/*
+	 * Who may use the pointer: sent to this host by another chassis
+	 * (abi.h), once more routable.  Compares first, then the two
+	 * lookups.
+	 */
+	if (!is6) {
+		if (iph->daddr != cfg->local_v4)
+			return done(OVNMIG_STAT_BOUNCE_DST_NOT_LOCAL, ctx,
+				    XDP_PASS);
+		if (iph->saddr == cfg->local_v4)
+			return done(OVNMIG_STAT_BOUNCE_SRC_LOCAL, ctx, XDP_PASS);
+		/*
+		 * Any option: source routes (LSRR/SSRR) name another final
+		 * destination, and record route or timestamps would need a
+		 * router's update.  OVS never sends options.
+		 */
+		if (iph->ihl != 5)
+			return done(OVNMIG_STAT_BOUNCE_IP_OPTIONS, ctx,
+				    XDP_PASS);
+		if (iph->ttl <= 1)
+			return done(OVNMIG_STAT_BOUNCE_TTL_EXCEEDED, ctx,
+				    XDP_PASS);
+		ck.addr.v4 = iph->saddr;
+	} else {
+		if (!ip6_eq(&ip6h->daddr, cfg->local_v6))
+			return done(OVNMIG_STAT_BOUNCE_DST_NOT_LOCAL, ctx,
+				    XDP_PASS);
+		if (ip6_eq(&ip6h->saddr, cfg->local_v6))
+			return done(OVNMIG_STAT_BOUNCE_SRC_LOCAL, ctx, XDP_PASS);
+		if (ip6h->hop_limit <= 1)
+			return done(OVNMIG_STAT_BOUNCE_TTL_EXCEEDED, ctx,
+				    XDP_PASS);
+		__builtin_memcpy(ck.addr.v6, &ip6h->saddr, 16);
+		ck.flags = OVNMIG_F_IPV6;
+	}
+	mac = bpf_map_lookup_elem(&ovnmig_ifmac, &ifindex);
+	if (!mac || !mac_eq(eth->h_dest, mac->mac))
+		return done(OVNMIG_STAT_BOUNCE_MAC_NOT_LOCAL, ctx, XDP_PASS);
+	if (!bpf_map_lookup_elem(&ovnmig_chassis, &ck))
+		return done(OVNMIG_STAT_BOUNCE_SRC_NOT_CHASSIS, ctx, XDP_PASS);
+	if (!is6 && !ipv4_csum_ok(iph))
 		return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
 
 	/* Next hop first: nothing is touched unless it can go out. */
-	fib.ifindex = ctx->ingress_ifindex;
+	fib.ifindex = ifindex;
 	fib.l4_protocol = IPPROTO_UDP;
 	fib.sport = udp->source;
 	fib.dport = udp->dest;
@@ -250,7 +327,15 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 		__builtin_memcpy(new_addr, &iph->saddr, 8);
 		diff = csum_sub_words(0, old_addr, 4);
 		diff = csum_add_words(diff, new_addr, 4);
-		iph->check = csum_update(iph->check, diff);
+		/* TTL shares its word with the protocol; not in the UDP
+		 * pseudo-header, so only in the IP checksum. */
+		old_ttl = *(__u16 *)&iph->ttl;
+		iph->ttl--;
+		new_ttl = *(__u16 *)&iph->ttl;
+		iph->check = csum_update(iph->check,
+					 csum_add_words(csum_sub_words(diff,
+							&old_ttl, 1),
+							&new_ttl, 1));
 	} else {
 		__builtin_memcpy(old_addr, &ip6h->saddr, 32);
 		__builtin_memcpy(&ip6h->saddr, cfg->local_v6, 16);
@@ -258,6 +343,7 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 		__builtin_memcpy(new_addr, &ip6h->saddr, 32);
 		diff = csum_sub_words(0, old_addr, 16);
 		diff = csum_add_words(diff, new_addr, 16);
+		ip6h->hop_limit--;
 	}
 	/* A zero UDP checksum means "none" and stays zero. */
 	if (udp->check) {

@@ -53,6 +53,22 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ovnmig_steer_vnis SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, OVNMIG_CHASSIS_MAX_ENTRIES);
+	__type(key, struct ovnmig_chassis_key);
+	__type(value, struct ovnmig_chassis);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ovnmig_chassis SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, OVNMIG_IFMAC_MAX_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct ovnmig_ifmac);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ovnmig_ifmac SEC(".maps");
+
 /* Count one exit of a program; every exit goes through here exactly once. */
 static __always_inline void ovnmig_count(__u32 stat, __u64 bytes)
 {

@@ -75,6 +75,9 @@ int ctlmaps_call(struct maps *m, const char *method, json_t *params,
  */
 void ctlmaps_vni_status(struct maps *m, const struct ovnmig_config *c,
 			json_t *o);
+/* bounce's admission maps into @o: "chassis_entries", "underlay_macs"
+ * (-1 when the map is absent). */
+void ctlmaps_bounce_status(struct maps *m, json_t *o);
 /*
  * The map commands, served by ovnmigd and, when it is down, by ovnmigctl
  * straight on the pinned maps: one list for both, with the server's
@@ -90,6 +93,11 @@ void ctlmaps_vni_status(struct maps *m, const struct ovnmig_config *c,
 	{ "bounce/add", "DP PORT NEW-HOST [SECONDS]", 3, 4, fn },	\
 	{ "bounce/del", "DP PORT", 2, 2, fn },				\
 	{ "bounce/flush", "", 0, 0, fn },				\
+	{ "chassis/list", "", 0, 0, fn },				\
+	{ "chassis/add", "ADDRESS", 1, 1, fn },				\
+	{ "chassis/del", "ADDRESS", 1, 1, fn },				\
+	{ "underlay/list", "", 0, 0, fn },				\
+	{ "underlay/set", "DEV", 1, 1, fn },				\
 	{ "stats", "", 0, 0, fn },					\
 	{ "maps/status", "", 0, 0, fn }
 

@@ -5,6 +5,7 @@
  * the agent is down.  Arguments are strings, checked strictly.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +203,64 @@ static int del(struct maps *m, json_t *params, enum policy_op_kind kind,
 	return maps_apply(m, &op, 1, -1, -1);
 }
 
+static int chassis_cb(void *ctx, const struct ovnmig_chassis_key *k,
+		      const struct ovnmig_chassis *v)
+{
+	char a[64];
+
+	json_array_append_new(ctx, json_pack(
+		"{s:s, s:i}", "address",
+		maps_fmt_ip(&k->addr, k->flags & OVNMIG_F_IPV6, a, sizeof(a)),
+		"generation", (json_int_t)v->generation));
+	return 0;
+}
+
+static int chassis_addr(json_t *params, struct ovnmig_chassis_key *k,
+			char **error)
+{
+	struct ovnmig_ip ip;
+	bool v6;
+
+	if (maps_parse_ip(arg(params, 0), &ip, &v6)) {
+		*error = strdup("ADDRESS: an IPv4 or IPv6 address");
+		return -EINVAL;
+	}
+	maps_chassis_key(k, &ip, v6);
+	return 0;
+}
+
+static int ifmac_cb(void *ctx, uint32_t ifindex, const struct ovnmig_ifmac *v)
+{
+	char name[IF_NAMESIZE] = "", mac[18];
+
+	if_indextoname(ifindex, name);
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", v->mac[0],
+		 v->mac[1], v->mac[2], v->mac[3], v->mac[4], v->mac[5]);
+	json_array_append_new(ctx, json_pack("{s:i, s:s, s:s}", "ifindex",
+					     (json_int_t)ifindex, "dev", name,
+					     "mac", mac));
+	return 0;
+}
+
+static int count_cb(void *ctx, uint32_t ifindex, const struct ovnmig_ifmac *v)
+{
+	(void)ifindex, (void)v;
+	++*(int *)ctx;
+	return 0;
+}
+
+void ctlmaps_bounce_status(struct maps *m, json_t *o)
+{
+	int n_mac = 0;
+
+	if (maps_foreach_ifmac(m, count_cb, &n_mac))
+		n_mac = -1;
+	json_object_set_new(o, "chassis_entries",
+			    json_integer(m->chassis_fd < 0 ? -1 :
+					 maps_chassis_count(m)));
+	json_object_set_new(o, "underlay_macs", json_integer(n_mac));
+}
+
 #define VNI_LIST_MAX	64
 
 void ctlmaps_vni_status(struct maps *m, const struct ovnmig_config *c,
@@ -286,6 +345,35 @@ int ctlmaps_call(struct maps *m, const char *method, json_t *params,
 		int n = maps_flush(m, method[0] == 's');
 
 		*result = json_pack("{s:i}", "removed", n);
+	} else if (!strcmp(method, "chassis/list")) {
+		*result = json_array();
+		err = maps_foreach_chassis(m, chassis_cb, *result);
+	} else if (!strcmp(method, "chassis/add") ||
+		   !strcmp(method, "chassis/del")) {
+		struct ovnmig_chassis_key k;
+
+		err = chassis_addr(params, &k, error);
+		if (!err && method[8] == 'a')
+			err = maps_chassis_add(m, &k, 0);
+		else if (!err)
+			err = maps_chassis_del(m, &k);
+		if (err == -ENOENT)
+			*error = strdup("no such entry");
+	} else if (!strcmp(method, "underlay/list")) {
+		*result = json_array();
+		err = maps_foreach_ifmac(m, ifmac_cb, *result);
+	} else if (!strcmp(method, "underlay/set")) {
+		err = maps_ifmac_set(m, arg(params, 0));
+		if (err >= 0)
+			*result = json_pack("{s:b}", "written", err > 0);
+		else if (err == -EAFNOSUPPORT || err == -EADDRNOTAVAIL)
+			*error = strdup(err == -EAFNOSUPPORT ?
+					"DEV: not an Ethernet device" :
+					"DEV: its address is not unicast");
+		else if (asprintf(error, "%s: %s", arg(params, 0),
+				  strerror(-err)) < 0)
+			*error = NULL;
+		err = err < 0 ? err : 0;
 	} else if (!strcmp(method, "stats")) {
 		struct ovnmig_counter c[OVNMIG_STAT_MAX];
 		int i;
@@ -319,8 +407,10 @@ int ctlmaps_call(struct maps *m, const char *method, json_t *params,
 					    maps_fmt_ip(&(struct ovnmig_ip){
 							.v4 = c.local_v4 },
 							false, a, sizeof(a)));
-		if (*result)
+		if (*result) {
 			ctlmaps_vni_status(m, &c, *result);
+			ctlmaps_bounce_status(m, *result);
+		}
 	} else {
 		return -ENOSYS;
 	}

@@ -131,6 +131,7 @@ int maps_open(struct maps *m, const char *bpffs, bool create,
 	memset(m, 0, sizeof(*m));
 	m->steer_fd = m->fwd_fd = m->stats_fd = m->config_fd = -1;
 	m->vnis_fd = m->lock_fd = -1;
+	m->chassis_fd = m->ifmac_fd = -1;
 	m->vni_filter = -1;
 	m->max_entries = max_entries ? max_entries : OVNMIG_STEER_MAX_ENTRIES;
 	snprintf(m->dir, sizeof(m->dir), "%s/%s",
@@ -165,6 +166,20 @@ int maps_open(struct maps *m, const char *bpffs, bool create,
 	if (m->lock_fd < 0)
 		goto fail;
 	vnis_open(m, create);
+	/* Without them (maps pinned by an older datapath) bounce's checks
+	 * are not there either; the commands say -ENODEV. */
+	m->chassis_fd = open_one(m, OVNMIG_MAP_CHASSIS, create,
+				 BPF_MAP_TYPE_HASH,
+				 sizeof(struct ovnmig_chassis_key),
+				 sizeof(struct ovnmig_chassis),
+				 OVNMIG_CHASSIS_MAX_ENTRIES, 0);
+	if (m->chassis_fd < 0)
+		m->chassis_fd = -1;
+	m->ifmac_fd = open_one(m, OVNMIG_MAP_IFMAC, create, BPF_MAP_TYPE_HASH,
+			       sizeof(__u32), sizeof(struct ovnmig_ifmac),
+			       OVNMIG_IFMAC_MAX_ENTRIES, 0);
+	if (m->ifmac_fd < 0)
+		m->ifmac_fd = -1;
 	maps_recount(m);
 	return 0;
 fail:
@@ -178,7 +193,8 @@ fail:
 void maps_close(struct maps *m)
 {
 	int *fds[] = { &m->steer_fd, &m->fwd_fd, &m->stats_fd, &m->config_fd,
-		       &m->vnis_fd, &m->lock_fd };
+		       &m->vnis_fd, &m->lock_fd, &m->chassis_fd,
+		       &m->ifmac_fd };
 	size_t i;
 
 	if (m->vnis)

@@ -38,6 +38,7 @@
 struct maps {
 	int steer_fd, fwd_fd, stats_fd, config_fd;
 	int vnis_fd;			/* -1: no prefilter map */
+	int chassis_fd, ifmac_fd;	/* -1: absent (an older datapath) */
 	int lock_fd;			/* the pin directory, for flock */
 	uint64_t *vnis;			/* vnis_fd mmap'ed, or NULL */
 	uint64_t *vnis_want;		/* a rebuild's scratch, reused */
@@ -115,6 +116,37 @@ int maps_vni_filter(struct maps *m, bool on);
 bool maps_vni_isset(const struct maps *m, uint32_t vni);
 /* VNIs whose bit is set; the first @max of them into @out (may be NULL). */
 int maps_vni_list(const struct maps *m, uint32_t *out, int max);
+
+/*
+ * Who may use a forwarding pointer (abi.h; user/maps_chassis.c).
+ * maps_chassis_sync() makes ovnmig_chassis hold exactly the @n keys of
+ * @want (sorted and deduplicated in place: maps_chassis_normalize(),
+ * which returns the new count), stamping @generation; it writes the new
+ * keys before it removes the old, and returns how many keys it holds.  maps_ifmac_set()
+ * writes @dev's MAC for its ifindex: 1 written, 0 already so, -errno
+ * (-EAFNOSUPPORT: not Ethernet, -EADDRNOTAVAIL: not unicast).  All
+ * return -ENODEV when the map is absent.
+ */
+void maps_chassis_key(struct ovnmig_chassis_key *k,
+		      const struct ovnmig_ip *ip, bool v6);
+int maps_chassis_normalize(struct ovnmig_chassis_key *k, int n);
+int maps_chassis_sync(struct maps *m, struct ovnmig_chassis_key *want,
+		      int n, uint32_t generation, int *added, int *removed);
+int maps_chassis_add(struct maps *m, const struct ovnmig_chassis_key *k,
+		     uint32_t generation);
+int maps_chassis_del(struct maps *m, const struct ovnmig_chassis_key *k);
+int maps_chassis_count(struct maps *m);
+int maps_foreach_chassis(struct maps *m,
+			 int (*cb)(void *ctx,
+				   const struct ovnmig_chassis_key *k,
+				   const struct ovnmig_chassis *v),
+			 void *ctx);
+int maps_ifmac_get_dev(const char *dev, uint32_t *ifindex, uint8_t mac[6]);
+int maps_ifmac_set(struct maps *m, const char *dev);
+int maps_foreach_ifmac(struct maps *m,
+		       int (*cb)(void *ctx, uint32_t ifindex,
+				 const struct ovnmig_ifmac *v),
+		       void *ctx);
 
 /* Remove every entry whose expires_ns is past; returns how many. */
 int maps_sweep(struct maps *m, uint64_t now_ns);

@@ -238,6 +238,21 @@ static int attach_xdp(const struct attach_opts *o, int ifi, int prog_fd,
 	return 0;
 }
 
+/* bounce's ovnmig_ifmac entry for @dev (abi.h). */
+static int ifmac_write(struct bounce *bo, const char *dev)
+{
+	struct ovnmig_ifmac v = {};
+	uint32_t ifi;
+	int ret = maps_ifmac_get_dev(dev, &ifi, v.mac);
+
+	if (ret)
+		return ret;
+	if (bpf_map_update_elem(bpf_map__fd(bo->maps.ovnmig_ifmac), &ifi, &v,
+				BPF_ANY))
+		return -errno;
+	return 0;
+}
+
 int maps_attach(const struct attach_opts *o, char *err, size_t len)
 {
 	struct steer *st = NULL;
@@ -329,6 +344,13 @@ int maps_attach(const struct attach_opts *o, char *err, size_t len)
 			ret = bounce__load(bo);
 		if (ret) {
 			fail(err, len, "bounce: load: %s", strerror(-ret));
+			goto out;
+		}
+		/* The NIC's MAC first: bounce forwards nothing without. */
+		ret = ifmac_write(bo, o->underlay_dev);
+		if (ret) {
+			fail(err, len, "%s: MAC for bounce: %s",
+			     o->underlay_dev, strerror(-ret));
 			goto out;
 		}
 		ret = attach_xdp(o, ifi, bpf_program__fd(bo->progs.bounce),

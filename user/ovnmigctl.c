@@ -44,6 +44,10 @@ static void usage(FILE *f)
 "  bounce add DP PORT NEW-HOST [SECONDS]\n"
 "  bounce del DP PORT\n"
 "  bounce flush\n"
+"  chassis list               tunnel endpoints bounce accepts senders from\n"
+"  chassis add|del ADDRESS    by hand (the agent keeps it equal to the SB)\n"
+"  underlay list              NICs whose MAC bounce accepts (ifindex, MAC)\n"
+"  underlay set DEV           write DEV's MAC (for bounce loaded by ip)\n"
 "  stats                      datapath packet counters per outcome\n"
 "  metrics [--prometheus]     all counters and the reaction latency\n"
 "  events [-n N] [--wait SEC] follow the agent's decisions (agent)\n"
@@ -310,6 +314,11 @@ static const struct cmdmap cmdmap[] = {
 	{ "bounce", "add", "bounce/add", false },
 	{ "bounce", "del", "bounce/del", false },
 	{ "bounce", "flush", "bounce/flush", false },
+	{ "chassis", "list", "chassis/list", false },
+	{ "chassis", "add", "chassis/add", false },
+	{ "chassis", "del", "chassis/del", false },
+	{ "underlay", "list", "underlay/list", false },
+	{ "underlay", "set", "underlay/set", false },
 	{ "stats", NULL, "stats", false },
 	{ "metrics", NULL, "metrics", false },
 	{ "events", NULL, "events", true },

@@ -80,6 +80,11 @@ struct agent {
 				 * track (added by hand) */
 	uint64_t wake_ns, start_ns, last_sweep_ns;
 	struct ovnmig_ip last_local;
+	/* ovnmig_chassis as last written (sorted); dirty: look again. */
+	struct ovnmig_chassis_key *chassis_keys;
+	int n_chassis_keys;
+	bool chassis_dirty, chassis_synced;
+	int ifmac_err;			/* last MAC error logged */
 	struct agent_event {
 		uint64_t ts_ns;
 		char port[64];
@@ -144,6 +149,7 @@ static void t_begin(void *ctx)
 static void t_chassis(void *ctx, const struct sbview_chassis *o,
 		      const struct sbview_chassis *n)
 {
+	((struct agent *)ctx)->chassis_dirty = true;
 	policy_sbview_ops.chassis(((struct agent *)ctx)->p, o, n);
 }
 
@@ -156,6 +162,7 @@ static void t_binding(void *ctx, const struct sbview_binding *o,
 static void t_local(void *ctx, const struct sbview_local *o,
 		    const struct sbview_local *n)
 {
+	((struct agent *)ctx)->chassis_dirty = true;
 	policy_sbview_ops.local(((struct agent *)ctx)->p, o, n);
 }
 
@@ -340,6 +347,121 @@ static void update_local_ip(struct agent *a)
 		log_warn("maps: setting the local address failed");
 }
 
+/*
+ * bounce's chassis map (abi.h): every geneve Encap.ip of every SB
+ * Chassis but this host's own (by name and by address).  Only from a
+ * synced SB: the empty view of a starting agent must not wipe the map
+ * the last one left.  Recomputed after each update that touched a
+ * chassis and once a second (an Encap row can change alone); the map
+ * is written only when the set differs from the last one written.
+ */
+struct chassis_want {
+	const struct sbview_local *l;
+	struct ovnmig_chassis_key *k;
+	int n, cap;
+};
+
+static bool is_local_encap(const struct sbview_local *l,
+			   const struct sbview_encap *en)
+{
+	int i;
+
+	for (i = 0; l && i < l->n_encaps; i++)
+		if (l->encaps[i].family == en->family &&
+		    !memcmp(en->family == AF_INET6 ? (const void *)&en->v6 :
+			    (const void *)&en->v4,
+			    en->family == AF_INET6 ?
+			    (const void *)&l->encaps[i].v6 :
+			    (const void *)&l->encaps[i].v4,
+			    en->family == AF_INET6 ? 16 : 4))
+			return true;
+	return false;
+}
+
+static int chassis_want_cb(void *arg, const struct sbview_chassis *c)
+{
+	struct chassis_want *w = arg;
+	int i;
+
+	if (w->l && w->l->system_id[0] && !strcmp(c->name, w->l->system_id))
+		return 0;
+	for (i = 0; i < c->n_encaps; i++) {
+		const struct sbview_encap *en = &c->encaps[i];
+		struct ovnmig_ip ip = {};
+
+		if (strcmp(en->type, "geneve") || is_local_encap(w->l, en))
+			continue;
+		if (w->n == w->cap) {
+			int cap = w->cap ? 2 * w->cap : 64;
+			void *p = realloc(w->k, cap * sizeof(*w->k));
+
+			if (!p)
+				return -ENOMEM;
+			w->k = p;
+			w->cap = cap;
+		}
+		if (en->family == AF_INET6)
+			memcpy(ip.v6, &en->v6, 16);
+		else
+			ip.v4 = en->v4.s_addr;
+		maps_chassis_key(&w->k[w->n++], &ip, en->family == AF_INET6);
+	}
+	return 0;
+}
+
+static void sync_chassis(struct agent *a)
+{
+	struct chassis_want w = { .l = lk_local(a) };
+	int added, removed, err;
+
+	if (a->m.chassis_fd < 0 || !synced(a))
+		return;
+	err = sbview_foreach_chassis(a->v, chassis_want_cb, &w);
+	if (!err) {
+		w.n = maps_chassis_normalize(w.k, w.n);
+		if (!a->chassis_dirty && a->chassis_synced &&
+		    w.n == a->n_chassis_keys &&
+		    (!w.n || !memcmp(w.k, a->chassis_keys,
+				     w.n * sizeof(*w.k)))) {
+			free(w.k);
+			return;
+		}
+		a->chassis_dirty = false;
+		err = maps_chassis_sync(&a->m, w.k, w.n, a->generation, &added,
+					&removed);
+	}
+	if (err < 0) {
+		/* Tried again at the next sweep. */
+		log_warn("maps: chassis: %s", strerror(-err));
+		a->chassis_dirty = true;
+		free(w.k);
+		return;
+	}
+	if (added || removed || !a->chassis_synced)
+		log_info("maps: %d chassis endpoints for bounce (%d added, "
+			 "%d removed)", w.n, added, removed);
+	a->chassis_synced = true;
+	free(a->chassis_keys);
+	a->chassis_keys = w.k;
+	a->n_chassis_keys = w.n;
+}
+
+/* bounce's MAC of the underlay NIC (abi.h); it may change (bonds). */
+static void update_underlay_mac(struct agent *a)
+{
+	int err;
+
+	if (!a->underlay_dev)
+		return;
+	err = maps_ifmac_set(&a->m, a->underlay_dev);
+	if (err > 0)
+		log_info("maps: %s's MAC written for bounce", a->underlay_dev);
+	else if (err < 0 && err != a->ifmac_err)
+		log_warn("maps: %s: MAC for bounce: %s", a->underlay_dev,
+			 strerror(-err));
+	a->ifmac_err = err < 0 ? err : 0;
+}
+
 /* ---- control commands ---- */
 
 static int h_status(void *ctx, struct ctl_conn *c, const char *method,
@@ -383,9 +505,11 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 			    "fwd_active", cfg.fwd_active != 0,
 			    "bindings", (int)sbview_n_bindings(a->v),
 			    "chassis", (int)sbview_n_chassis(a->v));
-	if (*result)
+	if (*result) {
 		ctlmaps_vni_status(&a->m, &cfg,
 				   json_object_get(*result, "maps"));
+		ctlmaps_bounce_status(&a->m, json_object_get(*result, "maps"));
+	}
 	return 0;
 }
 
@@ -969,6 +1093,8 @@ static int setup(struct agent *a)
 	}
 	setup_vni_filter(a);
 	check_qdisc(a);
+	a->chassis_dirty = true;	/* reconciled once the SB is synced */
+	update_underlay_mac(a);
 	/* A new generation, above whatever the last agent wrote. */
 	maps_foreach_steer(&a->m, max_gen_steer, &gen);
 	maps_foreach_fwd(&a->m, max_gen_fwd, &gen);
@@ -1095,6 +1221,8 @@ static void loop(struct agent *a)
 		if (!a->reconciled && synced(a))
 			reconcile(a);
 		update_local_ip(a);
+		if (a->chassis_dirty)
+			sync_chassis(a);
 		ctl_server_run(a->ctl);
 		if (a->http)
 			metrics_http_run(a->http);
@@ -1102,6 +1230,8 @@ static void loop(struct agent *a)
 		if (now - a->last_sweep_ns >= SWEEP_MS * 1000000ull) {
 			a->last_sweep_ns = now;
 			policy_expire(a->p);
+			sync_chassis(a);
+			update_underlay_mac(a);
 			/* The active flags are cached for the batches; an
 			 * operator's write (ovnmigctl -m) is corrected here. */
 			maps_recheck_active(&a->m);
@@ -1132,6 +1262,7 @@ static void teardown(struct agent *a)
 	metrics_http_destroy(a->http);
 	sbview_destroy(a->v);
 	policy_destroy(a->p);
+	free(a->chassis_keys);
 	maps_close(&a->m);
 	if (a->lock_fd >= 0)
 		close(a->lock_fd);

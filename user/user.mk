@@ -21,7 +21,7 @@ USER_CFLAGS	+= -DOVNMIG_NO_SKEL
 USER_SKELS	:=
 endif
 
-USER_COMMON	:= user/maps.c user/maps_attach.c user/ctl.c user/ctl_maps.c \
+USER_COMMON	:= user/maps.c user/maps_chassis.c user/maps_attach.c user/ctl.c user/ctl_maps.c \
 		   user/log.c user/metrics.c
 
 # name: sources, libraries

@@ -40,10 +40,14 @@
 #define OVNMIG_MAP_STATS	"ovnmig_stats"
 #define OVNMIG_MAP_CONFIG	"ovnmig_config"
 #define OVNMIG_MAP_STEER_VNIS	"ovnmig_steer_vnis"
+#define OVNMIG_MAP_CHASSIS	"ovnmig_chassis"
+#define OVNMIG_MAP_IFMAC	"ovnmig_ifmac"
 #define OVNMIG_PIN_SUBDIR	"tc/globals"	/* below the bpffs mount */
 
 #define OVNMIG_STEER_MAX_ENTRIES	65536	/* agent may resize before load */
 #define OVNMIG_FWD_MAX_ENTRIES		65536
+#define OVNMIG_CHASSIS_MAX_ENTRIES	16384
+#define OVNMIG_IFMAC_MAX_ENTRIES	64
 
 /* A port as OVN identifies it on the wire. */
 struct ovnmig_port_key {
@@ -98,6 +102,44 @@ struct ovnmig_fwd {
 };
 
 /*
+ * Who may use a forwarding pointer.  bounce forwards a packet only when
+ * it was sent to this host by another chassis of the deployment:
+ *
+ * - ovnmig_chassis (hash): the tunnel endpoints of the other chassis,
+ *   every "geneve" Encap.ip of every SB Chassis except this host's own.
+ *   The outer source must be a key here.  ovnmigd owns the map: it adds
+ *   and removes keys as the SB's Chassis/Encap rows change and makes the
+ *   map equal to the SB when it (re)starts, so keys written by hand
+ *   (ovnmigctl chassis add, for a setup without the agent) last only
+ *   until the agent's next sync.  An IPv4 key has v6[1..3] zero and
+ *   flags 0, an IPv6 key flags OVNMIG_F_IPV6: the two never collide.
+ * - ovnmig_ifmac (hash, ifindex -> MAC): the unicast MAC of each NIC
+ *   bounce is attached to; the Ethernet destination must be the ingress
+ *   NIC's entry (no entry: nothing is forwarded).  A promiscuous NIC (a
+ *   bridge port, a packet capture) also receives frames for other hosts,
+ *   which the stack would drop as PACKET_OTHERHOST; XDP runs first.
+ *   Written by whoever attaches bounce (ovnmigd --underlay, ovnmigctl
+ *   attach); a hand load with ip(8) must write it too (ovnmigctl -m
+ *   underlay DEV).
+ * - the outer destination must be this host's underlay address
+ *   (ovnmig_config.local_v4/local_v6), and the outer source must not be.
+ */
+struct ovnmig_chassis_key {
+	struct ovnmig_ip addr;
+	__u32 flags;		/* OVNMIG_F_IPV6 or 0 */
+};
+
+struct ovnmig_chassis {
+	__u32 generation;	/* the writer's (0: by hand) */
+	__u32 pad;		/* must be zero */
+};
+
+struct ovnmig_ifmac {
+	__u8 mac[6];
+	__u16 pad;		/* must be zero */
+};
+
+/*
  * Optional per-datapath prefilter for steer (array, mmapable, one __u64 per
  * 64 VNIs: bit (vni % 64) of element (vni / 64)).  steer consults it only
  * while config.flags has OVNMIG_CFG_STEER_VNI_FILTER; then a packet whose
@@ -147,7 +189,14 @@ struct ovnmig_config {
 	X(BOUNCE_MCAST,		"bounce_mcast")				\
 	X(BOUNCE_LOOP_REFUSED,	"bounce_loop_refused")			\
 	X(BOUNCE_FIB_FAIL,	"bounce_fib_fail")			\
-	X(BOUNCE_UNSUPPORTED,	"bounce_unsupported")
+	X(BOUNCE_UNSUPPORTED,	"bounce_unsupported")			\
+	X(BOUNCE_DST_NOT_LOCAL,	"bounce_dst_not_local")			\
+	X(BOUNCE_MAC_NOT_LOCAL,	"bounce_mac_not_local")			\
+	X(BOUNCE_SRC_LOCAL,	"bounce_src_local")			\
+	X(BOUNCE_SRC_NOT_CHASSIS, "bounce_src_not_chassis")		\
+	X(BOUNCE_TTL_EXCEEDED,	"bounce_ttl_exceeded")			\
+	X(BOUNCE_IP_OPTIONS,	"bounce_ip_options")			\
+	X(BOUNCE_OVN_OPT_DUP,	"bounce_ovn_opt_dup")
 
 enum ovnmig_stat {
 #define OVNMIG_STAT_ENUM(id, name) OVNMIG_STAT_##id,

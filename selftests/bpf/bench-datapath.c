@@ -283,6 +283,22 @@ int main(int argc, char **argv)
 	s_fd = bpf_program__fd(ss->progs.steer_sim);
 	fwd_fd = bpf_map__fd(bs->maps.ovnmig_fwd);
 	st_fd = bpf_map__fd(ss->maps.ovnmig_steer);
+	/* The sender (198.18.0.9) is a chassis, veth0's MAC is ours. */
+	{
+		struct ovnmig_chassis_key ck = { .addr.v4 = htonl(0xc6120009) };
+		struct ovnmig_chassis cv = { .generation = 1 };
+		struct ovnmig_ifmac im = { .mac = { 2, 0, 0, 0, 1, 1 } };
+		__u32 ifi = ifindex0;
+
+		if (bpf_map_update_elem(bpf_map__fd(bs->maps.ovnmig_chassis),
+					&ck, &cv, 0) ||
+		    bpf_map_update_elem(bpf_map__fd(bs->maps.ovnmig_ifmac),
+					&ifi, &im, 0)) {
+			fprintf(stderr, PROG ": chassis/ifmac: %s\n",
+				strerror(errno));
+			return 1;
+		}
+	}
 
 	/* Packets: OVN's Geneve over IPv4 for (0x123456, 7) and a miss. */
 	pkt_default(&s);

@@ -96,7 +96,7 @@ static void hexdiff(const uint8_t *a, const uint8_t *b, size_t n, char *why,
 
 /* ---- bounce ---- */
 
-static int bounce_fd, fwd_fd, bcfg_fd;
+static int bounce_fd, fwd_fd, bcfg_fd, chassis_fd, ifmac_fd;
 
 static int run_xdp(const uint8_t *in, size_t len, uint8_t *out,
 		   uint32_t *out_len, uint32_t *ret)
@@ -185,11 +185,36 @@ static void bounce_cfg(int active)
 	bpf_map_update_elem(bcfg_fd, &zero, &c, BPF_ANY);
 }
 
-/* What bounce should make of s: from this host to host, marked, new MACs. */
+/* A known chassis (ovnmig_chassis) sending to us: the default sender. */
+static void chassis_put(const char *addr, int add)
+{
+	if (chassis_key_put(chassis_fd, addr, add))
+		fprintf(stderr, PROG ": chassis %s: %s\n", addr,
+			strerror(errno));
+}
+
+/* The ingress NIC's own MAC (ovnmig_ifmac): veth0's. */
+static void ifmac_put(const uint8_t *mac)
+{
+	struct ovnmig_ifmac v = {};
+	uint32_t k = ifindex0;
+
+	memcpy(v.mac, mac, 6);
+	if (bpf_map_update_elem(ifmac_fd, &k, &v, BPF_ANY))
+		fprintf(stderr, PROG ": ifmac: %s\n", strerror(errno));
+}
+
+/*
+ * What bounce should make of s: from this host to host, marked, new MACs,
+ * one hop less (a router's TTL decrement).  pkt_build computes every
+ * checksum from scratch.
+ */
 static struct pkt_spec forwarded(const struct pkt_spec *s, const char *host,
 				 const uint8_t *dmac, const uint8_t *smac)
 {
 	struct pkt_spec f = *s;
+
+	f.ttl = (s->ttl ? s->ttl : 64) - 1;
 
 	if (!s->v6) {
 		f.saddr = v4(LOCAL_V4);
@@ -202,6 +227,129 @@ static struct pkt_spec forwarded(const struct pkt_spec *s, const char *host,
 	memcpy(f.dmac, dmac, 6);
 	memcpy(f.smac, smac, 6);
 	return f;
+}
+
+/*
+ * Issue 15: bounce was an open relay.  Each case breaks exactly one of
+ * the conditions under which a forwarding pointer may be used (abi.h)
+ * on a packet that is otherwise forwarded, for a live entry (port 7 or
+ * 8), and must be passed untouched with that condition's counter.
+ */
+static void bounce_open_relay_cases(void)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t mcast[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+	static const uint8_t other[6] = { 0x02, 0, 0, 0, 0x01, 0x77 };
+	struct pkt_spec s, f;
+
+	pkt_default(&s);
+	s.daddr = v4("203.0.113.77");
+	bounce_case("bounce v4 to 203.0.113.77 (not this host): passed",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_DST_NOT_LOCAL, 0);
+	s.daddr = v4("255.255.255.255");
+	memcpy(s.dmac, bcast, 6);
+	bounce_case("bounce v4 to 255.255.255.255, broadcast MAC: passed",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_DST_NOT_LOCAL, 0);
+	s.daddr = v4("224.0.0.1");
+	memcpy(s.dmac, mcast, 6);
+	bounce_case("bounce v4 to 224.0.0.1, multicast MAC: passed", &s,
+		    NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_DST_NOT_LOCAL, 0);
+	pkt_default(&s);
+	memcpy(s.dmac, bcast, 6);
+	bounce_case("bounce v4 to this host's IP but broadcast MAC: passed",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_MAC_NOT_LOCAL, 0);
+	memcpy(s.dmac, other, 6);
+	bounce_case("bounce v4 to another host's MAC: passed", &s, NULL,
+		    XDP_PASS, OVNMIG_STAT_BOUNCE_MAC_NOT_LOCAL, 0);
+	pkt_default(&s);
+	s.saddr = v4("198.19.200.200");
+	bounce_case("bounce v4 from non-chassis 198.19.200.200: passed", &s,
+		    NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_SRC_NOT_CHASSIS, 0);
+	s.saddr = v4(LOCAL_V4);
+	bounce_case("bounce v4 from a source spoofed as this host: passed",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_SRC_LOCAL, 0);
+	/* Even if someone put this host in the chassis map. */
+	chassis_put(LOCAL_V4, 1);
+	bounce_case("bounce v4 spoofed as this host, in the chassis map: passed",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_SRC_LOCAL, 0);
+	chassis_put(LOCAL_V4, 0);
+	pkt_default(&s);
+	s.ttl = 1;
+	bounce_case("bounce v4 TTL 1: passed, ttl_exceeded", &s, NULL,
+		    XDP_PASS, OVNMIG_STAT_BOUNCE_TTL_EXCEEDED, 0);
+	pkt_default(&s);
+	s.ttl = 2;
+	f = forwarded(&s, HOSTB_V4, mac_hostb, mac_veth0);
+	bounce_case("bounce v4 TTL 2: forwarded with TTL 1, checksum right",
+		    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED, 0);
+	pkt_default(&s);
+	s.ipopts = 8;
+	s.lsrr = 1;
+	bounce_case("bounce v4 loose source route option: passed", &s, NULL,
+		    XDP_PASS, OVNMIG_STAT_BOUNCE_IP_OPTIONS, 0);
+	pkt_default(&s);
+	s.ovn = OVN_TWICE;
+	bounce_case("bounce two OVN options (ambiguous): passed", &s, NULL,
+		    XDP_PASS, OVNMIG_STAT_BOUNCE_OVN_OPT_DUP, 0);
+	s.egress = 6;		/* the second one is port 7's */
+	bounce_case("bounce two OVN options, second for the entry: passed",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_OVN_OPT_DUP, 0);
+
+	pkt_default(&s);
+	s.v6 = 1;
+	s.egress = 8;
+	s.ttl = 1;
+	bounce_case("bounce v6 hop limit 1: passed, ttl_exceeded", &s, NULL,
+		    XDP_PASS, OVNMIG_STAT_BOUNCE_TTL_EXCEEDED, 0);
+	s.ttl = 2;
+	f = forwarded(&s, HOSTB_V6, mac_hostb, mac_veth0);
+	bounce_case("bounce v6 hop limit 2: forwarded with hop limit 1", &s,
+		    &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED, 0);
+	s.ttl = 0;
+	v6("2001:db8:77::1", s.d6);
+	bounce_case("bounce v6 to another address: passed", &s, NULL,
+		    XDP_PASS, OVNMIG_STAT_BOUNCE_DST_NOT_LOCAL, 0);
+	v6("ff02::1", s.d6);
+	bounce_case("bounce v6 to ff02::1: passed", &s, NULL, XDP_PASS,
+		    OVNMIG_STAT_BOUNCE_DST_NOT_LOCAL, 0);
+	v6(LOCAL_V6, s.d6);
+	v6("2001:db8:ff::99", s.s6);
+	bounce_case("bounce v6 from a non-chassis source: passed", &s, NULL,
+		    XDP_PASS, OVNMIG_STAT_BOUNCE_SRC_NOT_CHASSIS, 0);
+	/* The v4 chassis 198.18.0.9 as the first 32 bits of a v6 source. */
+	memset(s.s6, 0, 16);
+	memcpy(s.s6, &(uint32_t){ v4("198.18.0.9") }, 4);
+	bounce_case("bounce v6 source equal to a v4 chassis key's bytes: passed",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_SRC_NOT_CHASSIS, 0);
+	v6(LOCAL_V6, s.s6);
+	bounce_case("bounce v6 from a source spoofed as this host: passed",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_SRC_LOCAL, 0);
+	v6("2001:db8:ff::9", s.s6);
+	memcpy(s.dmac, other, 6);
+	bounce_case("bounce v6 to another host's MAC: passed", &s, NULL,
+		    XDP_PASS, OVNMIG_STAT_BOUNCE_MAC_NOT_LOCAL, 0);
+
+	/* No MAC known for the ingress NIC: nothing is forwarded. */
+	{
+		uint32_t k = ifindex0;
+
+		pkt_default(&s);
+		bpf_map_delete_elem(ifmac_fd, &k);
+		bounce_case("bounce without the NIC's MAC in ovnmig_ifmac: passed",
+			    &s, NULL, XDP_PASS,
+			    OVNMIG_STAT_BOUNCE_MAC_NOT_LOCAL, 0);
+		ifmac_put(mac_veth0);
+	}
+	/* The sender leaves the SB: its packets are no longer forwarded. */
+	pkt_default(&s);
+	chassis_put("198.18.0.9", 0);
+	bounce_case("bounce after the sender's chassis entry is gone: passed",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_SRC_NOT_CHASSIS, 0);
+	chassis_put("198.18.0.9", 1);
+	/* The control: the same packet forwards again. */
+	f = forwarded(&s, HOSTB_V4, mac_hostb, mac_veth0);
+	bounce_case("bounce control: chassis to this host forwards, TTL 63",
+		    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED, 0);
 }
 
 static void bounce_corpus(void)
@@ -219,6 +367,11 @@ static void bounce_corpus(void)
 	fwd_put(0x123456, 9, 0, HOSTC_V4, later);
 	fwd_put(0x123456, 10, 0, NOROUTE_V4, later);
 	fwd_put(0x123456, 11, 0, HOSTB_V4, now_ns() - 1000000000ull);
+
+	/* The default sender is a chassis; we are veth0's MAC. */
+	chassis_put("198.18.0.9", 1);
+	chassis_put("2001:db8:ff::9", 1);
+	ifmac_put(mac_veth0);
 
 	pkt_default(&s);
 	bounce_cfg(0);
@@ -242,7 +395,8 @@ static void bounce_corpus(void)
 	FWD_OK("bounce v4 OVN option among others: forwarded", s);
 	pkt_default(&s);
 	s.ipopts = 8;
-	FWD_OK("bounce v4 with IP options: forwarded", s);
+	bounce_case("bounce v4 with IP options (NOPs): passed, ip_options",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_IP_OPTIONS, 0);
 	pkt_default(&s);
 	s.vlan = 1;
 	FWD_OK("bounce v4 802.1Q tagged: forwarded with the tag", s);
@@ -252,6 +406,8 @@ static void bounce_corpus(void)
 	pkt_default(&s);
 	s.gflags = 0x40;	/* C bit, as OVS sets it for OVN's option */
 	FWD_OK("bounce v4 critical bit kept", s);
+
+	bounce_open_relay_cases();
 
 	pkt_default(&s);
 	s.v6 = 1;
@@ -815,6 +971,8 @@ int main(void)
 		fwd_fd = bpf_map__fd(bs->maps.ovnmig_fwd);
 		bcfg_fd = bpf_map__fd(bs->maps.ovnmig_config);
 		stats_fd = bpf_map__fd(bs->maps.ovnmig_stats);
+		chassis_fd = bpf_map__fd(bs->maps.ovnmig_chassis);
+		ifmac_fd = bpf_map__fd(bs->maps.ovnmig_ifmac);
 		bounce_corpus();
 	}
 	if (st && bpf_program__fd(st->progs.steer) >= 0)

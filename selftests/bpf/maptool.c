@@ -7,6 +7,8 @@
  *   maptool DIR vni VNI 0|1        (the VNI's bit in the steer prefilter)
  *   maptool DIR fwd VNI PORT HOST [TTL_SEC]
  *   maptool DIR steer VNI PORT OLD NEW [drop] [TTL_SEC]
+ *   maptool DIR chassis ADDR [del] (bounce's known chassis endpoints)
+ *   maptool DIR ifmac IFINDEX MAC  (the NIC's MAC bounce accepts)
  *   maptool DIR stat NAME          (prints packets, summed over CPUs)
  *   maptool DIR stats              (every non-zero counter: NAME=N ...)
  *   maptool DIR skel               (load steer and bounce by their
@@ -215,6 +217,47 @@ out:
 	return rc;
 }
 
+static int cmd_chassis(const char *dir, int argc, char **argv)
+{
+	struct ovnmig_chassis_key k = {};
+	struct ovnmig_chassis v = { .generation = 1 };
+	int fd, fam, del = argc > 1 && !strcmp(argv[1], "del");
+
+	if (argc < 1 || argc > 2 || (argc == 2 && !del))
+		return 2;
+	fam = parse_ip(argv[0], &k.addr);
+	if (!fam)
+		return 2;
+	k.flags = fam == 6 ? OVNMIG_F_IPV6 : 0;
+	fd = open_map(dir, OVNMIG_MAP_CHASSIS);
+	if (fd < 0 || (del ? bpf_map_delete_elem(fd, &k) :
+		       bpf_map_update_elem(fd, &k, &v, BPF_ANY))) {
+		fprintf(stderr, PROG ": chassis: %s\n", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_ifmac(const char *dir, const char *ifi_s, const char *mac_s)
+{
+	struct ovnmig_ifmac v = {};
+	__u32 ifi = strtoul(ifi_s, NULL, 0);
+	unsigned int b[6];
+	int fd, i;
+
+	if (!ifi || sscanf(mac_s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2],
+			   &b[3], &b[4], &b[5]) != 6)
+		return 2;
+	for (i = 0; i < 6; i++)
+		v.mac[i] = b[i];
+	fd = open_map(dir, OVNMIG_MAP_IFMAC);
+	if (fd < 0 || bpf_map_update_elem(fd, &ifi, &v, BPF_ANY)) {
+		fprintf(stderr, PROG ": ifmac: %s\n", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 static int cmd_stats(const char *dir)
 {
 	int ncpus = libbpf_num_possible_cpus(), fd, c;
@@ -272,6 +315,10 @@ int main(int argc, char **argv)
 			rc = cmd_fwd(argv[1], argc - 3, argv + 3);
 		else if (!strcmp(argv[2], "steer"))
 			rc = cmd_steer(argv[1], argc - 3, argv + 3);
+		else if (!strcmp(argv[2], "chassis"))
+			rc = cmd_chassis(argv[1], argc - 3, argv + 3);
+		else if (!strcmp(argv[2], "ifmac") && argc == 5)
+			rc = cmd_ifmac(argv[1], argv[3], argv[4]);
 		else if (!strcmp(argv[2], "skel") && argc == 3)
 			rc = cmd_skel(argv[1]);
 		else if (!strcmp(argv[2], "stats") && argc == 3)
@@ -282,6 +329,6 @@ int main(int argc, char **argv)
 			rc = cmd_vni(argv[1], argv[3], argv[4]);
 	}
 	if (rc == 2)
-		fprintf(stderr, "usage: " PROG " DIR config|fwd|steer|stat|vni ...\n");
+		fprintf(stderr, "usage: " PROG " DIR config|fwd|steer|chassis|ifmac|stat|vni ...\n");
 	return rc;
 }

@@ -4,20 +4,25 @@
  * BPF_PROG_TEST_RUN.  Valid packets of every corpus shape get bytes
  * flipped, set, cut off or appended (half of them then get their
  * checksums recomputed, so that odd lengths and fields reach the deeper
- * parsing), and every result is judged by a parser written here,
- * independently of the BPF code:
+ * parsing), and every result is judged by an oracle written here from
+ * bounce's specification (abi.h, docs/datapath.md), not from its code:
+ * a packet is forwardable iff it is a well-formed IPv4/IPv6 UDP/6081
+ * Geneve packet (version 0, Ethernet, unmarked, unfragmented, valid IPv4
+ * header checksum) with exactly one OVN option for a live, routable
+ * entry, and all of: outer destination this host, Ethernet destination
+ * our NIC's MAC, outer source a chassis and not this host, TTL / hop
+ * limit above 1, no IPv4 options.
  *
  *   - the test run never fails and exactly one counter moves by one;
- *   - a passed packet leaves the program byte for byte unchanged;
- *   - a forwarded packet (XDP_TX/XDP_REDIRECT) was a valid, unmarked,
- *     unfragmented Geneve packet with a valid IPv4 header checksum and
- *     OVN's option for a live, routable entry; afterwards only the MACs,
- *     the outer addresses, the checksums and the loop mark differ, the
- *     addresses and MACs are the expected ones, the IPv4 header checksum
+ *   - a passed packet leaves the program byte for byte unchanged, and
+ *     a refusal counted for one of those conditions is true of it;
+ *   - a forwarded packet was forwardable; afterwards only the MACs, the
+ *     outer addresses, the TTL / hop limit (one less), the checksums and
+ *     the loop mark differ, all as expected, the IPv4 header checksum
  *     is valid and the UDP checksum is as valid as it was (valid stays
  *     valid, zero stays zero; bounce, like any router, does not read the
  *     payload, so a corrupt payload stays detectably corrupt);
- *   - a packet that the parser finds forwardable is forwarded;
+ *   - a packet the oracle finds forwardable is forwarded;
  *   - steer_sim (with the per-VNI prefilter on): the verdict, the
  *     rewritten key and the counter are exactly what a decision written
  *     here from the spec says.
@@ -111,20 +116,60 @@ static int moved(const uint64_t *a, const uint64_t *b, char *why, size_t len)
 	return which;
 }
 
-/* ---- the independent parser ---- */
+/* ---- the oracle: bounce's specification, written independently ---- */
 
 enum csum_state { CS_ZERO, CS_OK, CS_BAD };
 
+/*
+ * The conditions under which a forwarding pointer may be used (abi.h,
+ * docs/datapath.md), each a bit set when the packet breaks it.  Judged
+ * on the packet's fields wherever they can be read, whether or not the
+ * packet is forwardable for other reasons, so that a refusal bounce
+ * counts under one of these can be checked against the packet.
+ */
+enum {
+	C_DST		= 1 << 0,	/* outer destination not this host */
+	C_MAC		= 1 << 1,	/* Ethernet destination not our NIC's */
+	C_SRC_LOCAL	= 1 << 2,	/* outer source is this host */
+	C_SRC_UNKNOWN	= 1 << 3,	/* outer source is no chassis */
+	C_TTL		= 1 << 4,	/* TTL / hop limit <= 1 */
+	C_IPOPT		= 1 << 5,	/* IPv4 header with options */
+	C_OVN_DUP	= 1 << 6,	/* more than one OVN option */
+};
+
 struct parsed {
-	int valid;		/* a complete Geneve packet with OVN's option */
+	int geneve;		/* a complete Geneve packet (the shape) */
+	int valid;		/* ... carrying exactly one OVN option */
 	int v6, vlan, marked, frag, mcast;
 	int ip_csum_ok;		/* IPv4 header checksum (1 for IPv6) */
+	unsigned int broken;	/* C_* */
 	enum csum_state udp;
 	size_t l3, l4, gen;	/* offsets */
 	uint32_t vni;
 	uint16_t egress;
 	const char *why;	/* first reason it is not valid */
 };
+
+/* The chassis the test's SB would have: the default sender, v4 and v6. */
+static const char *const chassis_addrs[] = { "198.18.0.9", "2001:db8:ff::9" };
+
+static int is_chassis(const uint8_t *a, int is6)
+{
+	uint8_t c[16];
+	size_t i;
+
+	for (i = 0; i < sizeof(chassis_addrs) / sizeof(chassis_addrs[0]);
+	     i++) {
+		int c6 = !!strchr(chassis_addrs[i], ':');
+
+		if (c6 != is6)
+			continue;
+		inet_pton(c6 ? AF_INET6 : AF_INET, chassis_addrs[i], c);
+		if (!memcmp(a, c, c6 ? 16 : 4))
+			return 1;
+	}
+	return 0;
+}
 
 static uint16_t rd16(const uint8_t *p)
 {
@@ -155,22 +200,28 @@ static uint16_t udp_csum_calc(const uint8_t *pkt, const struct parsed *r,
 }
 
 /*
- * Parse pkt like a careful receiver: Ethernet (+ one 802.1Q/802.1ad tag),
+ * Read pkt like a careful receiver: Ethernet (+ one 802.1Q/802.1ad tag),
  * IPv4 (header checksum, lengths, fragments) or IPv6 (hop-by-hop and
- * destination options; fragment and routing headers end it), UDP to
- * 6081 within the IP payload, Geneve version 0 carrying Ethernet, and the
- * option chain up to OVN's option (class 0x0102, type 0x80, 4 bytes).
+ * destination options, at most four; fragment and routing headers end
+ * it), UDP to 6081 within the IP payload, Geneve version 0 carrying
+ * Ethernet, and the whole option chain: OVN's option is class 0x0102,
+ * type 0x80 with 4 bytes of data, and there must be exactly one of its
+ * class and type.  Records every condition of the C_* list the packet
+ * breaks, as far as its fields go.
  */
 static void parse(const uint8_t *pkt, size_t len, struct parsed *r)
 {
 	size_t p = 12, ip_end, ulen, gend, o;
+	uint8_t local[16];
 	uint16_t proto, c;
-	int i;
+	int i, n_ovn = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->why = "too short";
 	if (len < 14)
 		return;
+	if (memcmp(pkt, mac_veth0, 6))
+		r->broken |= C_MAC;
 	proto = rd16(pkt + 12);
 	p = 14;
 	if (proto == 0x8100 || proto == 0x88a8) {
@@ -187,7 +238,18 @@ static void parse(const uint8_t *pkt, size_t len, struct parsed *r)
 		r->why = "bad IPv4 header";
 		if (len < p + 20 || pkt[p] >> 4 != 4)
 			return;
+		inet_pton(AF_INET, LOCAL_V4, local);
+		if (memcmp(pkt + p + 16, local, 4))
+			r->broken |= C_DST;
+		if (!memcmp(pkt + p + 12, local, 4))
+			r->broken |= C_SRC_LOCAL;
+		if (!is_chassis(pkt + p + 12, 0))
+			r->broken |= C_SRC_UNKNOWN;
+		if (pkt[p + 8] <= 1)
+			r->broken |= C_TTL;
 		ihl = (pkt[p] & 0xf) * 4;
+		if (ihl > 20)
+			r->broken |= C_IPOPT;
 		if (ihl < 20 || len < p + ihl || rd16(pkt + p + 2) < ihl ||
 		    len < p + rd16(pkt + p + 2))
 			return;
@@ -205,8 +267,18 @@ static void parse(const uint8_t *pkt, size_t len, struct parsed *r)
 		r->v6 = 1;
 		r->ip_csum_ok = 1;
 		r->why = "bad IPv6 header";
-		if (len < p + 40 || pkt[p] >> 4 != 6 ||
-		    len < p + 40 + rd16(pkt + p + 4))
+		if (len < p + 40 || pkt[p] >> 4 != 6)
+			return;
+		inet_pton(AF_INET6, LOCAL_V6, local);
+		if (memcmp(pkt + p + 24, local, 16))
+			r->broken |= C_DST;
+		if (!memcmp(pkt + p + 8, local, 16))
+			r->broken |= C_SRC_LOCAL;
+		if (!is_chassis(pkt + p + 8, 1))
+			r->broken |= C_SRC_UNKNOWN;
+		if (pkt[p + 7] <= 1)
+			r->broken |= C_TTL;
+		if (len < p + 40 + rd16(pkt + p + 4))
 			return;
 		ip_end = p + 40 + rd16(pkt + p + 4);
 		nh = pkt[p + 6];
@@ -260,23 +332,41 @@ static void parse(const uint8_t *pkt, size_t len, struct parsed *r)
 	gend = p + 8 + (pkt[p] & 0x3f) * 4;
 	if (gend > r->l4 + ulen)
 		return;
+	r->geneve = 1;
 	r->marked = !!(pkt[p + 1] & OVNMIG_GENEVE_MARK);
 	r->vni = (pkt[p + 4] << 16) | (pkt[p + 5] << 8) | pkt[p + 6];
 	r->why = "no OVN option";
 	for (o = p + 8; o + 4 <= gend; o += 4 + (pkt[o + 3] & 0x1f) * 4) {
-		if (rd16(pkt + o) == OVNMIG_OVN_OPT_CLASS &&
-		    pkt[o + 2] == OVNMIG_OVN_OPT_TYPE &&
-		    (pkt[o + 3] & 0x1f) * 4 == OVNMIG_OVN_OPT_LEN) {
-			if (o + 8 > gend)
-				return;
-			r->egress = rd16(pkt + o + 6);
-			r->mcast = r->egress >= OVNMIG_OVN_MCAST_MIN;
-			r->valid = 1;
-			r->why = NULL;
-			return;
-		}
+		if (rd16(pkt + o) != OVNMIG_OVN_OPT_CLASS ||
+		    pkt[o + 2] != OVNMIG_OVN_OPT_TYPE)
+			continue;
+		if (n_ovn++)
+			continue;
+		if ((pkt[o + 3] & 0x1f) * 4 != OVNMIG_OVN_OPT_LEN ||
+		    o + 8 > gend)
+			continue;
+		r->egress = rd16(pkt + o + 6);
+		r->mcast = r->egress >= OVNMIG_OVN_MCAST_MIN;
+		r->valid = 1;
+		r->why = NULL;
+	}
+	if (n_ovn > 1) {
+		r->broken |= C_OVN_DUP;
+		r->valid = 0;
+		r->why = "OVN option twice";
 	}
 }
+
+/* The counter that names each condition. */
+static const struct { int stat; unsigned int cond; } cond_stats[] = {
+	{ OVNMIG_STAT_BOUNCE_DST_NOT_LOCAL, C_DST },
+	{ OVNMIG_STAT_BOUNCE_MAC_NOT_LOCAL, C_MAC },
+	{ OVNMIG_STAT_BOUNCE_SRC_LOCAL, C_SRC_LOCAL },
+	{ OVNMIG_STAT_BOUNCE_SRC_NOT_CHASSIS, C_SRC_UNKNOWN },
+	{ OVNMIG_STAT_BOUNCE_TTL_EXCEEDED, C_TTL },
+	{ OVNMIG_STAT_BOUNCE_IP_OPTIONS, C_IPOPT },
+	{ OVNMIG_STAT_BOUNCE_OVN_OPT_DUP, C_OVN_DUP },
+};
 
 /* ---- bounce ---- */
 
@@ -373,6 +463,40 @@ static size_t bounce_seeds(uint8_t seeds[][MAXPKT], size_t *lens)
 	SEED();
 	pkt_default(&s);
 	s.l4 = IPPROTO_TCP;
+	SEED();
+	/* Each condition of who may use a pointer broken once (the
+	 * mutations repair some and break others). */
+	pkt_default(&s);
+	s.daddr = v4("203.0.113.77");
+	SEED();
+	pkt_default(&s);
+	s.dmac[5] = 0x77;
+	SEED();
+	pkt_default(&s);
+	s.saddr = v4("198.19.200.200");
+	SEED();
+	pkt_default(&s);
+	s.saddr = v4(LOCAL_V4);
+	SEED();
+	pkt_default(&s);
+	s.ttl = 1;
+	SEED();
+	s.ttl = 2;
+	SEED();
+	pkt_default(&s);
+	s.ipopts = 8;
+	s.lsrr = 1;
+	SEED();
+	pkt_default(&s);
+	s.ovn = OVN_TWICE;
+	SEED();
+	pkt_default(&s);
+	s.v6 = 1;
+	s.egress = 8;
+	s.ttl = 1;
+	SEED();
+	s.ttl = 0;
+	v6("2001:db8:ff::99", s.s6);
 	SEED();
 #undef SEED
 	return n;
@@ -484,10 +608,12 @@ static const char *check_forwarded(const uint8_t *in, const uint8_t *out,
 
 		memcpy(want + l3 + 12, &a, 4);
 		memcpy(want + l3 + 16, &b, 4);
+		want[l3 + 8]--;			/* TTL: one hop */
 		memcpy(want + l3 + 10, out + l3 + 10, 2);
 	} else {
 		v6(LOCAL_V6, want + l3 + 8);
 		v6(e->host, want + l3 + 24);
+		want[l3 + 7]--;			/* hop limit */
 	}
 	want[pi->gen + 1] |= OVNMIG_GENEVE_MARK;
 	memcpy(want + pi->l4 + 6, out + pi->l4 + 6, 2);
@@ -512,8 +638,8 @@ static const char *check_forwarded(const uint8_t *in, const uint8_t *out,
 
 static void bounce_mutate(unsigned count, uint64_t seed)
 {
-	static uint8_t seeds[64][MAXPKT];
-	static size_t lens[64];
+	static uint8_t seeds[96][MAXPKT];
+	static size_t lens[96];
 	unsigned fails = 0, fwd = 0, passed = 0, k;
 	unsigned per_stat[OVNMIG_STAT_MAX] = { 0 };
 	size_t nseeds = bounce_seeds(seeds, lens), i;
@@ -558,7 +684,7 @@ static void bounce_mutate(unsigned count, uint64_t seed)
 			else if (st == OVNMIG_STAT_BOUNCE_FORWARDED)
 				bad = "passed but counted forwarded";
 			else if (pi.valid && !pi.frag && !pi.marked &&
-				 !pi.mcast && pi.ip_csum_ok &&
+				 !pi.mcast && pi.ip_csum_ok && !pi.broken &&
 				 pi.udp != CS_BAD && e && e->verdict &&
 				 !e->expired && e->v6 == pi.v6 &&
 				 !(pi.vlan && e->verdict != XDP_TX)) {
@@ -566,6 +692,17 @@ static void bounce_mutate(unsigned count, uint64_t seed)
 					 "forwardable packet passed (%s)",
 					 stat_names[st]);
 				bad = why;
+			} else {
+				/* A refusal for a condition must be true. */
+				for (i = 0; i < sizeof(cond_stats) /
+						sizeof(cond_stats[0]); i++)
+					if (cond_stats[i].stat == st &&
+					    !(pi.broken & cond_stats[i].cond)) {
+						snprintf(why, sizeof(why),
+							 "counted %s, but the packet does not break that condition",
+							 stat_names[st]);
+						bad = why;
+					}
 			}
 		} else if (ret == XDP_TX || ret == XDP_REDIRECT) {
 			per_stat[st]++;
@@ -582,6 +719,12 @@ static void bounce_mutate(unsigned count, uint64_t seed)
 				bad = "forwarded a multicast packet";
 			else if (!pi.ip_csum_ok)
 				bad = "forwarded a packet with a bad IPv4 header checksum";
+			else if (pi.broken) {
+				snprintf(why, sizeof(why),
+					 "forwarded, but it breaks conditions %#x (open relay)",
+					 pi.broken);
+				bad = why;
+			}
 			else if (!e || e->expired || !e->verdict ||
 				 e->v6 != pi.v6)
 				bad = "forwarded without a live entry";
@@ -622,7 +765,14 @@ static void bounce_mutate(unsigned count, uint64_t seed)
 		   per_stat[OVNMIG_STAT_BOUNCE_MALFORMED] > count / 50 &&
 		   per_stat[OVNMIG_STAT_BOUNCE_NOT_OVN] &&
 		   per_stat[OVNMIG_STAT_BOUNCE_MISS] &&
-		   per_stat[OVNMIG_STAT_BOUNCE_LOOP_REFUSED],
+		   per_stat[OVNMIG_STAT_BOUNCE_LOOP_REFUSED] &&
+		   per_stat[OVNMIG_STAT_BOUNCE_DST_NOT_LOCAL] &&
+		   per_stat[OVNMIG_STAT_BOUNCE_MAC_NOT_LOCAL] &&
+		   per_stat[OVNMIG_STAT_BOUNCE_SRC_NOT_CHASSIS] &&
+		   per_stat[OVNMIG_STAT_BOUNCE_SRC_LOCAL] &&
+		   per_stat[OVNMIG_STAT_BOUNCE_TTL_EXCEEDED] &&
+		   per_stat[OVNMIG_STAT_BOUNCE_IP_OPTIONS] &&
+		   per_stat[OVNMIG_STAT_BOUNCE_OVN_OPT_DUP],
 		   name, "forwarded %u, malformed %u", fwd,
 		   per_stat[OVNMIG_STAT_BOUNCE_MALFORMED]);
 }
@@ -634,9 +784,28 @@ static void bounce_setup(struct bounce *bs)
 	uint32_t zero = 0;
 	size_t i;
 
+	struct ovnmig_ifmac im = {};
+	uint32_t ifi = ifindex0;
+
 	v6(LOCAL_V6, c.local_v6);
 	bpf_map_update_elem(bpf_map__fd(bs->maps.ovnmig_config), &zero, &c,
 			    BPF_ANY);
+	memcpy(im.mac, mac_veth0, 6);
+	bpf_map_update_elem(bpf_map__fd(bs->maps.ovnmig_ifmac), &ifi, &im,
+			    BPF_ANY);
+	/*
+	 * The chassis map: the oracle's chassis, and this host too (as a
+	 * careless writer could put it): a source spoofed as this host must
+	 * still be refused.
+	 */
+	for (i = 0; i <= sizeof(chassis_addrs) / sizeof(chassis_addrs[0]);
+	     i++) {
+		const char *a = i < sizeof(chassis_addrs) /
+				    sizeof(chassis_addrs[0]) ?
+				chassis_addrs[i] : LOCAL_V4;
+
+		chassis_key_put(bpf_map__fd(bs->maps.ovnmig_chassis), a, 1);
+	}
 	for (i = 0; i < sizeof(ents) / sizeof(ents[0]); i++) {
 		struct ovnmig_port_key k = { .dp_key = FWD_VNI,
 					     .port_key = ents[i].port };

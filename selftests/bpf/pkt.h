@@ -19,12 +19,16 @@
 #define EXT_RT		(1 << 2)
 #define EXT_FRAG	(1 << 3)
 
-enum ovn_pos { OVN_NONE, OVN_FIRST, OVN_LAST, OVN_MIDDLE, OVN_ONLY };
+/* Where OVN's option is; OVN_TWICE: two of them (first egress, then +1). */
+enum ovn_pos { OVN_NONE, OVN_FIRST, OVN_LAST, OVN_MIDDLE, OVN_ONLY,
+	       OVN_TWICE };
 
 struct pkt_spec {
 	int v6;
 	int vlan;
 	int ipopts;		/* bytes of IPv4 options (multiple of 4) */
+	int lsrr;		/* the options are one LSRR (RFC 791 3.1) */
+	uint8_t ttl;		/* TTL / hop limit; 0: 64 */
 	int ext;		/* EXT_* IPv6 extension headers, in that order */
 	uint16_t frag_off;	/* IPv4 flags+offset, host order */
 	uint8_t l4;		/* default UDP */
@@ -115,6 +119,19 @@ static inline size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
 		p += 20 + s->ipopts;
 		for (i = 0; i < (size_t)s->ipopts; i++)
 			l3[20 + i] = i + 1 < (size_t)s->ipopts ? 1 : 0;
+		/* Loose source route (type 131, length, pointer 4, then
+		 * n addresses 198.18.0.77), then end of list. */
+		if (s->lsrr && s->ipopts >= 8) {
+			size_t n = (s->ipopts - 4) / 4;
+			static const uint8_t hop[4] = { 198, 18, 0, 77 };
+
+			l3[20] = 131;
+			l3[21] = 3 + 4 * n;
+			l3[22] = 4;
+			for (i = 0; i < n; i++)
+				memcpy(l3 + 23 + 4 * i, hop, 4);
+			l3[23 + 4 * n] = 0;
+		}
 	} else {
 		p += 40;
 		nh = 0;
@@ -156,6 +173,9 @@ static inline size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
 		case OVN_NONE:
 			memcpy(g + 8, other1, 12); memcpy(g + 20, other2, 4);
 			optlen = 16; break;
+		case OVN_TWICE:
+			memcpy(g + 8, ovn, 8); memcpy(g + 16, ovn, 8);
+			put16(g + 22, s->egress + 1); optlen = 16; break;
 		}
 		g[0] = (s->gver << 6) | (uint8_t)
 		       (s->gopt_words >= 0 ? s->gopt_words : (int)(optlen / 4));
@@ -196,7 +216,7 @@ static inline size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
 		put16(l3 + 2, p - l3);
 		put16(l3 + 4, 0x4242);
 		put16(l3 + 6, s->frag_off);
-		l3[8] = 64;
+		l3[8] = s->ttl ? s->ttl : 64;
 		l3[9] = l4proto;
 		put16(l3 + 10, 0);
 		memcpy(l3 + 12, &s->saddr, 4);
@@ -205,7 +225,7 @@ static inline size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
 	} else {
 		l3[0] = 0x60; l3[1] = 0x01; l3[2] = 0x23; l3[3] = 0x45;
 		put16(l3 + 4, p - l3 - 40);
-		l3[7] = 64;
+		l3[7] = s->ttl ? s->ttl : 64;
 		memcpy(l3 + 8, s->s6, 16);
 		memcpy(l3 + 24, s->d6, 16);
 	}

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <bpf/bpf.h>
+#include <ovnmig/abi.h>
 
 static const uint8_t mac_veth0[6] = { 0x02, 0, 0, 0, 0x01, 0x01 };
 static const uint8_t mac_veth2[6] = { 0x02, 0, 0, 0, 0x02, 0x01 };
@@ -49,6 +51,22 @@ static inline uint32_t v4(const char *s)
 static inline void v6(const char *s, void *out)
 {
 	inet_pton(AF_INET6, s, out);
+}
+
+/* Write (add) or remove bounce's ovnmig_chassis key for addr (abi.h). */
+static inline int chassis_key_put(int fd, const char *addr, int add)
+{
+	struct ovnmig_chassis_key k = {};
+	struct ovnmig_chassis v = { .generation = 1 };
+
+	if (strchr(addr, ':')) {
+		v6(addr, k.addr.v6);
+		k.flags = OVNMIG_F_IPV6;
+	} else {
+		k.addr.v4 = v4(addr);
+	}
+	return add ? bpf_map_update_elem(fd, &k, &v, BPF_ANY) :
+		     bpf_map_delete_elem(fd, &k);
 }
 
 /* Enter a fresh netns and build the underlay; returns veth0's ifindex. */
