@@ -1384,6 +1384,11 @@ static const struct lie lies[] = {
 	{ "modify of an unknown row", true, "{\"id\":null,\"method\":\"update3\",\"params\":[\"ovnmig-sb\",\"" U_TXN "\",{\"Port_Binding\":{\"" U_EVIL "\":{\"modify\":{\"up\":true}}}}]}", false },
 	{ "delete of an unknown row", true, "{\"id\":null,\"method\":\"update3\",\"params\":[\"ovnmig-sb\",\"" U_TXN "\",{\"Port_Binding\":{\"" U_EVIL "\":{\"delete\":null}}}]}", false },
 	{ "insert of an existing row", true, "{\"id\":null,\"method\":\"update3\",\"params\":[\"ovnmig-sb\",\"" U_TXN "\",{\"Port_Binding\":{\"" U_P1 "\":{\"insert\":{\"logical_port\":\"evil\"}}}}]}", false },
+	/* JSON allows a key twice; one uuid twice would be two rows (and a
+	 * ghost after its delete). */
+	{ "same new row twice in a snapshot", false, "{\"id\":%d,\"result\":[false,\"" U_ZERO "\",{\"Datapath_Binding\":{\"" U_DP "\":{\"initial\":{\"tunnel_key\":5}}},\"Port_Binding\":{" EVIL_ROW("") "," EVIL_ROW("") "}}],\"error\":null}", false },
+	{ "same new row twice in one update", true, "{\"id\":null,\"method\":\"update3\",\"params\":[\"ovnmig-sb\",\"" U_TXN "\",{\"Port_Binding\":{" EVIL_ROW("") "," EVIL_ROW("") "}}]}", false },
+	{ "same row twice: insert, then modify", true, "{\"id\":null,\"method\":\"update3\",\"params\":[\"ovnmig-sb\",\"" U_TXN "\",{\"Port_Binding\":{" EVIL_ROW("") ",\"" U_EVIL "\":{\"modify\":{\"up\":true}}}}]}", false },
 	{ "update3 for another monitor", true, "{\"id\":null,\"method\":\"update3\",\"params\":[\"not-ours\",\"" U_TXN "\",{}]}", false },
 	{ "update3 with a bad txn id", true, "{\"id\":null,\"method\":\"update3\",\"params\":[\"ovnmig-sb\",\"x\",{}]}", false },
 	{ "update3 params not an array", true, "{\"id\":null,\"method\":\"update3\",\"params\":{}}", false },

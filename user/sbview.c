@@ -241,6 +241,10 @@ struct sbview {
 	void *ctx;
 	struct tbl t[T_MAX];
 	struct hmap ch_by_name, pb_by_port, if_by_id;
+	/* Rows one update inserts, by uuid, until it is committed or
+	 * discarded: a uuid twice in one update is caught even when it is
+	 * new (the rows table does not have it yet). */
+	struct hmap pending[T_MAX];
 	struct dbconn db[DB_MAX];
 	int probe_ms;
 	uint32_t gen;
@@ -979,10 +983,37 @@ static void add_change(struct sbview *v, enum tbl_id t, struct row *old,
 		new->in_txn = true;
 }
 
+/* Empties every table's pending index (the nodes are the new rows'
+ * own, reused by commit()); the buckets are kept for the next update. */
+static void clear_pending(struct sbview *v)
+{
+	int i;
+
+	for (i = 0; i < T_MAX; i++) {
+		struct hmap *m = &v->pending[i];
+
+		if (m->n)
+			memset(m->b, 0, (m->mask + 1) * sizeof(*m->b));
+		m->n = 0;
+	}
+}
+
+static bool pending_has(const struct hmap *m, const uint8_t uuid[16])
+{
+	struct hnode *n;
+
+	HMAP_FOR_EACH_HASH(n, m, hash_bytes(uuid, 16))
+		if (!memcmp(container_of(n, struct row, hn)->uuid, uuid, 16))
+			return true;
+	return false;
+}
+
 /* Pass 1 failed: forget the rows built so far; the view is untouched. */
 static void discard_changes(struct sbview *v)
 {
 	size_t i;
+
+	clear_pending(v);
 
 	for (i = 0; i < v->n_ch; i++) {
 		struct change *c = &v->ch[i];
@@ -1041,8 +1072,11 @@ static int parse_row(struct sbview *v, enum tbl_id ti, const char *uuid_s,
 		return -EPROTO;
 	}
 	cur = row_find(t, uuid);
-	if (cur && cur->in_txn) {
-		snprintf(e->why, sizeof(e->why), "row twice in one update");
+	/* JSON objects may repeat a key: the same row twice in one update
+	 * is a malformed update (it would make two rows of one uuid). */
+	if ((cur && cur->in_txn) || (!cur && pending_has(&v->pending[ti], uuid))) {
+		snprintf(e->why, sizeof(e->why), "row %.36s twice in one update",
+			 uuid_s);
 		return -EPROTO;
 	}
 	if (v2) {
@@ -1127,6 +1161,8 @@ static int parse_row(struct sbview *v, enum tbl_id ti, const char *uuid_s,
 		}
 	}
 	nr->seen = v->gen;
+	if (!cur)
+		hmap_insert(&v->pending[ti], &nr->hn, hash_bytes(uuid, 16));
 	add_change(v, ti, cur, nr, false);
 	return 0;
 }
@@ -1393,6 +1429,8 @@ static void commit(struct sbview *v, enum db_id db)
 	bool had_local = v->have_local, began = false;
 	size_t i;
 
+	/* The new rows' nodes go into the rows tables below. */
+	clear_pending(v);
 	add_dependents(v);
 	/* Unlink every old row first, so two rows trading a name do not
 	 * trip over each other in the secondary indexes. */
@@ -2020,6 +2058,8 @@ static void free_rows(struct sbview *v)
 		}
 		free(t->rows.b);
 		memset(&t->rows, 0, sizeof(t->rows));
+		free(v->pending[i].b);
+		memset(&v->pending[i], 0, sizeof(v->pending[i]));
 	}
 	free(v->ch_by_name.b);
 	free(v->pb_by_port.b);
