@@ -331,6 +331,33 @@ static int max_batch, cur_batch;
 static bool lookups_ok = true;
 static bool record_evs = true;
 
+/* The view's strings live as long as its rows; what the checks look at
+ * after the callback is copied here (kept reachable until exit). */
+static const char *keep(const char *s)
+{
+	static char **kept;
+	static size_t n_kept, cap_kept;
+
+	if (n_kept == cap_kept) {
+		cap_kept = cap_kept ? cap_kept * 2 : 1024;
+		kept = realloc(kept, cap_kept * sizeof(*kept));
+		if (!kept)
+			abort();
+	}
+	kept[n_kept] = strdup(s);
+	if (!kept[n_kept])
+		abort();
+	return kept[n_kept++];
+}
+
+static void keep_binding(struct sbview_binding *b)
+{
+	b->logical_port = keep(b->logical_port);
+	b->type = keep(b->type);
+	b->requested_opt = keep(b->requested_opt);
+	b->activated_opt = keep(b->activated_opt);
+}
+
 static void cb_begin(void *ctx)
 {
 	(void)ctx;
@@ -357,10 +384,14 @@ static void cb_chassis(void *ctx, const struct sbview_chassis *o,
 	n_ch_ev++;
 	last_ch_has_old = o;
 	last_ch_has_new = n;
-	if (o)
+	if (o) {
 		last_ch_old = *o;
-	if (n)
+		last_ch_old.name = keep(o->name);
+	}
+	if (n) {
 		last_ch_new = *n;
+		last_ch_new.name = keep(n->name);
+	}
 }
 
 static void cb_binding(void *ctx, const struct sbview_binding *o,
@@ -385,10 +416,14 @@ static void cb_binding(void *ctx, const struct sbview_binding *o,
 	e = &evs[n_evs++];
 	e->has_old = o;
 	e->has_new = n;
-	if (o)
+	if (o) {
 		e->old = *o;
-	if (n)
+		keep_binding(&e->old);
+	}
+	if (n) {
 		e->new = *n;
+		keep_binding(&e->new);
+	}
 	/* The contract: lookups already show the state after the update. */
 	if (n && n->chassis.s[0] && !sbview_chassis_by_uuid(view, n->chassis.s))
 		lookups_ok = false;
@@ -403,8 +438,11 @@ static void cb_local(void *ctx, const struct sbview_local *o,
 	(void)o;
 	n_local++;
 	memset(&last_local, 0, sizeof(last_local));
-	if (n)
+	last_local.system_id = "";
+	if (n) {
 		last_local = *n;
+		last_local.system_id = keep(n->system_id);
+	}
 }
 
 static void cb_iface(void *ctx, const struct sbview_iface *o,
@@ -418,6 +456,8 @@ static void cb_iface(void *ctx, const struct sbview_iface *o,
 		last_if = *n;
 	else if (o)
 		last_if = *o;
+	last_if.name = keep(last_if.name);
+	last_if.iface_id = keep(last_if.iface_id);
 }
 
 static void cb_conn(void *ctx, const char *db, bool up)
@@ -1393,7 +1433,6 @@ static const struct lie lies[] = {
 	{ "update3 with a bad txn id", true, "{\"id\":null,\"method\":\"update3\",\"params\":[\"ovnmig-sb\",\"x\",{}]}", false },
 	{ "update3 params not an array", true, "{\"id\":null,\"method\":\"update3\",\"params\":{}}", false },
 	{ "map that is not a map", true, "{\"id\":null,\"method\":\"update3\",\"params\":[\"ovnmig-sb\",\"" U_TXN "\",{\"Port_Binding\":{\"" U_P1 "\":{\"modify\":{\"options\":[\"set\",[]]}}}}]}", false },
-	{ "string too long", true, NULL, false },
 	{ "nesting too deep", true, NULL, false },
 	{ "set too large", true, NULL, false },
 	{ "monitor canceled", true, "{\"id\":null,\"method\":\"monitor_canceled\",\"params\":[\"ovnmig-sb\"]}", false },
@@ -1513,12 +1552,9 @@ static char *big_lie(int which)
 	int i;
 
 	o += snprintf(b + o, cap - o, "{\"id\":null,\"method\":\"update3\",\"params\":[\"ovnmig-sb\",\"" U_TXN "\",{\"Port_Binding\":{\"" U_P1 "\":{\"modify\":{");
-	if (which == 0) {	/* a 70 kB option value */
-		o += snprintf(b + o, cap - o, "\"options\":[\"map\",[[\"requested-chassis\",\"");
-		for (i = 0; i < 70000; i++)
-			b[o++] = 'a';
-		o += snprintf(b + o, cap - o, "\"]]]");
-	} else if (which == 1) {	/* 200 levels of arrays */
+	/* (Long strings are no lie: OVSDB sets no limit, see
+	 * selftests/host/agent-long-names.) */
+	if (which == 1) {	/* 200 levels of arrays */
 		o += snprintf(b + o, cap - o, "\"up\":");
 		for (i = 0; i < 200; i++)
 			b[o++] = '[';
@@ -1606,8 +1642,7 @@ static void test_liar(void)
 			}
 			sent = k == 3;
 		} else if (!l->fmt) {
-			char *b = big_lie(!strcmp(l->name, "string too long") ? 0 :
-					  !strcmp(l->name, "nesting too deep") ? 1 : 2);
+			char *b = big_lie(!strcmp(l->name, "nesting too deep") ? 1 : 2);
 
 			liar_send(b, strlen(b));
 			free(b);
