@@ -366,10 +366,15 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 	if (*result)
 		ctlmaps_vni_status(&a->m, &cfg,
 				   json_object_get(*result, "maps"));
-	if (*result)
-		json_object_set_new(json_object_get(*result, "sb"),
-				    "rows_skipped",
+	if (*result) {
+		json_t *sb = json_object_get(*result, "sb");
+
+		json_object_set_new(sb, "rows_skipped",
 				    json_integer(st.rows_skipped));
+		json_object_set_new(sb, "index", json_integer(st.sb_index));
+		json_object_set_new(sb, "stale_refused",
+				    json_integer(st.sb_stale_refused));
+	}
 	return 0;
 }
 
@@ -467,6 +472,8 @@ static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
 				      "write_ms", a->big_write_ns / 1e6));
 	json_object_set_new(json_object_get(*result, "db"), "sb_rows_skipped",
 			    json_integer(st.rows_skipped));
+	json_object_set_new(json_object_get(*result, "db"), "sb_stale_refused",
+			    json_integer(st.sb_stale_refused));
 	json_object_set_new(*result, "synced_after_ms",
 			    json_real(a->synced_ns / 1e6));
 	return 0;

@@ -90,6 +90,7 @@ static uint64_t now_ns(void)
 static char tmpdir[256];
 static pid_t srv_pid[MAX_SRV];
 static const char *srv_extra[5];	/* more ovsdb-server options */
+static const char *srv_netns[MAX_SRV];	/* run server i in this netns */
 
 static void cleanup(void)
 {
@@ -138,11 +139,17 @@ static int run(const char *const argv[])
 static int start_server(int i, const char *db, const char *tcp)
 {
 	char sock[300], ctl[320], log[320], rem[320], tcprem[100];
-	const char *argv[20];
+	const char *argv[24];
 	int n = 0;
 	pid_t p;
 
 	snprintf(sock, sizeof(sock), "punix:%s/db%d.sock", tmpdir, i);
+	if (srv_netns[i]) {	/* ip netns exec execs: the pid stays */
+		argv[n++] = "ip";
+		argv[n++] = "netns";
+		argv[n++] = "exec";
+		argv[n++] = srv_netns[i];
+	}
 	snprintf(ctl, sizeof(ctl), "--unixctl=%s/db%d.ctl", tmpdir, i);
 	snprintf(log, sizeof(log), "--log-file=%s/db%d.log", tmpdir, i);
 	snprintf(rem, sizeof(rem), "--remote=%s", sock);
@@ -1027,9 +1034,10 @@ static int leader_or_joined(bool joined_check)
 	return joined_check ? joined : -1;
 }
 
-static bool start_cluster(void)
+/* election_ms: the raft election timer (0: ovsdb-tool's default). */
+static bool start_cluster(int election_ms)
 {
-	char db[3][300], raft[3][64], tcp[64];
+	char db[3][300], raft[3][64], tcp[64], et[40];
 	int i;
 
 	for (i = 0; i < 3; i++) {
@@ -1037,9 +1045,20 @@ static bool start_cluster(void)
 		snprintf(raft[i], sizeof(raft[i]), "tcp:%s:6643", cl_addr[i]);
 	}
 	{
-		const char *a[] = { "ovsdb-tool", "create-cluster", db[0], SB_SCHEMA,
-				    raft[0], NULL };
+		const char *a[8];
+		int n = 0;
 
+		a[n++] = "ovsdb-tool";
+		if (election_ms) {
+			snprintf(et, sizeof(et), "--election-timer=%d",
+				 election_ms);
+			a[n++] = et;
+		}
+		a[n++] = "create-cluster";
+		a[n++] = db[0];
+		a[n++] = SB_SCHEMA;
+		a[n++] = raft[0];
+		a[n] = NULL;
 		if (run(a))
 			return false;
 	}
@@ -1076,7 +1095,7 @@ static void test_cluster(void)
 	snprintf(remotes, sizeof(remotes), "tcp:%s:6642,tcp:%s:6642,tcp:%s:6642",
 		 cl_addr[0], cl_addr[1], cl_addr[2]);
 	g_remotes = remotes;
-	if (!start_cluster()) {
+	if (!start_cluster(0)) {
 		ok(false, "cluster: 3-member clustered SB comes up", "no leader");
 		return;
 	}
@@ -1364,6 +1383,161 @@ static void test_ssl(const char *dir)
 	ok(sbview_connect_sb(view, "ssl:198.18.0.1:6642", NULL) < 0,
 	   "ssl: ssl: without key, certificate and CA is a clean error",
 	   "accepted");
+	sbview_destroy(view);
+	view = NULL;
+}
+
+/*
+ * A member kept behind (section "3." of docs/agent.md): the follower has
+ * seen raft index N through the leader; a member that froze before N
+ * comes back alone and still says connected=true (with a long election
+ * timer it keeps its old leader and stays "connected" for minutes, so
+ * nothing here races a timer), but its index is below N.  Following it
+ * would apply its older snapshot: the moves would go back.  It must be
+ * refused, and nothing of it applied.
+ */
+static bool stale_seen(void *arg)
+{
+	struct sbview_status st;
+
+	(void)arg;
+	sbview_get_status(view, &st);
+	/* Refused twice (it was retried), or (wrongly) followed. */
+	return st.sb_stale_refused >= 2 ||
+	       (st.sb_connected && !strcmp(st.sb_remote, (const char *)arg));
+}
+
+static bool index_reached(void *arg)
+{
+	struct sbview_status st;
+
+	sbview_get_status(view, &st);
+	return st.sb_index >= *(uint64_t *)arg;
+}
+
+static bool five_moved(void *arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 1; i <= 5; i++) {
+		char p[16];
+		const struct sbview_binding *b;
+
+		snprintf(p, sizeof(p), "p%d", i);
+		b = sbview_binding_by_port(view, p);
+		if (!b || strcmp(b->chassis.s, ch_uuid[2]))
+			return false;
+	}
+	return true;
+}
+
+static void test_cluster_stale(const char *peer_ns)
+{
+	static char all[256], live[256], order[600], lone[300];
+	const char *cut[] = { "ip", "netns", "exec", peer_ns, "ip", "link",
+			      "set", "dev", "vs1", "down", NULL };
+	struct sbview_status st;
+	int leader, fol, stale, i;
+	uint64_t idx0, want;
+	json_t *r, *row;
+	size_t ev0;
+	bool conn;
+	json_int_t sidx;
+
+	snprintf(all, sizeof(all), "tcp:%s:6642,tcp:%s:6642,tcp:%s:6642",
+		 cl_addr[0], cl_addr[1], cl_addr[2]);
+	g_remotes = all;
+	/* Member 2 lives in a netns of its own behind a veth (the script
+	 * sets it up), so its raft traffic can be cut for good; the
+	 * follower reaches it through its unix socket.  The longest timer
+	 * raft allows: cut off, it keeps its leader (and "connected") for
+	 * 10 minutes, far beyond this test, and nobody else elects. */
+	srv_netns[2] = peer_ns;
+	if (!start_cluster(600000)) {
+		ok(false, "stale: 3-member clustered SB comes up", "no leader");
+		return;
+	}
+	if (!add_base() || !add_ports(1, 10)) {
+		ok(false, "stale: populate", "txn failed");
+		return;
+	}
+	leader = leader_of();
+	stale = 2;
+	fol = leader == 0 ? 1 : 0;
+	if (leader == stale || leader < 0) {
+		ok(false, "stale: member 2 is a follower", "leader is db%d", leader);
+		return;
+	}
+	snprintf(lone, sizeof(lone), "unix:%s/db%d.sock", tmpdir, stale);
+	snprintf(order, sizeof(order), "tcp:%s:6642,tcp:%s:6642,%s",
+		 cl_addr[leader], cl_addr[fol], lone);
+	snprintf(live, sizeof(live), "tcp:%s:6642,tcp:%s:6642",
+		 cl_addr[leader], cl_addr[fol]);
+	view = sbview_create(&ops, NULL);
+	sbview_set_probe(view, 1000);
+	sbview_connect_sb(view, order, NULL);
+	sbview_set_backoff(view, 10, 200);
+	ok(wait_for(is_synced, NULL, 10000) && sbview_n_bindings(view) == 10,
+	   "stale: initial sync from the leader", "%u bindings",
+	   sbview_n_bindings(view));
+	sbview_get_status(view, &st);
+	idx0 = st.sb_index;
+	ok(idx0 > 0, "stale: the raft index is learnt from _Server", "index 0");
+
+	/* Cut one follower off (a frozen process would not do: what the
+	 * leader sent would wait in its socket buffers); five moves commit
+	 * on the other two. */
+	if (run(cut)) {
+		ok(false, "stale: cut member 2 off", "ip link set down failed");
+		return;
+	}
+	g_remotes = live;
+	for (i = 1; i <= 5; i++) {
+		char p[16];
+
+		snprintf(p, sizeof(p), "p%d", i);
+		if (!txn_ok(move(p, 2)))
+			break;
+	}
+	want = idx0 + 5;
+	ok(i == 6 && wait_for(five_moved, NULL, 10000) &&
+	   wait_for(index_reached, &want, 10000),
+	   "stale: five moves committed without the cut-off member, seen with their index",
+	   "moves %d, index %llu -> %llu", i - 1, (unsigned long long)idx0,
+	   (unsigned long long)(sbview_get_status(view, &st), st.sb_index));
+
+	/* Only the stale member is left. */
+	stop_server(leader);
+	stop_server(fol);
+	printf("# killed db%d and db%d; db%d (cut off before the moves) is left\n",
+	       leader, fol, stale);
+	/* What it says of itself: connected, and behind. */
+	r = rpc_call(lone, "transact", json_pack(
+		"[s, {s:s, s:s, s:[[s, s, s]], s:[s, s]}]", "_Server", "op",
+		"select", "table", "Database", "where", "name", "==",
+		"OVN_Southbound", "columns", "connected", "index"), 5000);
+	row = json_array_get(json_object_get(json_array_get(r, 0), "rows"), 0);
+	conn = json_is_true(json_object_get(row, "connected"));
+	sidx = json_integer_value(json_object_get(row, "index"));
+	sbview_get_status(view, &st);
+	ok(conn && sidx > 0 && (uint64_t)sidx < st.sb_index,
+	   "stale: the lone member says connected=true, with an older index",
+	   "connected=%d index %lld, seen %llu", conn, (long long)sidx,
+	   (unsigned long long)st.sb_index);
+	json_decref(r);
+
+	ev0 = n_evs;
+	wait_for(stale_seen, lone, 20000);
+	sbview_get_status(view, &st);
+	ok(st.sb_stale_refused >= 1 && !st.sb_connected,
+	   "stale: a member behind the index seen is refused (and left)",
+	   "refused %llu, connected=%d to %s", (unsigned long long)st.sb_stale_refused,
+	   st.sb_connected, st.sb_remote);
+	ok(n_evs == ev0 && five_moved(NULL),
+	   "stale: nothing of its older snapshot applied (the moves stay)",
+	   "%zu binding events", n_evs - ev0);
+	stop_server(stale);
 	sbview_destroy(view);
 	view = NULL;
 }
@@ -1943,6 +2117,8 @@ int main(int argc, char **argv)
 		test_sb();
 	else if (!strcmp(mode, "cluster"))
 		test_cluster();
+	else if (!strcmp(mode, "cluster-stale") && argc > 2)
+		test_cluster_stale(argv[2]);
 	else if (!strcmp(mode, "local"))
 		test_local();
 	else if (!strcmp(mode, "liar"))
@@ -1956,7 +2132,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "bench-client"))
 		bench_client(argc > 2 ? atoi(argv[2]) : 100000);
 	else {
-		fprintf(stderr, "usage: ovsdb-test sb|cluster|liar|local|ssl DIR|bench [N]|bench-client [N]\n");
+		fprintf(stderr, "usage: ovsdb-test sb|cluster|cluster-stale NETNS|liar|local|ssl DIR|bench [N]|bench-client [N]\n");
 		return 2;
 	}
 	if (strncmp(mode, "bench", 5))

@@ -237,6 +237,14 @@ struct dbconn {
 	int srv_req_id;		/* pending _Server monitor, 0: none */
 	int schema_req_id;	/* pending get_schema, 0: none */
 	char srv_row[SBVIEW_UUID_LEN + 1];	/* our Database row */
+	/*
+	 * The highest raft log index (_Server.Database "index") any member
+	 * of a clustered DB has shown us, kept across reconnects as the OVS
+	 * IDL keeps its min_index: a member behind it would hand us an
+	 * older snapshot (moves back to the old chassis), so it is left.
+	 */
+	uint64_t min_index;
+	uint64_t stale_refused;
 };
 
 struct sbview {
@@ -1769,8 +1777,8 @@ static void sess_connected(void *arg, struct ovsdb_sess *s)
 		 * connected to its cluster; a member cut off from the
 		 * others would feed us stale data. */
 		int id = ovsdb_sess_request(s, "monitor_cond", json_pack(
-			"[s, s, {s:[{s:[s, s]}]}]", "_Server", SRV_MON_ID,
-			"Database", "columns", "name", "connected"));
+			"[s, s, {s:[{s:[s, s, s]}]}]", "_Server", SRV_MON_ID,
+			"Database", "columns", "name", "connected", "index"));
 
 		if (id > 0) {
 			d->srv_req_id = id;
@@ -1781,13 +1789,35 @@ static void sess_connected(void *arg, struct ovsdb_sess *s)
 }
 
 /*
+ * A clustered member's raft index (absent for standalone and relay DBs):
+ * lower than one already seen is stale data (ovsdb-cs.c does the same);
+ * else it is the new lowest index we accept.  0 or -ESTALE.
+ */
+static int server_index(struct dbconn *d, json_t *row, uint64_t *stale)
+{
+	json_t *ix = json_object_get(row, "index");
+	json_int_t i;
+
+	if (!json_is_integer(ix) || (i = json_integer_value(ix)) < 0)
+		return 0;
+	if ((uint64_t)i < d->min_index) {
+		*stale = i;
+		return -ESTALE;
+	}
+	d->min_index = i;
+	return 0;
+}
+
+/*
  * Checks _Server Database updates for our database's row; -EPROTO (and a
- * reason) when the member is not connected to its cluster.  Standalone
- * databases are always "connected".
+ * reason) when the member is not connected to its cluster or is behind
+ * an index already seen.  Standalone databases are always "connected".
  */
 static int server_rows(struct dbconn *d, const char *tu, size_t len,
 		       char *why, size_t why_len)
 {
+	uint64_t stale = 0;
+	int serr = 0;
 	json_t *j = json_walk_load(tu, tu + len), *rows, *ru;
 	const char *uuid;
 	int err = 0;
@@ -1814,18 +1844,30 @@ static int server_rows(struct dbconn *d, const char *tu, size_t len,
 			/* Omitted in an initial row: the default, false. */
 			if (!json_is_true(conn))
 				err = -EPROTO;
+			else if (!serr)
+				serr = server_index(d, row, &stale);
 		} else if (!strcmp(uuid, d->srv_row)) {
 			row = json_object_get(ru, "modify");
 			conn = json_object_get(row, "connected");
 			if (json_object_get(ru, "delete") ||
 			    (conn && !json_is_true(conn)))
 				err = -EPROTO;
+			else if (!serr)
+				serr = server_index(d, row, &stale);
 		}
 	}
 	json_decref(j);
-	if (err)
+	if (err) {
 		snprintf(why, why_len,
 			 "server not connected to its cluster, trying another");
+	} else if (serr) {
+		d->stale_refused++;
+		snprintf(why, why_len,
+			 "server has stale data (raft index %llu, %llu seen), trying another",
+			 (unsigned long long)stale,
+			 (unsigned long long)d->min_index);
+		err = -EPROTO;
+	}
 	return err;
 }
 
@@ -2266,6 +2308,8 @@ void sbview_get_status(const struct sbview *v, struct sbview_status *st)
 	st->sb_updates = sb->updates;
 	st->sb_resumes = sb->resumes;
 	st->rows_skipped = v->rows_skipped;
+	st->sb_index = sb->min_index;
+	st->sb_stale_refused = sb->stale_refused;
 	st->errors = (sb->sess ? ovsdb_sess_errors(sb->sess) : 0) +
 		     (lo->sess ? ovsdb_sess_errors(lo->sess) : 0);
 }

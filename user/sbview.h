@@ -177,8 +177,10 @@ unsigned int sbview_n_chassis(const struct sbview *v);
  * SB monitor resumes from the last transaction id (monitor_cond_since);
  * when the server cannot resume, the full snapshot is diffed against the
  * view, so the policy sees only the real changes (deleted rows included).
- * A SB member that says (in _Server) it is not connected to its cluster
- * is not followed; the next remote is tried.  Columns the server's schema
+ * A SB member that says (in _Server) it is not connected to its cluster,
+ * or whose raft index is lower than one seen before (even across
+ * reconnects: it is behind, its snapshot would undo moves), is not
+ * followed; the next remote is tried.  Columns the server's schema
  * lacks (an older OVN) are not monitored and stay empty in the view.
  * A malformed or hostile reply is logged once ("ovnmigd: ovsdb: <remote>:
  * <why>") and the connection is dropped and retried; no callback sees a
@@ -209,6 +211,10 @@ struct sbview_status {
 	 * no address (its chassis cannot be steered to).  Counted, never
 	 * fatal for the connection. */
 	uint64_t rows_skipped;
+	/* Clustered SB: the highest raft index seen (0: none), and how
+	 * often a member behind it was refused and left. */
+	uint64_t sb_index;
+	uint64_t sb_stale_refused;
 };
 
 struct sbview *sbview_create(const struct sbview_ops *ops, void *ctx);
