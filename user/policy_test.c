@@ -147,24 +147,9 @@ static int count(struct fent *m)
 	return n;
 }
 
-/* The view's structs point to strings it owns; ours live here (kept
- * reachable until exit). */
-static const char *keep(const char *s)
-{
-	static char **kept;
-	static size_t n_kept, cap_kept;
-
-	if (n_kept == cap_kept) {
-		cap_kept = cap_kept ? cap_kept * 2 : 256;
-		kept = realloc(kept, cap_kept * sizeof(*kept));
-		if (!kept)
-			abort();
-	}
-	kept[n_kept] = strdup(s);
-	if (!kept[n_kept])
-		abort();
-	return kept[n_kept++];
-}
+/* The view's structs point to strings it owns: chassis names and our
+ * own system-id are literals, port names live here. */
+static char port_names[MAXB][32];
 
 static void add_chassis(const char *name, const char *ip)
 {
@@ -172,7 +157,7 @@ static void add_chassis(const char *name, const char *ip)
 
 	memset(c, 0, sizeof(*c));
 	snprintf(c->uuid.s, sizeof(c->uuid.s), "uuid-%s", name);
-	c->name = keep(name);
+	c->name = name;
 	c->n_encaps = 1;
 	c->encaps[0].family = AF_INET;
 	inet_pton(AF_INET, ip, &c->encaps[0].v4);
@@ -186,7 +171,8 @@ static struct sbview_binding *add_binding(const char *port, uint32_t dp,
 
 	memset(b, 0, sizeof(*b));
 	snprintf(b->uuid.s, sizeof(b->uuid.s), "b-%d", n_bs);
-	b->logical_port = keep(port);
+	snprintf(port_names[n_bs - 1], sizeof(port_names[0]), "%s", port);
+	b->logical_port = port_names[n_bs - 1];
 	b->type = b->requested_opt = b->activated_opt = "";
 	b->dp_key = dp;
 	b->port_key = key;
@@ -214,7 +200,7 @@ static void reset(const char *me)
 	sink_calls = last_batch = 0;
 	n_chs = n_bs = 0;
 	memset(&loc, 0, sizeof(loc));
-	loc.system_id = keep(me);
+	loc.system_id = me;
 	add_chassis("A", "198.18.0.11");
 	add_chassis("B", "198.18.0.12");
 	add_chassis("C", "198.18.0.13");
@@ -659,7 +645,7 @@ static void add_chassis6(const char *name, const char *ip6)
 
 	memset(c, 0, sizeof(*c));
 	snprintf(c->uuid.s, sizeof(c->uuid.s), "uuid-%s", name);
-	c->name = keep(name);
+	c->name = name;
 	c->n_encaps = 1;
 	c->encaps[0].family = AF_INET6;
 	inet_pton(AF_INET6, ip6, &c->encaps[0].v6);
