@@ -1101,9 +1101,9 @@ static int parse_row(struct sbview *v, enum tbl_id ti, const char *uuid_s,
 	cur = row_find(t, uuid);
 	/* JSON objects may repeat a key: the same row twice in one update
 	 * is a malformed update (it would make two rows of one uuid). */
-	if ((cur && cur->in_txn) || (!cur && pending_has(&v->pending[ti], uuid))) {
-		snprintf(e->why, sizeof(e->why), "row %.36s twice in one update",
-			 uuid_s);
+	if (cur ? cur->in_txn : pending_has(&v->pending[ti], uuid)) {
+		snprintf(e->why, sizeof(e->why),
+			 "row %.36s twice in one update", uuid_s);
 		return -EPROTO;
 	}
 	if (v2) {
