@@ -182,6 +182,14 @@ char *metrics_prometheus(json_t *mx)
 			(long long)ival(o, "errors"),
 			(long long)ival(o, "sb_connected"),
 			(long long)ival(o, "local_connected"));
+		bprintf(&b, "# HELP ovnmig_db_rows_skipped_total DB rows kept but not usable.\n"
+			"# TYPE ovnmig_db_rows_skipped_total counter\n"
+			"ovnmig_db_rows_skipped_total %lld\n"
+			"# HELP ovnmig_db_stale_refused_total SB members refused: raft index behind one seen.\n"
+			"# TYPE ovnmig_db_stale_refused_total counter\n"
+			"ovnmig_db_stale_refused_total %lld\n",
+			(long long)ival(o, "sb_rows_skipped"),
+			(long long)ival(o, "sb_stale_refused"));
 	}
 	lat = json_object_get(mx, "reaction_latency");
 	le = json_object_get(lat, "le_us");

@@ -133,7 +133,8 @@ static const struct sbview_local *lk_local(void *ctx)
 	struct agent *a = ctx;
 	const struct sbview_local *l;
 
-	if (a->have_override && a->local_override.system_id[0])
+	if (a->have_override && a->local_override.system_id &&
+	    a->local_override.system_id[0])
 		return &a->local_override;
 	l = sbview_local(a->v);
 	return l;
@@ -506,9 +507,16 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 			    "bindings", (int)sbview_n_bindings(a->v),
 			    "chassis", (int)sbview_n_chassis(a->v));
 	if (*result) {
+		json_t *sb = json_object_get(*result, "sb");
+
 		ctlmaps_vni_status(&a->m, &cfg,
 				   json_object_get(*result, "maps"));
 		ctlmaps_bounce_status(&a->m, json_object_get(*result, "maps"));
+		json_object_set_new(sb, "rows_skipped",
+				    json_integer(st.rows_skipped));
+		json_object_set_new(sb, "index", json_integer(st.sb_index));
+		json_object_set_new(sb, "stale_refused",
+				    json_integer(st.sb_stale_refused));
 	}
 	return 0;
 }
@@ -605,6 +613,10 @@ static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
 				      "db_ms", a->big_db_ns / 1e6,
 				      "policy_ms", a->big_policy_ns / 1e6,
 				      "write_ms", a->big_write_ns / 1e6));
+	json_object_set_new(json_object_get(*result, "db"), "sb_rows_skipped",
+			    json_integer(st.rows_skipped));
+	json_object_set_new(json_object_get(*result, "db"), "sb_stale_refused",
+			    json_integer(st.sb_stale_refused));
 	json_object_set_new(*result, "synced_after_ms",
 			    json_real(a->synced_ns / 1e6));
 	return 0;
@@ -817,8 +829,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		case O_CERT: a->ssl.certificate = optarg; break;
 		case O_CA: a->ssl.ca_cert = optarg; break;
 		case O_SYSID:
-			snprintf(lo->system_id, sizeof(lo->system_id), "%s",
-				 optarg);
+			lo->system_id = optarg;
 			a->have_override = true;
 			break;
 		case O_ENCAP: {
@@ -887,7 +898,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		log_err("%s: unexpected argument", argv[optind]);
 		return 2;
 	}
-	if (lo->n_encaps && !lo->system_id[0]) {
+	if (lo->n_encaps && (!lo->system_id || !lo->system_id[0])) {
 		log_err("--encap-ip needs --system-id");
 		return 2;
 	}
