@@ -342,6 +342,18 @@ static void update_local_ip(struct agent *a)
 
 /* ---- control commands ---- */
 
+static json_t *ctl_json(const struct ctl_server *s)
+{
+	struct ctl_stats cs;
+
+	ctl_server_stats(s, &cs);
+	return json_pack("{s:i, s:i, s:I, s:I, s:I}", "connections", cs.conns,
+			 "subscribers", cs.subscribers,
+			 "queued_bytes", (json_int_t)cs.queued,
+			 "dropped_slow", (json_int_t)cs.dropped_slow,
+			 "dropped_long", (json_int_t)cs.dropped_long);
+}
+
 static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 		    json_t *params, json_t **result, char **error)
 {
@@ -386,6 +398,8 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 	if (*result)
 		ctlmaps_vni_status(&a->m, &cfg,
 				   json_object_get(*result, "maps"));
+	if (*result)
+		json_object_set_new(*result, "ctl", ctl_json(a->ctl));
 	return 0;
 }
 
@@ -483,6 +497,7 @@ static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
 				      "write_ms", a->big_write_ns / 1e6));
 	json_object_set_new(*result, "synced_after_ms",
 			    json_real(a->synced_ns / 1e6));
+	json_object_set_new(*result, "ctl", ctl_json(a->ctl));
 	return 0;
 }
 
