@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "jsonrpc.h"
 #include "log.h"
 #include "maps.h"
 #include "maps_attach.h"
@@ -660,16 +661,19 @@ static void usage(FILE *f)
 "  --metrics-listen [ADDR:]PORT\n"
 "                        serve Prometheus metrics on http://ADDR:PORT/metrics\n"
 "                        (ADDR default 127.0.0.1; [ADDR6]:PORT; default off)\n"
+"  --db-max-message MIB  largest DB message accepted (default %u; the\n"
+"                        first sync of 100,000 bindings is ~27 MB)\n"
 "  -v, --verbose         log every decision\n"
 "  -h, --help, -V, --version\n",
-		CTL_DEFAULT_SOCKET, OVNMIG_STEER_MAX_ENTRIES);
+		CTL_DEFAULT_SOCKET, OVNMIG_STEER_MAX_ENTRIES,
+		JSONRPC_MAX_MSG >> 20);
 }
 
 static int parse_args(struct agent *a, int argc, char **argv)
 {
 	enum { O_SB = 256, O_OVS, O_KEY, O_CERT, O_CA, O_SYSID, O_ENCAP,
 	       O_BPFFS, O_CTL, O_EXPIRY, O_MAX, O_ATTACH, O_GENEV, O_UNDER,
-	       O_XDPSKB, O_VIF, O_NOVNI, O_METRICS, O_REPLXDP };
+	       O_XDPSKB, O_VIF, O_NOVNI, O_METRICS, O_REPLXDP, O_DBMAX };
 	static const struct option opts[] = {
 		{ "sb", required_argument, NULL, O_SB },
 		{ "ovs", required_argument, NULL, O_OVS },
@@ -690,6 +694,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		{ "vif-events", required_argument, NULL, O_VIF },
 		{ "no-vni-filter", no_argument, NULL, O_NOVNI },
 		{ "metrics-listen", required_argument, NULL, O_METRICS },
+		{ "db-max-message", required_argument, NULL, O_DBMAX },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -768,6 +773,15 @@ static int parse_args(struct agent *a, int argc, char **argv)
 			a->metrics_listen = optarg;
 			break;
 		}
+		case O_DBMAX:
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 2048) {
+				log_err("--db-max-message: %s: 1..2048 MiB",
+					optarg);
+				return 2;
+			}
+			jsonrpc_set_limits((size_t)v << 20, 0);
+			break;
 		case 'v': log_set_level(LOG_LVL_DBG); break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("ovnmigd " OVNMIG_VERSION "\n"); exit(0);
