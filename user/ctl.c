@@ -415,7 +415,13 @@ static void conn_read(struct ctl_server *s, struct ctl_conn *c)
 		return;
 	r = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len,
 		 MSG_DONTWAIT);
-	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+	if (r == 0) {
+		/* The client is done sending (socat, a shell's half
+		 * close): its replies still go out, then we close. */
+		c->closing = true;
+		return;
+	}
+	if (r < 0 && errno != EAGAIN && errno != EINTR) {
 		conn_kill(c);
 		return;
 	}

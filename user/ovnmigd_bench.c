@@ -31,8 +31,9 @@
  *	(DP-KEY, 1..N) toward NEW-IP: the maps are written before any
  *	event of their batch goes out, so all N must be there
  *   ovnmigd-bench ctl-raw CTL BYTES
- *	one "version" request line of BYTES bytes (newline included);
- *	prints the reply, or null if the agent closed without one
+ *	one "version" request line of BYTES bytes (newline included),
+ *	then a half close; prints the reply, or null if the agent closed
+ *	without one
  * Output: one JSON object on stdout.
  */
 #include <arpa/inet.h>
@@ -509,6 +510,9 @@ static void ctl_raw(const char *path, int bytes)
 	memcpy(line + sizeof(head) - 1 + pad, tail, sizeof(tail));
 	write_all(fd, line);
 	free(line);
+	/* Done sending, as socat or a shell would be: the reply must
+	 * still come. */
+	shutdown(fd, SHUT_WR);
 	m = ctl_line(fd, now_ns() + 5000000000ull);
 	out = m ? json_dumps(m, JSON_COMPACT) : NULL;
 	printf("{\"reply\": %s}\n", out ? out : "null");
