@@ -105,6 +105,18 @@ static int send_req(int fd, const char *method, json_t *params)
 	return next_id++;
 }
 
+/* Reads what is there into rbuf (grown as needed); read()'s result. */
+static ssize_t read_more(int fd)
+{
+	if (rcap - rlen < 65536) {
+		rcap = rcap ? rcap * 2 : 1 << 20;
+		rbuf = realloc(rbuf, rcap);
+		if (!rbuf)
+			die("read", "out of memory");
+	}
+	return read(fd, rbuf + rlen, rcap - rlen);
+}
+
 /* The reply to @id (echo requests answered, the rest skipped). */
 static json_t *wait_reply(int fd, int id)
 {
@@ -127,13 +139,7 @@ static json_t *wait_reply(int fd, int id)
 				continue;
 			}
 		}
-		if (rcap - rlen < 65536) {
-			rcap = rcap ? rcap * 2 : 1 << 20;
-			rbuf = realloc(rbuf, rcap);
-			if (!rbuf)
-				die("read", "out of memory");
-		}
-		r = read(fd, rbuf + rlen, rcap - rlen);
+		r = read_more(fd);
 		if (r <= 0)
 			die("read", r ? strerror(errno) : "connection closed");
 		rlen += r;
@@ -452,13 +458,7 @@ static json_t *ctl_line(int fd, uint64_t deadline)
 		if (now >= deadline ||
 		    poll(&pfd, 1, (deadline - now) / 1000000 + 1) <= 0)
 			return NULL;
-		if (rcap - rlen < 65536) {
-			rcap = rcap ? rcap * 2 : 1 << 20;
-			rbuf = realloc(rbuf, rcap);
-			if (!rbuf)
-				die("read", "out of memory");
-		}
-		r = read(fd, rbuf + rlen, rcap - rlen);
+		r = read_more(fd);
 		if (r <= 0)
 			return NULL;
 		rlen += r;
