@@ -34,6 +34,7 @@
 #endif
 
 #define EVENT_RING	256
+#define EVENT_PEND	4096	/* ~1 MiB: a subscriber's whole queue */
 #define SWEEP_MS	1000
 /* genev_sys_6081's root qdisc is checked this often (a dump walks every
  * device's qdiscs under RTNL: not every second). */
@@ -87,6 +88,10 @@ struct agent {
 		char what[192];
 	} ring[EVENT_RING];
 	unsigned int ring_next;
+	/* Events for the subscribers, made while the policy decides and
+	 * sent once its batch is in the maps (flush_events()). */
+	struct agent_event *pend;	/* EVENT_PEND, on first use */
+	unsigned int n_pend;
 #ifdef OVNMIG_HAVE_VIFEVENTS
 	struct vif_events *ve;
 #endif
@@ -232,8 +237,30 @@ static json_t *event_json(const struct agent_event *e)
 			 "port", e->port, "what", e->what);
 }
 
-/* Kept in a plain ring: JSON is built only for someone who asks, so an
- * evacuation of a thousand ports costs no allocation per port. */
+/* JSON for the pending events, into the subscribers' queues. */
+static void flush_events(struct agent *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->n_pend; i++) {
+		json_t *ev = event_json(&a->pend[i]);
+
+		if (ev && a->ctl)
+			ctl_server_broadcast(a->ctl, ev);
+		json_decref(ev);
+	}
+	a->n_pend = 0;
+}
+
+/*
+ * Kept in a plain ring: JSON is built only for someone who asks, so an
+ * evacuation of a thousand ports costs no allocation per port.  With a
+ * subscriber, the event is copied aside and its JSON is built after the
+ * batch is written to the maps (flush_events() in the loop), so neither
+ * the subscriber nor the JSON delays the write.  A batch of more than
+ * EVENT_PEND events builds them as it goes: more than a subscriber's
+ * queue holds anyway.
+ */
 static void on_event(void *ctx, const char *port, const char *what)
 {
 	struct agent *a = ctx;
@@ -243,8 +270,16 @@ static void on_event(void *ctx, const char *port, const char *what)
 	snprintf(e->port, sizeof(e->port), "%s", port);
 	snprintf(e->what, sizeof(e->what), "%s", what);
 	log_dbg("%s: %s", port, what);
-	if (a->ctl && ctl_server_n_subscribers(a->ctl)) {
-		json_t *ev = event_json(e);
+	if (!a->ctl || !ctl_server_n_subscribers(a->ctl))
+		return;
+	if (!a->pend)
+		a->pend = malloc(EVENT_PEND * sizeof(*a->pend));
+	if (a->n_pend == EVENT_PEND || !a->pend)
+		flush_events(a);
+	if (a->pend) {
+		a->pend[a->n_pend++] = *e;
+	} else {
+		json_t *ev = event_json(e);	/* no memory: queue it now */
 
 		if (ev)
 			ctl_server_broadcast(a->ctl, ev);
@@ -1124,6 +1159,8 @@ static void loop(struct agent *a)
 		if (!a->reconciled && synced(a))
 			reconcile(a);
 		update_local_ip(a);
+		/* The batch is in the maps: now its events. */
+		flush_events(a);
 		ctl_server_run(a->ctl);
 		if (a->http)
 			metrics_http_run(a->http);
@@ -1149,6 +1186,9 @@ static void loop(struct agent *a)
 					    a->m.n_fwd > policy_n_fwd(a->p);
 			}
 		}
+		/* Events of the sweep and of map commands: queued before
+		 * the poll, which then waits for their sockets. */
+		flush_events(a);
 	}
 }
 
@@ -1159,6 +1199,7 @@ static void teardown(struct agent *a)
 #endif
 	ctl_server_destroy(a->ctl);
 	metrics_http_destroy(a->http);
+	free(a->pend);
 	sbview_destroy(a->v);
 	policy_destroy(a->p);
 	maps_close(&a->m);
