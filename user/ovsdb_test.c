@@ -1760,6 +1760,133 @@ static bool liar_sync(int timeout_ms)
 	return wait_for(is_synced, NULL, timeout_ms);
 }
 
+/* An update of p1 to tunnel_key 9 padded with whitespace (valid JSON,
+ * applicable) to @size bytes. */
+static char *padded_update(size_t size)
+{
+	static const char head[] = "{\"id\":null,\"method\":\"update3\","
+		"\"params\":[\"ovnmig-sb\",\"" U_TXN "\",{\"Port_Binding\":{\""
+		U_P1 "\":{\"modify\":{\"tunnel_key\":9}}}}";
+	char *b = malloc(size + 1);
+
+	if (!b)
+		return NULL;
+	memcpy(b, head, sizeof(head) - 1);
+	memset(b + sizeof(head) - 1, ' ', size - sizeof(head) - 1);
+	memcpy(b + size - 2, "]}", 3);
+	return b;
+}
+
+/*
+ * The bounds of jsonrpc: a message over the size limit and a flood of
+ * echo requests the server does not read the replies of are each one
+ * clean error and a reconnect, with nothing applied.  Small limits so
+ * the test moves megabytes, not the default 64 MiB and 4 MiB.
+ */
+static void test_liar_limits(void)
+{
+	struct sbview_status st0, st1;
+	const struct sbview_binding *b;
+	size_t evs0, big = 3 << 19;	/* 1.5 MiB */
+	char *msg = padded_update(big);
+	bool closed;
+
+	if (!msg) {
+		ok(false, "liar: limits", "out of memory");
+		return;
+	}
+	/* Over the limit: dropped before any of it is parsed. */
+	if (!liar_sync(3000)) {
+		ok(false, "liar: message over the size limit", "no sync");
+	} else {
+		jsonrpc_set_limits(1 << 20, 0);
+		sbview_get_status(view, &st0);
+		evs0 = n_evs;
+		liar_send(msg, big);
+		closed = liar_closed(3000);
+		sbview_get_status(view, &st1);
+		b = sbview_binding_by_port(view, "p1");
+		ok(closed && st1.errors == st0.errors + 1 && n_evs == evs0 &&
+		   b && b->port_key == 1,
+		   "liar: message over the size limit (1.5 MiB, limit 1 MiB) -> "
+		   "clean error, reconnect, nothing applied",
+		   "closed=%d errors %llu->%llu events %zu->%zu port_key %d",
+		   closed, (unsigned long long)st0.errors,
+		   (unsigned long long)st1.errors, evs0, n_evs,
+		   b ? (int)b->port_key : -1);
+	}
+	if (cfd >= 0) {
+		close(cfd);
+		cfd = -1;
+	}
+	/* Control: the very same message under the default limit is
+	 * followed, so it was refused for its size alone. */
+	jsonrpc_set_limits(JSONRPC_MAX_MSG, 0);
+	if (!liar_sync(3000)) {
+		ok(false, "liar: the same message under the limit", "no sync");
+	} else {
+		evs0 = n_evs;
+		liar_send(msg, big);
+		wait_for(have_evs, (void *)(evs0 + 1), 3000);
+		b = sbview_binding_by_port(view, "p1");
+		ok(b && b->port_key == 9,
+		   "liar: the same message under the default limit is applied",
+		   "port_key %d", b ? (int)b->port_key : -1);
+	}
+	if (cfd >= 0) {
+		close(cfd);
+		cfd = -1;
+	}
+	free(msg);
+
+	/* Echo flood: 2,000 requests with 4 KiB params (8 MiB of replies)
+	 * that the server never reads; backlog limit 256 KiB. */
+	if (!liar_sync(3000)) {
+		ok(false, "liar: echo flood", "no sync");
+	} else {
+		char echo[4200];
+		int i, sent = 0;
+
+		jsonrpc_set_limits(0, 256 << 10);
+		sbview_get_status(view, &st0);
+		evs0 = n_evs;
+		for (i = 0; i < 2000; i++) {
+			size_t off = 0, len;
+
+			len = snprintf(echo, sizeof(echo),
+				       "{\"id\":%d,\"method\":\"echo\","
+				       "\"params\":[\"%04096d\"]}", i, 0);
+			while (off < len) {
+				ssize_t n = write(cfd, echo + off, len - off);
+
+				if (n > 0)
+					off += n;
+				else if (n < 0 && errno == EAGAIN)
+					sbview_run(view, 1);
+				else
+					break;
+			}
+			if (off < len)
+				break;	/* the client hung up */
+			sent++;
+			sbview_run(view, 0);
+		}
+		closed = liar_closed(3000);
+		sbview_get_status(view, &st1);
+		ok(closed && st1.errors == st0.errors + 1 && n_evs == evs0,
+		   "liar: echo flood, replies never read -> output bounded, "
+		   "clean error, reconnect",
+		   "sent %d closed=%d errors %llu->%llu", sent, closed,
+		   (unsigned long long)st0.errors,
+		   (unsigned long long)st1.errors);
+		jsonrpc_set_limits(0, JSONRPC_MAX_BACKLOG);
+	}
+	if (cfd >= 0) {
+		close(cfd);
+		cfd = -1;
+	}
+}
+
 static void test_liar(void)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -1850,6 +1977,7 @@ static void test_liar(void)
 			cfd = -1;
 		}
 	}
+	test_liar_limits();
 	/* After all that, a server that tells the truth is followed. */
 	ok(liar_sync(3000) && sbview_n_bindings(view) == 1 &&
 	   sbview_chassis_by_name(view, "ch1") &&
