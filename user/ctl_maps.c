@@ -29,10 +29,12 @@ static int parse_u(const char *s, unsigned long max, unsigned long *v)
 {
 	char *end;
 
-	if (!s || !*s || *s == '-')
+	/* Decimal digits only: no sign, blanks, hex or octal (010 would
+	 * be 8). */
+	if (!s || *s < '0' || *s > '9')
 		return -EINVAL;
 	errno = 0;
-	*v = strtoul(s, &end, 0);
+	*v = strtoul(s, &end, 10);
 	if (errno || *end || *v > max)
 		return -EINVAL;
 	return 0;
@@ -362,13 +364,52 @@ void ctlmaps_vni_status(struct maps *m, const struct ovnmig_config *c,
 	json_object_set_new(o, "steer_vni_list", list);
 }
 
+/*
+ * The arguments against the command's table entry: its count, and
+ * strings only.  The agent's dispatcher checks the count too; ovnmigctl
+ * -m comes here directly, so this is the check both share.
+ */
+static int check_args(const char *method, json_t *params, char **error)
+{
+	const struct ctl_command *c;
+	size_t i, n = json_array_size(params);
+
+	for (c = ctlmaps_commands; c->name; c++)
+		if (!strcmp(c->name, method))
+			break;
+	if (!c->name)
+		return -ENOSYS;
+	if (params && !json_is_array(params)) {
+		*error = strdup("params: not an array");
+		return -EINVAL;
+	}
+	if ((int)n < c->min_args || (int)n > c->max_args) {
+		if (asprintf(error, "%s: wrong number of arguments (usage: "
+			     "%s %s)", method, method, c->usage) < 0)
+			*error = NULL;
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		if (!json_is_string(json_array_get(params, i))) {
+			if (asprintf(error, "argument %zu: not a string",
+				     i + 1) < 0)
+				*error = NULL;
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int ctlmaps_call(struct maps *m, const char *method, json_t *params,
 		 json_t **result, char **error)
 {
-	int err = 0;
+	int err;
 
 	*result = NULL;
 	*error = NULL;
+	err = check_args(method, params, error);
+	if (err)
+		return err;
 	if (!strcmp(method, "steer/list")) {
 		*result = json_array();
 		maps_foreach_steer(m, steer_cb, *result);

@@ -259,6 +259,7 @@ static int set_active(struct maps *m, bool steer, bool fwd)
 	struct ovnmig_config c;
 	int err;
 
+	steer = steer && !m->steer_hold;
 	/* The common case, every batch: nothing to change, no syscall. */
 	if (m->active_known && m->steer_on == steer && m->fwd_on == fwd &&
 	    want_flags(m, m->cfg_flags) == m->cfg_flags)

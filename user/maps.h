@@ -59,6 +59,9 @@ struct maps {
 	 * may write the config: maps_recheck_active() re-reads it.
 	 */
 	bool active_known, steer_on, fwd_on;
+	/* The agent refuses to steer (see ovnmigd's qdisc check): keep
+	 * steer_active off whatever the count. */
+	bool steer_hold;
 	uint32_t cfg_flags;		/* config.flags as last read/written */
 	void *buf;			/* maps_apply's scratch, reused */
 	size_t buf_cap;

@@ -54,11 +54,13 @@ static void usage(FILE *f)
 "  stats                      datapath packet counters per outcome\n"
 "  metrics [--prometheus]     all counters and the reaction latency\n"
 "  events [-n N] [--wait SEC] follow the agent's decisions (agent)\n"
-"  attach [--genev DEV] [--underlay DEV] [--xdp-skb]\n"
+"  attach [--genev DEV] [--underlay DEV] [--xdp-skb] [--replace-xdp]\n"
 "                             load steer (TC egress of DEV, default\n"
-"                             genev_sys_6081) and bounce (XDP); idempotent\n"
+"                             genev_sys_6081) and bounce (XDP); idempotent;\n"
+"                             refuses to replace an XDP program not ovnmig's\n"
+"                             unless --replace-xdp\n"
 "  detach [--genev DEV] [--underlay DEV]\n"
-"                             remove what attach attached\n"
+"                             remove ovnmig's programs, nothing else\n"
 "  list-commands              commands the agent serves\n"
 "  version                    the agent's version\n"
 "  call METHOD [ARGS...]      send any control command\n"
@@ -75,7 +77,8 @@ static void usage(FILE *f)
 "  -V, --version     print ovnmigctl's version\n"
 "\n"
 "DP is a datapath tunnel key (VNI), PORT a port tunnel key (< 32768).\n"
-"Exit status: 0 success, 1 failure, 2 usage error.\n",
+"Exit status: 0 success, 1 failure, 2 usage error, 4 attach refused\n"
+"(a program that is not ovnmig's is attached).\n",
 		CTL_DEFAULT_SOCKET, MAPS_DEFAULT_BPFFS);
 }
 
@@ -83,13 +86,61 @@ static void fail_msg(const char *what, const char *why)
 {
 	if (json_out) {
 		json_t *e = json_pack("{s:s}", "error", why);
-		char *s = json_dumps(e, pretty ? JSON_INDENT(2) : JSON_COMPACT);
+		char *s;
 
-		printf("%s\n", s);
+		/* @why may quote an argument that is not UTF-8. */
+		if (!e)
+			e = json_pack("{s:s}", "error", "an argument is not "
+				      "valid UTF-8");
+		s = json_dumps(e, pretty ? JSON_INDENT(2) : JSON_COMPACT);
+		printf("%s\n", s ? s : "{}");
 		free(s);
 		json_decref(e);
 	}
 	fprintf(stderr, "ovnmigctl: %s: %s\n", what, why);
+}
+
+/* A whole decimal number in [min, max], or a message and -EINVAL. */
+static int parse_num(const char *what, const char *s, long min, long max,
+		     long *v)
+{
+	char why[128], *end;
+
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	if (!*s || *end || errno || *v < min || *v > max) {
+		snprintf(why, sizeof(why), "'%.32s': expected a number %ld..%ld",
+			 s, min, max);
+		fail_msg(what, why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Every command's argument count, checked here so that both modes (the
+ * agent, which checks too, and -m) refuse the same way: the map
+ * commands' from their shared table, the rest take none.
+ */
+static int check_nargs(const char *method, size_t n)
+{
+	const struct ctl_command *c;
+	char why[256];
+
+	for (c = ctlmaps_commands; c->name; c++) {
+		if (strcmp(c->name, method))
+			continue;
+		if ((int)n >= c->min_args && (int)n <= c->max_args)
+			return 0;
+		snprintf(why, sizeof(why), "wrong number of arguments (usage: "
+			 "%s%s%s)", method, *c->usage ? " " : "", c->usage);
+		fail_msg(method, why);
+		return -EINVAL;
+	}
+	if (!n)
+		return 0;
+	fail_msg(method, "takes no arguments");
+	return -EINVAL;
 }
 
 static void print_json(json_t *r)
@@ -373,6 +424,12 @@ static int follow_events(int fd, json_t *history)
 		err = ctl_client_next(fd, &msg, ev_timeout_ms);
 		if (err == -ETIMEDOUT || err == -EINTR)
 			break;
+		if (err == -ECONNRESET) {
+			/* The agent drops a follower that does not keep up. */
+			fail_msg("events", "connection closed by the agent "
+				 "(ovnmigctl status: ctl.dropped_slow)");
+			return 1;
+		}
 		if (err) {
 			fail_msg("events", strerror(-err));
 			return 1;
@@ -442,6 +499,7 @@ static int do_attach(bool attach, int argc, char **argv)
 				 .genev_dev = "genev_sys_6081" };
 	char why[512] = "";
 	int i, err;
+	long v;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--genev") && i + 1 < argc)
@@ -450,12 +508,19 @@ static int do_attach(bool attach, int argc, char **argv)
 			o.underlay_dev = argv[++i];
 		else if (!strcmp(argv[i], "--xdp-skb"))
 			o.xdp_flags = XDP_FLAGS_SKB_MODE;
-		else if (!strcmp(argv[i], "--max-entries") && i + 1 < argc)
-			o.max_entries = strtoul(argv[++i], NULL, 0);
-		else {
-			fail_msg(argv[0], "usage: attach|detach [--genev DEV] "
-				 "[--underlay DEV] [--xdp-skb] "
-				 "[--max-entries N]");
+		else if (!strcmp(argv[i], "--replace-xdp") && attach)
+			o.replace_xdp = true;
+		else if (!strcmp(argv[i], "--max-entries") && i + 1 < argc &&
+			 attach) {
+			if (parse_num(argv[i], argv[i + 1], 16, 1 << 24, &v))
+				return 2;
+			o.max_entries = v;
+			i++;
+		} else {
+			fail_msg(argv[i], attach ? "usage: attach [--genev DEV] "
+				 "[--underlay DEV] [--xdp-skb] [--replace-xdp] "
+				 "[--max-entries N]" : "usage: detach "
+				 "[--genev DEV] [--underlay DEV]");
 			return 2;
 		}
 	}
@@ -463,8 +528,12 @@ static int do_attach(bool attach, int argc, char **argv)
 		       maps_detach(&o, why, sizeof(why));
 	if (err) {
 		fail_msg(argv[0], why);
-		return 1;
+		/* A program that is not ours is in the way: 4, so scripts
+		 * can tell it from a failure. */
+		return err == -EEXIST ? 4 : 1;
 	}
+	if (*why)	/* detach: what it left alone */
+		fprintf(stderr, "ovnmigctl: %s: %s\n", argv[0], why);
 	if (json_out)
 		printf("{\"%s\":true}\n", attach ? "attached" : "detached");
 	return 0;
@@ -492,6 +561,7 @@ int main(int argc, char **argv)
 	const char *method;
 	char *error = NULL;
 	int opt, used = 0, fd, err, i, rc = 0;
+	long v;
 
 	log_init("ovnmigctl", LOG_LVL_WARN);
 	while ((opt = getopt_long(argc, argv, "+jps:b:mct:n:hV", opts,
@@ -503,10 +573,22 @@ int main(int argc, char **argv)
 		case 'b': bpffs = optarg; break;
 		case 'm': no_agent = true; break;
 		case 'c': create_maps = true; break;
-		case 't': timeout_ms = atoi(optarg) * 1000; break;
+		case 't':
+			if (parse_num("--timeout", optarg, 1, 86400, &v))
+				return 2;
+			timeout_ms = v * 1000;
+			break;
 		case 'P': prometheus = true; break;
-		case 'n': ev_count = atol(optarg); break;
-		case 'w': ev_timeout_ms = atoi(optarg) * 1000; break;
+		case 'n':
+			if (parse_num("--count", optarg, 0, 1000000000, &v))
+				return 2;
+			ev_count = v;
+			break;
+		case 'w':
+			if (parse_num("--wait", optarg, 0, 86400, &v))
+				return 2;
+			ev_timeout_ms = v * 1000;
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("ovnmigctl " OVNMIG_VERSION "\n"); return 0;
 		default: usage(stderr); return 2;
@@ -539,15 +621,30 @@ int main(int argc, char **argv)
 	for (i = used; i < argc; i++) {
 		if (!strcmp(argv[i], "--prometheus"))
 			prometheus = true;
-		else if (!strcmp(argv[i], "-n") && i + 1 < argc)
-			ev_count = atol(argv[++i]);
-		else if (!strcmp(argv[i], "--wait") && i + 1 < argc)
-			ev_timeout_ms = atoi(argv[++i]) * 1000;
-		else if (!strcmp(argv[i], "-j"))
+		else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
+			if (parse_num("-n", argv[++i], 0, 1000000000, &v))
+				goto usage;
+			ev_count = v;
+		} else if (!strcmp(argv[i], "--wait") && i + 1 < argc) {
+			if (parse_num("--wait", argv[++i], 0, 86400, &v))
+				goto usage;
+			ev_timeout_ms = v * 1000;
+		} else if (!strcmp(argv[i], "-j")) {
 			json_out = true;
-		else
-			json_array_append_new(params, json_string(argv[i]));
+		} else {
+			/* JSON strings are UTF-8: anything else would be
+			 * dropped (json_string() fails) and shift the rest. */
+			json_t *a = json_string(argv[i]);
+
+			if (!a) {
+				fail_msg(argv[i], "not valid UTF-8");
+				goto usage;
+			}
+			json_array_append_new(params, a);
+		}
 	}
+	if (c && check_nargs(method, json_array_size(params)))
+		goto usage;
 
 	fd = no_agent ? -ENOENT : ctl_client_connect(sock_path);
 	if (fd < 0) {
@@ -584,4 +681,7 @@ int main(int argc, char **argv)
 	json_decref(params);
 	close(fd);
 	return rc;
+usage:
+	json_decref(params);
+	return 2;
 }

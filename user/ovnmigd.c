@@ -8,15 +8,20 @@
  * with the DBs instead of flushing them.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "ctl.h"
+#include "jsonrpc.h"
 #include "log.h"
 #include "maps.h"
 #include "maps_attach.h"
@@ -30,7 +35,17 @@
 #endif
 
 #define EVENT_RING	256
+#define EVENT_PEND	4096	/* ~1 MiB: a subscriber's whole queue */
 #define SWEEP_MS	1000
+/* genev_sys_6081's root qdisc is checked this often (a dump walks every
+ * device's qdiscs under RTNL: not every second). */
+#define QDISC_CHECK_MS	5000
+
+/* Exit statuses (ovnmigd.8 EXIT STATUS). */
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+#define EXIT_LOCKED	3	/* another ovnmigd works on these maps */
+#define EXIT_FOREIGN	4	/* --attach: a program not ovnmig's is there */
 
 struct agent {
 	/* options */
@@ -40,7 +55,12 @@ struct agent {
 	struct ovsdb_ssl_opts ssl;
 	uint32_t max_entries, xdp_flags;
 	uint64_t expiry_ns;
-	bool attach, no_vni_filter;
+	bool attach, no_vni_filter, replace_xdp;
+	int lock_fd;			/* the single-instance lock */
+	int exit_code;			/* when setup fails */
+	char steer_refused[96];		/* why steering is off, or "" */
+	uint64_t steer_refusals;	/* times it went off */
+	uint64_t last_qdisc_ns;
 	struct sbview_local local_override;
 	bool have_override;
 
@@ -78,6 +98,10 @@ struct agent {
 		char what[192];
 	} ring[EVENT_RING];
 	unsigned int ring_next;
+	/* Events for the subscribers, made while the policy decides and
+	 * sent once its batch is in the maps (flush_events()). */
+	struct agent_event *pend;	/* EVENT_PEND, on first use */
+	unsigned int n_pend;
 #ifdef OVNMIG_HAVE_VIFEVENTS
 	struct vif_events *ve;
 #endif
@@ -120,7 +144,8 @@ static const struct sbview_local *lk_local(void *ctx)
 	struct agent *a = ctx;
 	const struct sbview_local *l;
 
-	if (a->have_override && a->local_override.system_id[0])
+	if (a->have_override && a->local_override.system_id &&
+	    a->local_override.system_id[0])
 		return &a->local_override;
 	l = sbview_local(a->v);
 	return l;
@@ -227,8 +252,30 @@ static json_t *event_json(const struct agent_event *e)
 			 "port", e->port, "what", e->what);
 }
 
-/* Kept in a plain ring: JSON is built only for someone who asks, so an
- * evacuation of a thousand ports costs no allocation per port. */
+/* JSON for the pending events, into the subscribers' queues. */
+static void flush_events(struct agent *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->n_pend; i++) {
+		json_t *ev = event_json(&a->pend[i]);
+
+		if (ev && a->ctl)
+			ctl_server_broadcast(a->ctl, ev);
+		json_decref(ev);
+	}
+	a->n_pend = 0;
+}
+
+/*
+ * Kept in a plain ring: JSON is built only for someone who asks, so an
+ * evacuation of a thousand ports costs no allocation per port.  With a
+ * subscriber, the event is copied aside and its JSON is built after the
+ * batch is written to the maps (flush_events() in the loop), so neither
+ * the subscriber nor the JSON delays the write.  A batch of more than
+ * EVENT_PEND events builds them as it goes: more than a subscriber's
+ * queue holds anyway.
+ */
 static void on_event(void *ctx, const char *port, const char *what)
 {
 	struct agent *a = ctx;
@@ -238,8 +285,16 @@ static void on_event(void *ctx, const char *port, const char *what)
 	snprintf(e->port, sizeof(e->port), "%s", port);
 	snprintf(e->what, sizeof(e->what), "%s", what);
 	log_dbg("%s: %s", port, what);
-	if (a->ctl && ctl_server_n_subscribers(a->ctl)) {
-		json_t *ev = event_json(e);
+	if (!a->ctl || !ctl_server_n_subscribers(a->ctl))
+		return;
+	if (!a->pend)
+		a->pend = malloc(EVENT_PEND * sizeof(*a->pend));
+	if (a->n_pend == EVENT_PEND || !a->pend)
+		flush_events(a);
+	if (a->pend) {
+		a->pend[a->n_pend++] = *e;
+	} else {
+		json_t *ev = event_json(e);	/* no memory: queue it now */
 
 		if (ev)
 			ctl_server_broadcast(a->ctl, ev);
@@ -483,6 +538,18 @@ static void sync_nexthops(struct agent *a, bool sweep)
 
 /* ---- control commands ---- */
 
+static json_t *ctl_json(const struct ctl_server *s)
+{
+	struct ctl_stats cs;
+
+	ctl_server_stats(s, &cs);
+	return json_pack("{s:i, s:i, s:I, s:I, s:I}", "connections", cs.conns,
+			 "subscribers", cs.subscribers,
+			 "queued_bytes", (json_int_t)cs.queued,
+			 "dropped_slow", (json_int_t)cs.dropped_slow,
+			 "dropped_long", (json_int_t)cs.dropped_long);
+}
+
 static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 		    json_t *params, json_t **result, char **error)
 {
@@ -494,7 +561,7 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 	(void)c, (void)method, (void)params, (void)error;
 	sbview_get_status(a->v, &st);
 	maps_config_get(&a->m, &cfg);
-	*result = json_pack("{s:b, s:s, s:i, s:I, s:s, s:i, s:I, s:b, "
+	*result = json_pack("{s:b, s:s, s:i, s:I, s:s, s:i, s:I, s:b, s:s?, s:I, "
 			    "s:{s:b, s:s, s:s, s:I, s:I, s:I, s:I}, "
 			    "s:{s:b, s:I}, "
 			    "s:{s:s, s:i, s:i, s:b, s:b}, s:i, s:i}",
@@ -506,6 +573,9 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 			    "generation", (int)a->generation,
 			    "expiry_s", (json_int_t)(a->expiry_ns / 1000000000),
 			    "reconciled", a->reconciled,
+			    "steer_refused", a->steer_refused[0] ?
+					     a->steer_refused : NULL,
+			    "steer_refusals", (json_int_t)a->steer_refusals,
 			    "sb", "connected", st.sb_connected,
 			    "remote", st.sb_remote, "txn_id", st.sb_txn_id,
 			    "reconnects", (json_int_t)st.sb_reconnects,
@@ -522,9 +592,17 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 			    "bindings", (int)sbview_n_bindings(a->v),
 			    "chassis", (int)sbview_n_chassis(a->v));
 	if (*result) {
+		json_t *sb = json_object_get(*result, "sb");
+
 		ctlmaps_vni_status(&a->m, &cfg,
 				   json_object_get(*result, "maps"));
 		ctlmaps_bounce_status(&a->m, json_object_get(*result, "maps"));
+		json_object_set_new(sb, "rows_skipped",
+				    json_integer(st.rows_skipped));
+		json_object_set_new(sb, "index", json_integer(st.sb_index));
+		json_object_set_new(sb, "stale_refused",
+				    json_integer(st.sb_stale_refused));
+		json_object_set_new(*result, "ctl", ctl_json(a->ctl));
 	}
 	return 0;
 }
@@ -621,8 +699,13 @@ static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
 				      "db_ms", a->big_db_ns / 1e6,
 				      "policy_ms", a->big_policy_ns / 1e6,
 				      "write_ms", a->big_write_ns / 1e6));
+	json_object_set_new(json_object_get(*result, "db"), "sb_rows_skipped",
+			    json_integer(st.rows_skipped));
+	json_object_set_new(json_object_get(*result, "db"), "sb_stale_refused",
+			    json_integer(st.sb_stale_refused));
 	json_object_set_new(*result, "synced_after_ms",
 			    json_real(a->synced_ns / 1e6));
+	json_object_set_new(*result, "ctl", ctl_json(a->ctl));
 	return 0;
 }
 
@@ -777,22 +860,27 @@ static void usage(FILE *f)
 "  --genev DEV           Geneve device for steer (default genev_sys_6081)\n"
 "  --underlay DEV        underlay NIC for bounce (XDP); default none\n"
 "  --xdp-skb             attach bounce in generic (skb) mode\n"
+"  --replace-xdp         let --attach replace an XDP program that is not\n"
+"                        ovnmig's (default: refuse, exit status 4)\n"
 "  --vif-events SRC      auto, kmod, rtnl or none (default auto)\n"
 "  --no-vni-filter       leave steer's per-VNI prefilter off (the agent\n"
 "                        still keeps its bitmap)\n"
 "  --metrics-listen [ADDR:]PORT\n"
 "                        serve Prometheus metrics on http://ADDR:PORT/metrics\n"
 "                        (ADDR default 127.0.0.1; [ADDR6]:PORT; default off)\n"
+"  --db-max-message MIB  largest DB message accepted (default %u; the\n"
+"                        first sync of 100,000 bindings is ~27 MB)\n"
 "  -v, --verbose         log every decision\n"
 "  -h, --help, -V, --version\n",
-		CTL_DEFAULT_SOCKET, OVNMIG_STEER_MAX_ENTRIES);
+		CTL_DEFAULT_SOCKET, OVNMIG_STEER_MAX_ENTRIES,
+		JSONRPC_MAX_MSG >> 20);
 }
 
 static int parse_args(struct agent *a, int argc, char **argv)
 {
 	enum { O_SB = 256, O_OVS, O_KEY, O_CERT, O_CA, O_SYSID, O_ENCAP,
 	       O_BPFFS, O_CTL, O_EXPIRY, O_MAX, O_ATTACH, O_GENEV, O_UNDER,
-	       O_XDPSKB, O_VIF, O_NOVNI, O_METRICS };
+	       O_XDPSKB, O_VIF, O_NOVNI, O_METRICS, O_REPLXDP, O_DBMAX };
 	static const struct option opts[] = {
 		{ "sb", required_argument, NULL, O_SB },
 		{ "ovs", required_argument, NULL, O_OVS },
@@ -809,9 +897,11 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		{ "genev", required_argument, NULL, O_GENEV },
 		{ "underlay", required_argument, NULL, O_UNDER },
 		{ "xdp-skb", no_argument, NULL, O_XDPSKB },
+		{ "replace-xdp", no_argument, NULL, O_REPLXDP },
 		{ "vif-events", required_argument, NULL, O_VIF },
 		{ "no-vni-filter", no_argument, NULL, O_NOVNI },
 		{ "metrics-listen", required_argument, NULL, O_METRICS },
+		{ "db-max-message", required_argument, NULL, O_DBMAX },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -830,8 +920,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		case O_CERT: a->ssl.certificate = optarg; break;
 		case O_CA: a->ssl.ca_cert = optarg; break;
 		case O_SYSID:
-			snprintf(lo->system_id, sizeof(lo->system_id), "%s",
-				 optarg);
+			lo->system_id = optarg;
 			a->have_override = true;
 			break;
 		case O_ENCAP: {
@@ -876,6 +965,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		case O_GENEV: a->genev_dev = optarg; break;
 		case O_UNDER: a->underlay_dev = optarg; break;
 		case O_XDPSKB: a->xdp_flags = 2 /* XDP_FLAGS_SKB_MODE */; break;
+		case O_REPLXDP: a->replace_xdp = true; break;
 		case O_VIF: a->vif_source = optarg; break;
 		case O_NOVNI: a->no_vni_filter = true; break;
 		case O_METRICS: {
@@ -889,6 +979,15 @@ static int parse_args(struct agent *a, int argc, char **argv)
 			a->metrics_listen = optarg;
 			break;
 		}
+		case O_DBMAX:
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 2048) {
+				log_err("--db-max-message: %s: 1..2048 MiB",
+					optarg);
+				return 2;
+			}
+			jsonrpc_set_limits((size_t)v << 20, 0);
+			break;
 		case 'v': log_set_level(LOG_LVL_DBG); break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("ovnmigd " OVNMIG_VERSION "\n"); exit(0);
@@ -899,7 +998,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		log_err("%s: unexpected argument", argv[optind]);
 		return 2;
 	}
-	if (lo->n_encaps && !lo->system_id[0]) {
+	if (lo->n_encaps && (!lo->system_id || !lo->system_id[0])) {
 		log_err("--encap-ip needs --system-id");
 		return 2;
 	}
@@ -928,6 +1027,137 @@ static void setup_vni_filter(struct agent *a)
 		 maps_vni_list(&a->m, NULL, 0));
 }
 
+/* The pid holding an flock on @fd's inode, from /proc/locks, or 0. */
+static int lock_holder(int fd)
+{
+	unsigned int maj, min;
+	unsigned long ino;
+	char line[256], type[16];
+	struct stat st;
+	FILE *f;
+	int pid = 0, p;
+
+	if (fstat(fd, &st))
+		return 0;
+	f = fopen("/proc/locks", "re");
+	if (!f)
+		return 0;
+	/* "1: FLOCK  ADVISORY  WRITE 1234 00:2d:5678 0 EOF" */
+	while (!pid && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %15s %*s %*s %d %x:%x:%lu", type, &p,
+			   &maj, &min, &ino) == 5 && !strcmp(type, "FLOCK") &&
+		    ino == st.st_ino && maj == major(st.st_dev) &&
+		    min == minor(st.st_dev))
+			pid = p;
+	fclose(f);
+	return pid;
+}
+
+/*
+ * One agent per set of maps: each sets the active flags from its own
+ * counts and reconciles away the other's entries.  An exclusive flock on
+ * a directory of its own in the pin directory (maps.c's writers lock the
+ * pin directory itself, shared or exclusive, so the two never meet),
+ * taken before anything is attached, opened or written, and held until
+ * exit.  mkdir is all it does to the bpffs, and only what is missing
+ * (bpffs refuses names with a dot: "ovnmigd_lock").
+ */
+static int take_lock(struct agent *a)
+{
+	char path[PATH_MAX];
+	size_t i;
+	int fd, pid;
+
+	if (snprintf(path, sizeof(path), "%s/%s/ovnmigd_lock", a->bpffs,
+		     OVNMIG_PIN_SUBDIR) >= (int)sizeof(path)) {
+		log_err("--bpffs %s: path too long", a->bpffs);
+		return -ENAMETOOLONG;
+	}
+	for (i = strlen(a->bpffs) + 1; path[i]; i++) {
+		if (path[i] != '/')
+			continue;
+		path[i] = 0;
+		if (mkdir(path, 0700) && errno != EEXIST) {
+			log_err("%s: %s", path, strerror(errno));
+			return -errno;
+		}
+		path[i] = '/';
+	}
+	if (mkdir(path, 0700) && errno != EEXIST) {
+		log_err("%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		log_err("%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	while (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno == EINTR)
+			continue;
+		if (errno == EWOULDBLOCK) {
+			pid = lock_holder(fd);
+			if (pid)
+				log_err("another ovnmigd (pid %d) is running on "
+					"the maps in %s/%s; exiting", pid,
+					a->bpffs, OVNMIG_PIN_SUBDIR);
+			else
+				log_err("another ovnmigd is running on the maps "
+					"in %s/%s (it holds %s); exiting",
+					a->bpffs, OVNMIG_PIN_SUBDIR, path);
+			a->exit_code = EXIT_LOCKED;
+		} else {
+			log_err("%s: lock: %s", path, strerror(errno));
+		}
+		close(fd);
+		return -EWOULDBLOCK;
+	}
+	a->lock_fd = fd;
+	return 0;
+}
+
+/*
+ * steer's bpf_skb_set_tunnel_key fills a per-CPU metadata dst that every
+ * steered skb on that CPU shares: safe while the Geneve device sends each
+ * packet at once (noqueue, its default; noop while it is down sends
+ * nothing), not with a queue, where a queued skb can leave with a later
+ * packet's key and options (docs/datapath.md).  Any other root qdisc:
+ * steer is held idle (steer_active off, maps.c), said in the log when it
+ * changes and shown in status.  A device that is not there steers
+ * nothing: not refused.
+ */
+static void check_qdisc(struct agent *a)
+{
+	char kind[32], why[sizeof(a->steer_refused)] = "";
+	int err;
+
+	a->last_qdisc_ns = maps_now_ns();
+	if (!a->genev_dev || !*a->genev_dev)
+		return;
+	err = attach_root_qdisc(a->genev_dev, kind, sizeof(kind));
+	if (!err && strcmp(kind, "noqueue") && strcmp(kind, "noop"))
+		snprintf(why, sizeof(why), "qdisc %s on %s", kind,
+			 a->genev_dev);
+	else if (err && err != -ENODEV && err != -ENOENT)
+		log_warn("%s: root qdisc: %s", a->genev_dev, strerror(-err));
+	if (strcmp(why, a->steer_refused)) {
+		if (*why) {
+			if (!a->steer_refused[0])
+				a->steer_refusals++;
+			log_err("refusing to steer: %s (steer's tunnel "
+				"metadata is per CPU; only noqueue sends each "
+				"packet before the next is steered)", why);
+		} else {
+			log_info("steering again: %s has no queue",
+				 a->genev_dev);
+		}
+		snprintf(a->steer_refused, sizeof(a->steer_refused), "%s",
+			 why);
+	}
+	a->m.steer_hold = *why;
+	maps_sync_active(&a->m);
+}
+
 static int setup(struct agent *a)
 {
 	struct policy_lookup lk = {
@@ -942,18 +1172,24 @@ static int setup(struct agent *a)
 	uint32_t gen = 0;
 	int err;
 
+	err = take_lock(a);
+	if (err)
+		return err;
 	if (a->attach) {
 		struct attach_opts ao = {
 			.bpffs = a->bpffs, .genev_dev = a->genev_dev,
 			.underlay_dev = a->underlay_dev,
 			.max_entries = a->max_entries,
 			.xdp_flags = a->xdp_flags,
+			.replace_xdp = a->replace_xdp,
 		};
 		char why[512];
 
 		err = maps_attach(&ao, why, sizeof(why));
 		if (err) {
 			log_err("attach: %s", why);
+			if (err == -EEXIST)
+				a->exit_code = EXIT_FOREIGN;
 			return err;
 		}
 		log_info("attached: steer on %s%s%s", a->genev_dev,
@@ -967,6 +1203,7 @@ static int setup(struct agent *a)
 		return err;
 	}
 	setup_vni_filter(a);
+	check_qdisc(a);
 	a->chassis_dirty = true;	/* reconciled once the SB is synced */
 	if (a->m.nexthop_fd >= 0) {
 		/* Without events the once-a-second sync still keeps them. */
@@ -1115,6 +1352,8 @@ static void loop(struct agent *a)
 		if (a->chassis_dirty)
 			sync_chassis(a);
 		sync_nexthops(a, false);
+		/* The batch is in the maps: now its events. */
+		flush_events(a);
 		ctl_server_run(a->ctl);
 		if (a->http)
 			metrics_http_run(a->http);
@@ -1128,6 +1367,9 @@ static void loop(struct agent *a)
 			/* The active flags are cached for the batches; an
 			 * operator's write (ovnmigctl -m) is corrected here. */
 			maps_recheck_active(&a->m);
+			if (now - a->last_qdisc_ns >=
+			    QDISC_CHECK_MS * 1000000ull)
+				check_qdisc(a);
 			/* Strays the policy does not track (added by hand,
 			 * or forgotten after a flush) expire here; walking
 			 * the maps costs two syscalls an entry, so only
@@ -1140,6 +1382,9 @@ static void loop(struct agent *a)
 					    a->m.n_fwd > policy_n_fwd(a->p);
 			}
 		}
+		/* Events of the sweep and of map commands: queued before
+		 * the poll, which then waits for their sockets. */
+		flush_events(a);
 	}
 }
 
@@ -1150,11 +1395,14 @@ static void teardown(struct agent *a)
 #endif
 	ctl_server_destroy(a->ctl);
 	metrics_http_destroy(a->http);
+	free(a->pend);
 	sbview_destroy(a->v);
 	policy_destroy(a->p);
 	nexthop_watch_close(a->nhw);
 	free(a->chassis_keys);
 	maps_close(&a->m);
+	if (a->lock_fd >= 0)
+		close(a->lock_fd);
 }
 
 int main(int argc, char **argv)
@@ -1164,7 +1412,7 @@ int main(int argc, char **argv)
 		.ovs_remote = "unix:/var/run/openvswitch/db.sock",
 		.bpffs = MAPS_DEFAULT_BPFFS, .ctl_path = CTL_DEFAULT_SOCKET,
 		.genev_dev = "genev_sys_6081", .vif_source = "auto",
-		.expiry_ns = POLICY_DEFAULT_EXPIRY_NS,
+		.expiry_ns = POLICY_DEFAULT_EXPIRY_NS, .lock_fd = -1,
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	int err;
@@ -1186,5 +1434,5 @@ int main(int argc, char **argv)
 			 (int)stop_sig);
 	}
 	teardown(&a);
-	return err ? 1 : 0;
+	return !err ? 0 : a.exit_code ? a.exit_code : EXIT_FAIL;
 }

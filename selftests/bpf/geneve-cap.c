@@ -5,7 +5,9 @@
  *
  *   SRC DST vni=N flags=XX opts=HEX csum=ok|partial-ok|zero|bad
  *
- *   geneve-cap IFNAME TIMEOUT_MS READYFILE
+ *   geneve-cap IFNAME TIMEOUT_MS READYFILE [PORT]
+ *
+ * PORT: the UDP destination port of the packets to show (default 6081).
  *
  * csum: "ok" when the UDP checksum verifies over the bytes seen;
  * "partial-ok" when the kernel hands the packet over with the checksum
@@ -56,6 +58,8 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000ll + ts.tv_nsec / 1000000;
 }
 
+static unsigned int port = OVNMIG_GENEVE_UDP_PORT;
+
 static void one(const uint8_t *p, size_t n, int partial)
 {
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
@@ -88,7 +92,7 @@ static void one(const uint8_t *p, size_t n, int partial)
 	} else {
 		return;
 	}
-	if (u + 16 > p + n || (u[2] << 8 | u[3]) != OVNMIG_GENEVE_UDP_PORT)
+	if (u + 16 > p + n || (unsigned int)(u[2] << 8 | u[3]) != port)
 		return;
 	ulen = u[4] << 8 | u[5];
 	if (u + ulen > p + n)
@@ -118,9 +122,18 @@ int main(int argc, char **argv)
 	int fd, on = 1;
 	FILE *f;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: " PROG " IFNAME TIMEOUT_MS READYFILE\n");
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: " PROG " IFNAME TIMEOUT_MS READYFILE [PORT]\n");
 		return 2;
+	}
+	if (argc == 5) {
+		char *end;
+
+		port = strtoul(argv[4], &end, 10);
+		if (*end || !port || port > 65535) {
+			fprintf(stderr, PROG ": %s: not a UDP port\n", argv[4]);
+			return 2;
+		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sll.sll_ifindex = if_nametoindex(argv[1]);
