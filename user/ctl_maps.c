@@ -301,8 +301,7 @@ static int ifmac_cb(void *ctx, uint32_t ifindex, const struct ovnmig_ifmac *v)
 	char name[IF_NAMESIZE] = "", mac[18];
 
 	if_indextoname(ifindex, name);
-	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", v->mac[0],
-		 v->mac[1], v->mac[2], v->mac[3], v->mac[4], v->mac[5]);
+	fmt_mac(v->mac, mac, sizeof(mac));
 	json_array_append_new(ctx, json_pack("{s:i, s:s, s:s}", "ifindex",
 					     (json_int_t)ifindex, "dev", name,
 					     "mac", mac));
