@@ -613,7 +613,10 @@ static void cb_binding(void *ctx, const struct sbview_binding *old,
 	if (old->chassis.s[0]) {
 		queue_move(p, new->logical_port, nk, &old->chassis,
 			   &new->chassis, had_additional(old, &new->chassis));
-	} else if (rl && now(p) - rl->at < p->cfg.expiry_ns) {
+	} else if (rl && now(p) - rl->at < p->cfg.expiry_ns &&
+		   !uuid_eq(&rl->from, &new->chassis)) {
+		/* A claim by the chassis that released it is a flap, not a
+		 * move: the entries of the move that brought it there stay. */
 		queue_move(p, new->logical_port, nk, &rl->from, &new->chassis,
 			   rl->mc);
 	}

@@ -469,6 +469,30 @@ static void t_expiry(void)
 	      "expired %d left %d", n, count(steer_map));
 }
 
+/* A release and re-claim by the same chassis is a flap, not a move. */
+static void t_flap(void)
+{
+	struct sbview_binding *p;
+
+	reset("C");
+	p = add_binding("p1", 5, 3, "A");
+	sync_all();
+	move(p, "B");
+	move(p, NULL);
+	check(steer_is(p, "198.18.0.11", "198.18.0.12", 0),
+	      "release by the new chassis alone: the A->B entry stays",
+	      "steer=%d", count(steer_map));
+	move(p, "B");
+	check(steer_is(p, "198.18.0.11", "198.18.0.12", 0) &&
+	      count(steer_map) == 1,
+	      "re-claim by the same chassis: still A->B (no B->B entry)",
+	      "steer=%d", count(steer_map));
+	move(p, NULL);
+	move(p, "D");
+	check(steer_is(p, "198.18.0.12", "198.18.0.14", 0),
+	      "release by B then claim by D: B->D", "missing");
+}
+
 static void t_unbind_bind(void)
 {
 	struct sbview_binding *p;
@@ -725,6 +749,7 @@ int main(void)
 	t_ignored();
 	t_delete();
 	t_expiry();
+	t_flap();
 	t_unbind_bind();
 	t_vif();
 	t_batch();
