@@ -175,7 +175,7 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 	__u8 *opts_end;
 	__u16 udp_len;
 	int egress;
-	__u64 diff;
+	__u64 diff, now;
 	int i, ret;
 
 	/* UDP to the Geneve port. */
@@ -236,8 +236,12 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 	e = bpf_map_lookup_elem(&ovnmig_fwd, &key);
 	if (!e)
 		return done(OVNMIG_STAT_BOUNCE_MISS, ctx, XDP_PASS);
-	if (e->expires_ns <= bpf_ktime_get_coarse_ns())
+	now = bpf_ktime_get_coarse_ns();
+	if (e->expires_ns <= now)
 		return done(OVNMIG_STAT_BOUNCE_EXPIRED, ctx, XDP_PASS);
+	/* The agent's pointers only while its lease is fresh (abi.h). */
+	if (!(e->flags & OVNMIG_F_MANUAL) && cfg->lease_ns <= now)
+		return done(OVNMIG_STAT_BOUNCE_LEASE_EXPIRED, ctx, XDP_PASS);
 	if (gh->flags & OVNMIG_GENEVE_MARK)
 		return done(OVNMIG_STAT_BOUNCE_LOOP_REFUSED, ctx, XDP_PASS);
 	if (!!(e->flags & OVNMIG_F_IPV6) != is6)

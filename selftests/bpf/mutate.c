@@ -780,7 +780,9 @@ static void bounce_mutate(unsigned count, uint64_t seed)
 static void bounce_setup(struct bounce *bs)
 {
 	uint64_t now = now_ns();
-	struct ovnmig_config c = { .local_v4 = v4(LOCAL_V4), .fwd_active = 1 };
+	/* The agent's lease fresh: the judge knows no lease. */
+	struct ovnmig_config c = { .local_v4 = v4(LOCAL_V4), .fwd_active = 1,
+				   .lease_ns = now + 3600ull * 1000000000ull };
 	uint32_t zero = 0;
 	size_t i;
 
@@ -1066,7 +1068,8 @@ static void steer_setup(struct steer_sim *ss)
 {
 	uint64_t now = now_ns();
 	struct ovnmig_config c = { .steer_active = 1,
-				   .flags = OVNMIG_CFG_STEER_VNI_FILTER };
+				   .flags = OVNMIG_CFG_STEER_VNI_FILTER,
+				   .lease_ns = now + 3600ull * 1000000000ull };
 	uint32_t zero = 0, idx = 0x123456 / 64;
 	uint64_t bit = 1ull << (0x123456 % 64);
 	size_t i;
