@@ -39,10 +39,10 @@
 /*
  * Default lease: 10 s.  Renewed every second or two (the sweep), so a
  * loaded host can miss several renewals (a long batch, a slow poll)
- * before entries stop; it covers a restart (systemd's RestartSec=1,
- * start, SB sync, reconcile: well under 5 s on the lab's VMs) so
- * scenario 8 shows no gap; and a dead or hung agent's entries stop
- * applying 10 s after its last renewal, against 30 s before the lease.
+ * before entries stop; a restart (systemd's RestartSec=1, exec, SB sync,
+ * reconcile) must fit in it for scenario 8 to show no gap; and a dead or
+ * hung agent's entries stop applying 10 s after its last renewal, a
+ * third of the fixed 30 s expiry entries had before.
  */
 #define DEFAULT_LEASE_NS	(10ull * 1000000000ull)
 /* genev_sys_6081's root qdisc is checked this often (a dump walks every
@@ -834,8 +834,9 @@ static void usage(FILE *f)
 static int parse_args(struct agent *a, int argc, char **argv)
 {
 	enum { O_SB = 256, O_OVS, O_KEY, O_CERT, O_CA, O_SYSID, O_ENCAP,
-	       O_BPFFS, O_CTL, O_EXPIRY, O_MAXAGE, O_LEASE, O_MAX, O_ATTACH, O_GENEV, O_UNDER,
-	       O_XDPSKB, O_VIF, O_NOVNI, O_METRICS, O_REPLXDP };
+	       O_BPFFS, O_CTL, O_EXPIRY, O_MAX, O_ATTACH, O_GENEV, O_UNDER,
+	       O_XDPSKB, O_VIF, O_NOVNI, O_METRICS, O_REPLXDP, O_MAXAGE,
+	       O_LEASE };
 	static const struct option opts[] = {
 		{ "sb", required_argument, NULL, O_SB },
 		{ "ovs", required_argument, NULL, O_OVS },

@@ -41,7 +41,8 @@
 #include "steer.skel.h"
 #include "steer_sim.skel.h"
 #include "bounce.skel.h"
-#include "../../bpf/sim.h"
+#include "sim.h"
+#include "statsum.h"
 
 #define PROG "maptool"
 
@@ -275,33 +276,25 @@ static int cmd_ifmac(const char *dir, const char *ifi_s, const char *mac_s)
 
 static int cmd_stats(const char *dir)
 {
-	int ncpus = libbpf_num_possible_cpus(), fd, c;
-	struct ovnmig_counter vals[ncpus > 0 ? ncpus : 1];
+	int fd = open_map(dir, OVNMIG_MAP_STATS);
+	uint64_t sum[OVNMIG_STAT_MAX];
 	__u32 k;
 
-	fd = open_map(dir, OVNMIG_MAP_STATS);
-	if (fd < 0)
+	if (fd < 0 || stats_sum(fd, libbpf_num_possible_cpus(), sum))
 		return 1;
-	for (k = 0; k < OVNMIG_STAT_MAX; k++) {
-		unsigned long long sum = 0;
-
-		if (bpf_map_lookup_elem(fd, &k, vals))
-			return 1;
-		for (c = 0; c < ncpus; c++)
-			sum += vals[c].packets;
-		if (sum)
-			printf("%s=%llu ", stat_names[k], sum);
-	}
+	for (k = 0; k < OVNMIG_STAT_MAX; k++)
+		if (sum[k])
+			printf("%s=%llu ", stat_names[k],
+			       (unsigned long long)sum[k]);
 	printf("\n");
 	return 0;
 }
 
 static int cmd_stat(const char *dir, const char *name)
 {
-	int ncpus = libbpf_num_possible_cpus(), fd, c;
-	struct ovnmig_counter vals[ncpus > 0 ? ncpus : 1];
-	unsigned long long sum = 0;
+	uint64_t sum[OVNMIG_STAT_MAX];
 	__u32 k;
+	int fd;
 
 	for (k = 0; k < OVNMIG_STAT_MAX; k++)
 		if (!strcmp(stat_names[k], name))
@@ -311,11 +304,9 @@ static int cmd_stat(const char *dir, const char *name)
 		return 2;
 	}
 	fd = open_map(dir, OVNMIG_MAP_STATS);
-	if (fd < 0 || bpf_map_lookup_elem(fd, &k, vals))
+	if (fd < 0 || stats_sum(fd, libbpf_num_possible_cpus(), sum))
 		return 1;
-	for (c = 0; c < ncpus; c++)
-		sum += vals[c].packets;
-	printf("%llu\n", sum);
+	printf("%llu\n", (unsigned long long)sum[k]);
 	return 0;
 }
 
@@ -327,22 +318,6 @@ static __u64 mono_ns(void)
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-static int sum_stats(int fd, unsigned long long *out)
-{
-	int ncpus = libbpf_num_possible_cpus(), c;
-	struct ovnmig_counter vals[ncpus > 0 ? ncpus : 1];
-	__u32 k;
-
-	for (k = 0; k < OVNMIG_STAT_MAX; k++) {
-		if (bpf_map_lookup_elem(fd, &k, vals))
-			return -1;
-		out[k] = 0;
-		for (c = 0; c < ncpus; c++)
-			out[k] += vals[c].packets;
-	}
-	return 0;
-}
-
 /*
  * steer's decision (steer.h, the code the TC program runs) through
  * steer_sim, loaded with the pins of DIR: what steer would do now with
@@ -352,8 +327,9 @@ static int cmd_sim(const char *dir, int argc, char **argv)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, o, .pin_root_path = dir);
 	struct { struct ovnmig_steer_sim h; __u8 opts[8]; } pkt = {};
-	unsigned long long a[OVNMIG_STAT_MAX], b[OVNMIG_STAT_MAX];
+	uint64_t a[OVNMIG_STAT_MAX], b[OVNMIG_STAT_MAX];
 	unsigned long long seen[OVNMIG_STAT_MAX] = {};
+	int ncpus = libbpf_num_possible_cpus();
 	struct steer_sim *ss;
 	struct ovnmig_ip dst;
 	long i, count = argc > 3 ? atol(argv[3]) : 1;
@@ -388,9 +364,9 @@ static int cmd_sim(const char *dir, int argc, char **argv)
 
 		if (i && ms)
 			usleep(ms * 1000);
-		if (sum_stats(sfd, a) ||
+		if (stats_sum(sfd, ncpus, a) ||
 		    bpf_prog_test_run_opts(bpf_program__fd(ss->progs.steer_sim),
-					   &t) || sum_stats(sfd, b)) {
+					   &t) || stats_sum(sfd, ncpus, b)) {
 			fprintf(stderr, PROG ": sim: %s\n", strerror(errno));
 			goto out;
 		}

@@ -44,6 +44,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "bpftest.h"
+#include "statsum.h"
 #include "pkt.h"
 #include "sim.h"
 #include "bounce.skel.h"
@@ -79,18 +80,7 @@ static uint32_t below(uint32_t n)
 
 static int read_stats(uint64_t *out)
 {
-	struct ovnmig_counter vals[ncpus];
-	uint32_t k;
-	int c;
-
-	for (k = 0; k < OVNMIG_STAT_MAX; k++) {
-		if (bpf_map_lookup_elem(stats_fd, &k, vals))
-			return -1;
-		out[k] = 0;
-		for (c = 0; c < ncpus; c++)
-			out[k] += vals[c].packets;
-	}
-	return 0;
+	return stats_sum(stats_fd, ncpus, out);
 }
 
 /* The one counter that moved by one, or -1 (and why) if not exactly one. */
