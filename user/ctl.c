@@ -16,13 +16,31 @@
 #include "ctl.h"
 #include "log.h"
 
-#define CTL_BUF_MAX	(64 * 1024)	/* longest request line accepted */
-
+/*
+ * Nothing here blocks and nothing frees a connection while a request or
+ * a broadcast may still hold it: every reply and event goes into the
+ * connection's output queue, the queue is sent from ctl_server_run()
+ * (the agent's poll loop, after the map write of the batch that made
+ * the events), and a connection that fails is only marked dead; the
+ * poll loop frees it once no caller holds it.
+ *
+ * The queue is bounded two ways.  Replies: requests are read only while
+ * less than CTL_OUT_LOW bytes are queued, so a client that sends
+ * requests without reading the replies stops being read (its own socket
+ * fills) instead of making us queue without bound.  Events: a
+ * subscriber whose queue would pass CTL_OUT_MAX is dropped and counted
+ * (status "ctl.dropped_slow"): an event stream with holes would be
+ * worse than an end the client notices.
+ */
 struct ctl_conn {
 	int fd;
 	bool subscribed;
+	bool dead;		/* to be freed by the poll loop */
+	bool closing;		/* dead once the queue is sent */
 	size_t len;
-	char buf[CTL_BUF_MAX];
+	char buf[CTL_REQ_MAX];
+	char *out;
+	size_t out_head, out_len, out_cap;	/* [out_head, out_len) queued */
 };
 
 struct ctl_server {
@@ -31,6 +49,7 @@ struct ctl_server {
 	const struct ctl_command *cmds;
 	void *ctx;
 	struct ctl_conn *conns[CTL_MAX_CONNS];
+	struct ctl_stats st;
 };
 
 static int mkdir_parent(const char *path)
@@ -99,11 +118,23 @@ fail:
 	return NULL;
 }
 
-static void conn_close(struct ctl_server *s, int i)
+static void conn_free(struct ctl_server *s, int i)
 {
 	close(s->conns[i]->fd);
+	free(s->conns[i]->out);
 	free(s->conns[i]);
 	s->conns[i] = NULL;
+}
+
+/* Never frees: the caller (a handler, a broadcast) may still hold c. */
+static void conn_kill(struct ctl_conn *c)
+{
+	c->dead = true;
+}
+
+static size_t conn_queued(const struct ctl_conn *c)
+{
+	return c->out_len - c->out_head;
 }
 
 void ctl_server_destroy(struct ctl_server *s)
@@ -114,7 +145,7 @@ void ctl_server_destroy(struct ctl_server *s)
 		return;
 	for (i = 0; i < CTL_MAX_CONNS; i++)
 		if (s->conns[i])
-			conn_close(s, i);
+			conn_free(s, i);
 	close(s->fd);
 	unlink(s->path);
 	free(s);
@@ -126,14 +157,99 @@ int ctl_server_fds(const struct ctl_server *s, struct pollfd *pfd, int max)
 
 	if (n < max)
 		pfd[n++] = (struct pollfd){ .fd = s->fd, .events = POLLIN };
-	for (i = 0; i < CTL_MAX_CONNS && n < max; i++)
-		if (s->conns[i])
-			pfd[n++] = (struct pollfd){ .fd = s->conns[i]->fd,
-						    .events = POLLIN };
+	for (i = 0; i < CTL_MAX_CONNS && n < max; i++) {
+		const struct ctl_conn *c = s->conns[i];
+
+		if (!c)
+			continue;
+		pfd[n] = (struct pollfd){ .fd = c->fd };
+		if (!c->dead && !c->closing && conn_queued(c) < CTL_OUT_LOW)
+			pfd[n].events |= POLLIN;
+		if (!c->dead && conn_queued(c))
+			pfd[n].events |= POLLOUT;
+		n++;
+	}
 	return n;
 }
 
-/* Whole-buffer write with a bound on how long a slow reader holds us. */
+/* Appends line + '\n' to c's queue; -ENOBUFS past @limit bytes. */
+static int conn_queue(struct ctl_conn *c, const char *p, size_t len,
+		      size_t limit)
+{
+	size_t need;
+
+	if (c->dead || c->closing)
+		return -EPIPE;
+	if (conn_queued(c) + len + 1 > limit)
+		return -ENOBUFS;
+	if (c->out_head && c->out_head == c->out_len)
+		c->out_head = c->out_len = 0;
+	need = c->out_len + len + 1;
+	if (need > c->out_cap && c->out_head) {
+		memmove(c->out, c->out + c->out_head, conn_queued(c));
+		c->out_len -= c->out_head;
+		c->out_head = 0;
+		need = c->out_len + len + 1;
+	}
+	if (need > c->out_cap) {
+		size_t cap = c->out_cap ? c->out_cap : 4096;
+		char *nb;
+
+		while (cap < need)
+			cap *= 2;
+		nb = realloc(c->out, cap);
+		if (!nb)
+			return -ENOMEM;
+		c->out = nb;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, p, len);
+	c->out[c->out_len + len] = '\n';
+	c->out_len += len + 1;
+	return 0;
+}
+
+/* Sends what the socket takes now; a failed socket is marked dead. */
+static void conn_flush(struct ctl_conn *c)
+{
+	while (!c->dead && conn_queued(c)) {
+		ssize_t w = send(c->fd, c->out + c->out_head, conn_queued(c),
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN)
+			return;
+		if (w < 0) {
+			conn_kill(c);
+			return;
+		}
+		c->out_head += w;
+	}
+	if (!conn_queued(c)) {
+		c->out_head = c->out_len = 0;
+		/* A large reply should not pin its buffer. */
+		if (c->out_cap > 4 * CTL_OUT_LOW) {
+			free(c->out);
+			c->out = NULL;
+			c->out_cap = 0;
+		}
+		if (c->closing)
+			conn_kill(c);
+	}
+}
+
+/* A reply: bounded by reading requests only while the queue is short. */
+static void conn_reply(struct ctl_conn *c, json_t *msg)
+{
+	char *p = json_dumps(msg, JSON_COMPACT);
+
+	if (!p || conn_queue(c, p, strlen(p), SIZE_MAX))
+		conn_kill(c);
+	free(p);
+}
+
+/* The client's whole-buffer write (the server never blocks: it queues). */
 static int send_all(int fd, const char *p, size_t len)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
@@ -201,7 +317,7 @@ static void dispatch(struct ctl_server *s, struct ctl_conn *c,
 		json_decref(req);
 		reply = json_pack("{s:n, s:s, s:n}", "result", "error",
 				  "malformed request", "id");
-		send_json(c->fd, reply);
+		conn_reply(c, reply);
 		json_decref(reply);
 		return;
 	}
@@ -246,30 +362,23 @@ static void dispatch(struct ctl_server *s, struct ctl_conn *c,
 	json_object_set_new(reply, "error", error ? json_string(error) :
 						     json_null());
 	json_object_set(reply, "id", id ? id : json_null());
-	send_json(c->fd, reply);
+	/* The handler may have ended c (a broadcast it caused failed on
+	 * c); c itself is still valid until the poll loop frees it. */
+	if (!c->dead)
+		conn_reply(c, reply);
 	json_decref(reply);
 	json_decref(params);
 	json_decref(req);
 	free(error);
 }
 
-static void conn_read(struct ctl_server *s, int i)
+/* Answers the whole requests in c's buffer while its queue is short. */
+static void conn_process(struct ctl_server *s, struct ctl_conn *c)
 {
-	struct ctl_conn *c = s->conns[i];
 	char *nl;
-	ssize_t r;
 
-	r = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len,
-		 MSG_DONTWAIT);
-	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
-		conn_close(s, i);
-		return;
-	}
-	if (r < 0)
-		return;
-	c->len += r;
-	c->buf[c->len] = 0;
-	while ((nl = memchr(c->buf, '\n', c->len))) {
+	while (!c->dead && !c->closing && conn_queued(c) < CTL_OUT_LOW &&
+	       (nl = memchr(c->buf, '\n', c->len))) {
 		size_t used = nl - c->buf + 1;
 
 		*nl = 0;
@@ -279,10 +388,48 @@ static void conn_read(struct ctl_server *s, int i)
 		c->len -= used;
 		c->buf[c->len] = 0;
 	}
-	if (c->len >= sizeof(c->buf) - 1) {
-		log_warn("ctl: request too long, connection closed");
-		conn_close(s, i);
+	if (!c->dead && !c->closing && c->len >= sizeof(c->buf) - 1) {
+		char why[64];
+		json_t *r;
+
+		snprintf(why, sizeof(why), "request longer than %d bytes",
+			 CTL_REQ_MAX - 1);
+		r = json_pack("{s:n, s:s, s:n}", "result", "error", why, "id");
+
+		s->st.dropped_long++;
+		log_warn("ctl: %s: connection closed", why);
+		if (r)
+			conn_reply(c, r);
+		json_decref(r);
+		c->closing = true;	/* after the error is sent */
+		c->len = 0;
 	}
+}
+
+static void conn_read(struct ctl_server *s, struct ctl_conn *c)
+{
+	ssize_t r;
+
+	if (c->dead || c->closing || conn_queued(c) >= CTL_OUT_LOW ||
+	    c->len >= sizeof(c->buf) - 1)
+		return;
+	r = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len,
+		 MSG_DONTWAIT);
+	if (r == 0) {
+		/* The client is done sending (socat, a shell's half
+		 * close): its replies still go out, then we close. */
+		c->closing = true;
+		return;
+	}
+	if (r < 0 && errno != EAGAIN && errno != EINTR) {
+		conn_kill(c);
+		return;
+	}
+	if (r < 0)
+		return;
+	c->len += r;
+	c->buf[c->len] = 0;
+	conn_process(s, c);
 }
 
 static void do_accept(struct ctl_server *s)
@@ -319,16 +466,35 @@ void ctl_server_run(struct ctl_server *s)
 	int n, i, j;
 
 	n = ctl_server_fds(s, pfd, CTL_MAX_CONNS + 1);
-	if (poll(pfd, n, 0) <= 0)
-		return;
+	if (poll(pfd, n, 0) < 0)
+		n = 0;
 	for (j = 1; j < n; j++) {
 		if (!pfd[j].revents)
 			continue;
-		for (i = 0; i < CTL_MAX_CONNS; i++)
-			if (s->conns[i] && s->conns[i]->fd == pfd[j].fd)
-				conn_read(s, i);
+		for (i = 0; i < CTL_MAX_CONNS; i++) {
+			struct ctl_conn *c = s->conns[i];
+
+			if (!c || c->fd != pfd[j].fd)
+				continue;
+			if (pfd[j].revents & (POLLOUT | POLLERR | POLLHUP))
+				conn_flush(c);
+			if (pfd[j].revents & (POLLIN | POLLHUP))
+				conn_read(s, c);
+		}
 	}
-	if (pfd[0].revents & POLLIN)
+	/* Requests left in a buffer while the queue was long, then
+	 * whatever was queued (replies, and the events of the batch the
+	 * agent has just written to the maps). */
+	for (i = 0; i < CTL_MAX_CONNS; i++)
+		if (s->conns[i]) {
+			conn_process(s, s->conns[i]);
+			conn_flush(s->conns[i]);
+		}
+	/* The only place connections are freed. */
+	for (i = 0; i < CTL_MAX_CONNS; i++)
+		if (s->conns[i] && s->conns[i]->dead)
+			conn_free(s, i);
+	if (n && (pfd[0].revents & POLLIN))
 		do_accept(s);
 }
 
@@ -342,24 +508,61 @@ int ctl_server_n_subscribers(const struct ctl_server *s)
 	int i, n = 0;
 
 	for (i = 0; i < CTL_MAX_CONNS; i++)
-		n += s->conns[i] && s->conns[i]->subscribed;
+		n += s->conns[i] && s->conns[i]->subscribed &&
+		     !s->conns[i]->dead;
 	return n;
+}
+
+void ctl_server_stats(const struct ctl_server *s, struct ctl_stats *st)
+{
+	int i;
+
+	*st = s->st;
+	st->conns = st->subscribers = 0;
+	st->queued = 0;
+	for (i = 0; i < CTL_MAX_CONNS; i++) {
+		const struct ctl_conn *c = s->conns[i];
+
+		if (!c || c->dead)
+			continue;
+		st->conns++;
+		st->subscribers += c->subscribed;
+		st->queued += conn_queued(c);
+	}
 }
 
 void ctl_server_broadcast(struct ctl_server *s, json_t *ev)
 {
 	json_t *msg;
+	char *p;
+	size_t len;
 	int i;
 
 	msg = json_pack("{s:s, s:[O], s:n}", "method", "event", "params", ev,
 			"id");
-	if (!msg)
-		return;
-	for (i = 0; i < CTL_MAX_CONNS; i++)
-		if (s->conns[i] && s->conns[i]->subscribed &&
-		    send_json(s->conns[i]->fd, msg))
-			conn_close(s, i);
+	p = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
 	json_decref(msg);
+	if (!p)
+		return;
+	len = strlen(p);
+	/* Queued only: sent by the poll loop, never from inside the
+	 * policy's batch (the maps are written first). */
+	for (i = 0; i < CTL_MAX_CONNS; i++) {
+		struct ctl_conn *c = s->conns[i];
+		int err;
+
+		if (!c || !c->subscribed || c->dead || c->closing)
+			continue;
+		err = conn_queue(c, p, len, CTL_OUT_MAX);
+		if (err == -ENOBUFS) {
+			s->st.dropped_slow++;
+			log_warn("ctl: event subscriber not reading (%zu bytes "
+				 "queued): dropped", conn_queued(c));
+		}
+		if (err)
+			conn_kill(c);
+	}
+	free(p);
 }
 
 /* ---- client ---- */

@@ -29,6 +29,20 @@
 #ifndef OVNMIG_VERSION
 #error "OVNMIG_VERSION comes from the file VERSION (see Makefile)"
 #endif
+/* A request line, with its newline; a longer one gets an error reply and
+ * the connection is closed. */
+#define CTL_REQ_MAX		(64 * 1024)
+/*
+ * Output queued per connection: requests are read only below
+ * CTL_OUT_LOW; events beyond CTL_OUT_MAX drop the subscriber.  The
+ * events of one batch are all queued before any is sent (after the map
+ * write), so CTL_OUT_MAX must hold the largest batch: 1 MiB is some
+ * 10,000 events of ~100 bytes, ten evacuations of 1,000 ports, on top of
+ * the ~200 KiB the kernel's socket buffer takes.  16 connections hold
+ * 16 MiB at most.
+ */
+#define CTL_OUT_LOW		(64 * 1024)
+#define CTL_OUT_MAX		(1u << 20)
 
 struct ctl_server;
 struct ctl_conn;
@@ -55,8 +69,20 @@ void ctl_server_run(struct ctl_server *s);
 /* Mark a connection as an event subscriber. */
 void ctl_conn_subscribe(struct ctl_conn *c);
 int ctl_server_n_subscribers(const struct ctl_server *s);
-/* Send an event to every subscriber (takes a reference of @ev). */
+/*
+ * Queue an event for every subscriber (takes a reference of @ev).  Never
+ * sends and never frees a connection: ctl_server_run() sends, so an
+ * event made while the policy decides goes out after the map write.
+ */
 void ctl_server_broadcast(struct ctl_server *s, json_t *ev);
+
+struct ctl_stats {
+	int conns, subscribers;		/* now */
+	unsigned long long queued;	/* bytes queued now, all connections */
+	unsigned long long dropped_slow;	/* subscribers over CTL_OUT_MAX */
+	unsigned long long dropped_long;	/* requests over CTL_REQ_MAX */
+};
+void ctl_server_stats(const struct ctl_server *s, struct ctl_stats *st);
 
 /* Client side.  0 or -errno. */
 int ctl_client_connect(const char *path);

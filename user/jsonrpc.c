@@ -20,6 +20,21 @@ struct jsonrpc {
 	size_t whead, wlen, wcap;
 };
 
+static size_t max_msg = JSONRPC_MAX_MSG, max_backlog = JSONRPC_MAX_BACKLOG;
+
+void jsonrpc_set_limits(size_t msg, size_t backlog)
+{
+	if (msg)
+		max_msg = msg;
+	if (backlog)
+		max_backlog = backlog;
+}
+
+size_t jsonrpc_max_msg(void)
+{
+	return max_msg;
+}
+
 int jsonrpc_scan(struct jsonrpc_scan *sc, const char *buf, size_t len,
 		 size_t *msg_len)
 {
@@ -67,7 +82,7 @@ int jsonrpc_scan(struct jsonrpc_scan *sc, const char *buf, size_t len,
 		}
 	}
 	sc->pos = len;
-	if (len > JSONRPC_MAX_MSG)
+	if (len > max_msg)
 		return -EMSGSIZE;
 	return 0;
 }
@@ -428,8 +443,8 @@ static int frame_msg(struct jsonrpc *rpc, const char **start, size_t *mlen,
 		return -EPROTO;
 	}
 	if (r == -EMSGSIZE) {
-		snprintf(why, why_len, "message larger than %u bytes",
-			 JSONRPC_MAX_MSG);
+		snprintf(why, why_len, "message larger than %zu bytes",
+			 max_msg);
 		return -EPROTO;
 	}
 	if (r == 0)
@@ -459,7 +474,11 @@ static int recv_frame(struct jsonrpc *rpc, const char **start, size_t *mlen,
 			size_t ncap = rpc->rcap ? rpc->rcap * 2 : 2 * RX_CHUNK;
 			char *nb;
 
-			if (ncap > JSONRPC_MAX_MSG + 2 * RX_CHUNK)
+			/* Room for one message at the limit and a chunk
+			 * past it, which the scanner then refuses. */
+			if (ncap > max_msg + 2 * RX_CHUNK)
+				ncap = max_msg + 2 * RX_CHUNK;
+			if (ncap <= rpc->rcap)
 				return protoerr(why, why_len, "message too large");
 			nb = realloc(rpc->rbuf, ncap);
 			if (!nb)
@@ -528,6 +547,17 @@ int jsonrpc_send(struct jsonrpc *rpc, json_t *msg)
 	if (!n) {
 		json_decref(msg);
 		return -EINVAL;
+	}
+	if (rpc->wlen - rpc->whead + n > max_backlog) {
+		json_decref(msg);
+		return -ENOBUFS;
+	}
+	if (rpc->whead && rpc->wcap - rpc->wlen < n) {
+		/* Reuse what was sent before growing. */
+		memmove(rpc->wbuf, rpc->wbuf + rpc->whead,
+			rpc->wlen - rpc->whead);
+		rpc->wlen -= rpc->whead;
+		rpc->whead = 0;
 	}
 	if (rpc->wcap - rpc->wlen < n) {
 		size_t ncap = rpc->wlen + n + 4096;

@@ -13,8 +13,26 @@
 #include <stddef.h>
 #include <jansson.h>
 
-#define JSONRPC_MAX_MSG		(512u << 20)	/* one message, bytes */
+/*
+ * One message, bytes, by default: the monitor reply of a 100,000-binding
+ * Southbound measures ~27 MB, so 64 MiB leaves more than twice that;
+ * a larger deployment raises it (ovnmigd --db-max-message).  A peer
+ * that sends more is a protocol error: the connection is dropped before
+ * any of the message is parsed.
+ */
+#define JSONRPC_MAX_MSG		(64u << 20)
+/*
+ * Bytes queued for a peer that does not read, by default.  Our own
+ * requests are a few KiB; what grows is our replies to the peer's echo
+ * requests (each echoes its params): a peer that floods echoes and
+ * reads nothing is dropped at 4 MiB instead of growing us without bound.
+ */
+#define JSONRPC_MAX_BACKLOG	(4u << 20)
 #define JSONRPC_MAX_DEPTH	32		/* nesting of [] and {} */
+
+/* The limits of every connection (the agent sets them once at start). */
+void jsonrpc_set_limits(size_t max_msg, size_t max_backlog);
+size_t jsonrpc_max_msg(void);
 
 struct stream;
 
@@ -95,7 +113,8 @@ int jsonrpc_recv(struct jsonrpc *rpc, json_t **msg, char *why,
  * and stay valid until the next receive. */
 int jsonrpc_recv_raw(struct jsonrpc *rpc, struct jsonrpc_raw *m, char *why,
 		     size_t why_len);
-/* Queues msg (reference stolen) and sends what it can. */
+/* Queues msg (reference stolen) and sends what it can; -ENOBUFS when
+ * the peer has left more than the backlog limit unread. */
 int jsonrpc_send(struct jsonrpc *rpc, json_t *msg);
 int jsonrpc_flush(struct jsonrpc *rpc);
 bool jsonrpc_backlog(const struct jsonrpc *rpc);

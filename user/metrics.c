@@ -182,6 +182,14 @@ char *metrics_prometheus(json_t *mx)
 			(long long)ival(o, "errors"),
 			(long long)ival(o, "sb_connected"),
 			(long long)ival(o, "local_connected"));
+		bprintf(&b, "# HELP ovnmig_db_rows_skipped_total DB rows kept but not usable.\n"
+			"# TYPE ovnmig_db_rows_skipped_total counter\n"
+			"ovnmig_db_rows_skipped_total %lld\n"
+			"# HELP ovnmig_db_stale_refused_total SB members refused: raft index behind one seen.\n"
+			"# TYPE ovnmig_db_stale_refused_total counter\n"
+			"ovnmig_db_stale_refused_total %lld\n",
+			(long long)ival(o, "sb_rows_skipped"),
+			(long long)ival(o, "sb_stale_refused"));
 	}
 	o = json_object_get(mx, "lease");
 	if (o) {
@@ -206,6 +214,14 @@ char *metrics_prometheus(json_t *mx)
 				json_integer_value(age) / 1e3,
 				(long long)ival(o, "s"));
 	}
+	o = json_object_get(mx, "ctl");
+	if (o)
+		bprintf(&b, "# HELP ovnmig_ctl_dropped_total Control connections dropped (event subscriber not reading, request too long).\n"
+			"# TYPE ovnmig_ctl_dropped_total counter\n"
+			"ovnmig_ctl_dropped_total{reason=\"slow_subscriber\"} %lld\n"
+			"ovnmig_ctl_dropped_total{reason=\"request_too_long\"} %lld\n",
+			(long long)ival(o, "dropped_slow"),
+			(long long)ival(o, "dropped_long"));
 	lat = json_object_get(mx, "reaction_latency");
 	le = json_object_get(lat, "le_us");
 	cnt = json_object_get(lat, "counts");

@@ -418,6 +418,12 @@ static int follow_events(int fd, json_t *history)
 		err = ctl_client_next(fd, &msg, ev_timeout_ms);
 		if (err == -ETIMEDOUT || err == -EINTR)
 			break;
+		if (err == -ECONNRESET) {
+			/* The agent drops a follower that does not keep up. */
+			fail_msg("events", "connection closed by the agent "
+				 "(ovnmigctl status: ctl.dropped_slow)");
+			return 1;
+		}
 		if (err) {
 			fail_msg("events", strerror(-err));
 			return 1;

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "jsonrpc.h"
 #include "log.h"
 #include "maps.h"
 #include "maps_attach.h"
@@ -35,6 +36,7 @@
 #endif
 
 #define EVENT_RING	256
+#define EVENT_PEND	4096	/* ~1 MiB: a subscriber's whole queue */
 #define SWEEP_MS	1000
 /*
  * Default lease: 10 s.  Renewed every second or two (the sweep), so a
@@ -103,6 +105,10 @@ struct agent {
 		char what[192];
 	} ring[EVENT_RING];
 	unsigned int ring_next;
+	/* Events for the subscribers, made while the policy decides and
+	 * sent once its batch is in the maps (flush_events()). */
+	struct agent_event *pend;	/* EVENT_PEND, on first use */
+	unsigned int n_pend;
 #ifdef OVNMIG_HAVE_VIFEVENTS
 	struct vif_events *ve;
 #endif
@@ -145,7 +151,8 @@ static const struct sbview_local *lk_local(void *ctx)
 	struct agent *a = ctx;
 	const struct sbview_local *l;
 
-	if (a->have_override && a->local_override.system_id[0])
+	if (a->have_override && a->local_override.system_id &&
+	    a->local_override.system_id[0])
 		return &a->local_override;
 	l = sbview_local(a->v);
 	return l;
@@ -250,8 +257,30 @@ static json_t *event_json(const struct agent_event *e)
 			 "port", e->port, "what", e->what);
 }
 
-/* Kept in a plain ring: JSON is built only for someone who asks, so an
- * evacuation of a thousand ports costs no allocation per port. */
+/* JSON for the pending events, into the subscribers' queues. */
+static void flush_events(struct agent *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->n_pend; i++) {
+		json_t *ev = event_json(&a->pend[i]);
+
+		if (ev && a->ctl)
+			ctl_server_broadcast(a->ctl, ev);
+		json_decref(ev);
+	}
+	a->n_pend = 0;
+}
+
+/*
+ * Kept in a plain ring: JSON is built only for someone who asks, so an
+ * evacuation of a thousand ports costs no allocation per port.  With a
+ * subscriber, the event is copied aside and its JSON is built after the
+ * batch is written to the maps (flush_events() in the loop), so neither
+ * the subscriber nor the JSON delays the write.  A batch of more than
+ * EVENT_PEND events builds them as it goes: more than a subscriber's
+ * queue holds anyway.
+ */
 static void on_event(void *ctx, const char *port, const char *what)
 {
 	struct agent *a = ctx;
@@ -261,8 +290,16 @@ static void on_event(void *ctx, const char *port, const char *what)
 	snprintf(e->port, sizeof(e->port), "%s", port);
 	snprintf(e->what, sizeof(e->what), "%s", what);
 	log_dbg("%s: %s", port, what);
-	if (a->ctl && ctl_server_n_subscribers(a->ctl)) {
-		json_t *ev = event_json(e);
+	if (!a->ctl || !ctl_server_n_subscribers(a->ctl))
+		return;
+	if (!a->pend)
+		a->pend = malloc(EVENT_PEND * sizeof(*a->pend));
+	if (a->n_pend == EVENT_PEND || !a->pend)
+		flush_events(a);
+	if (a->pend) {
+		a->pend[a->n_pend++] = *e;
+	} else {
+		json_t *ev = event_json(e);	/* no memory: queue it now */
 
 		if (ev)
 			ctl_server_broadcast(a->ctl, ev);
@@ -513,6 +550,18 @@ static json_t *lease_json(struct agent *a, const struct ovnmig_config *cfg)
 	return o;
 }
 
+static json_t *ctl_json(const struct ctl_server *s)
+{
+	struct ctl_stats cs;
+
+	ctl_server_stats(s, &cs);
+	return json_pack("{s:i, s:i, s:I, s:I, s:I}", "connections", cs.conns,
+			 "subscribers", cs.subscribers,
+			 "queued_bytes", (json_int_t)cs.queued,
+			 "dropped_slow", (json_int_t)cs.dropped_slow,
+			 "dropped_long", (json_int_t)cs.dropped_long);
+}
+
 static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 		    json_t *params, json_t **result, char **error)
 {
@@ -555,9 +604,17 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 			    "bindings", (int)sbview_n_bindings(a->v),
 			    "chassis", (int)sbview_n_chassis(a->v));
 	if (*result) {
+		json_t *sb = json_object_get(*result, "sb");
+
 		ctlmaps_vni_status(&a->m, &cfg,
 				   json_object_get(*result, "maps"));
 		ctlmaps_bounce_status(&a->m, json_object_get(*result, "maps"));
+		json_object_set_new(sb, "rows_skipped",
+				    json_integer(st.rows_skipped));
+		json_object_set_new(sb, "index", json_integer(st.sb_index));
+		json_object_set_new(sb, "stale_refused",
+				    json_integer(st.sb_stale_refused));
+		json_object_set_new(*result, "ctl", ctl_json(a->ctl));
 		json_object_set_new(*result, "lease", lease_json(a, &cfg));
 	}
 	return 0;
@@ -657,8 +714,13 @@ static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
 				      "db_ms", a->big_db_ns / 1e6,
 				      "policy_ms", a->big_policy_ns / 1e6,
 				      "write_ms", a->big_write_ns / 1e6));
+	json_object_set_new(json_object_get(*result, "db"), "sb_rows_skipped",
+			    json_integer(st.rows_skipped));
+	json_object_set_new(json_object_get(*result, "db"), "sb_stale_refused",
+			    json_integer(st.sb_stale_refused));
 	json_object_set_new(*result, "synced_after_ms",
 			    json_real(a->synced_ns / 1e6));
+	json_object_set_new(*result, "ctl", ctl_json(a->ctl));
 	json_object_set_new(*result, "lease", lease_json(a, &cfg));
 	return 0;
 }
@@ -826,17 +888,20 @@ static void usage(FILE *f)
 "  --metrics-listen [ADDR:]PORT\n"
 "                        serve Prometheus metrics on http://ADDR:PORT/metrics\n"
 "                        (ADDR default 127.0.0.1; [ADDR6]:PORT; default off)\n"
+"  --db-max-message MIB  largest DB message accepted (default %u; the\n"
+"                        first sync of 100,000 bindings is ~27 MB)\n"
 "  -v, --verbose         log every decision\n"
 "  -h, --help, -V, --version\n",
-		CTL_DEFAULT_SOCKET, OVNMIG_STEER_MAX_ENTRIES);
+		CTL_DEFAULT_SOCKET, OVNMIG_STEER_MAX_ENTRIES,
+		JSONRPC_MAX_MSG >> 20);
 }
 
 static int parse_args(struct agent *a, int argc, char **argv)
 {
 	enum { O_SB = 256, O_OVS, O_KEY, O_CERT, O_CA, O_SYSID, O_ENCAP,
 	       O_BPFFS, O_CTL, O_EXPIRY, O_MAX, O_ATTACH, O_GENEV, O_UNDER,
-	       O_XDPSKB, O_VIF, O_NOVNI, O_METRICS, O_REPLXDP, O_MAXAGE,
-	       O_LEASE };
+	       O_XDPSKB, O_VIF, O_NOVNI, O_METRICS, O_REPLXDP, O_DBMAX,
+	       O_MAXAGE, O_LEASE };
 	static const struct option opts[] = {
 		{ "sb", required_argument, NULL, O_SB },
 		{ "ovs", required_argument, NULL, O_OVS },
@@ -859,6 +924,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		{ "vif-events", required_argument, NULL, O_VIF },
 		{ "no-vni-filter", no_argument, NULL, O_NOVNI },
 		{ "metrics-listen", required_argument, NULL, O_METRICS },
+		{ "db-max-message", required_argument, NULL, O_DBMAX },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -877,8 +943,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		case O_CERT: a->ssl.certificate = optarg; break;
 		case O_CA: a->ssl.ca_cert = optarg; break;
 		case O_SYSID:
-			snprintf(lo->system_id, sizeof(lo->system_id), "%s",
-				 optarg);
+			lo->system_id = optarg;
 			a->have_override = true;
 			break;
 		case O_ENCAP: {
@@ -954,6 +1019,15 @@ static int parse_args(struct agent *a, int argc, char **argv)
 			a->metrics_listen = optarg;
 			break;
 		}
+		case O_DBMAX:
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 2048) {
+				log_err("--db-max-message: %s: 1..2048 MiB",
+					optarg);
+				return 2;
+			}
+			jsonrpc_set_limits((size_t)v << 20, 0);
+			break;
 		case 'v': log_set_level(LOG_LVL_DBG); break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("ovnmigd " OVNMIG_VERSION "\n"); exit(0);
@@ -964,7 +1038,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		log_err("%s: unexpected argument", argv[optind]);
 		return 2;
 	}
-	if (lo->n_encaps && !lo->system_id[0]) {
+	if (lo->n_encaps && (!lo->system_id || !lo->system_id[0])) {
 		log_err("--encap-ip needs --system-id");
 		return 2;
 	}
@@ -1302,6 +1376,8 @@ static void loop(struct agent *a)
 		update_local_ip(a);
 		if (a->chassis_dirty)
 			sync_chassis(a);
+		/* The batch is in the maps: now its events. */
+		flush_events(a);
 		ctl_server_run(a->ctl);
 		if (a->http)
 			metrics_http_run(a->http);
@@ -1330,6 +1406,9 @@ static void loop(struct agent *a)
 					    a->m.n_fwd > policy_n_fwd(a->p);
 			}
 		}
+		/* Events of the sweep and of map commands: queued before
+		 * the poll, which then waits for their sockets. */
+		flush_events(a);
 	}
 }
 
@@ -1340,6 +1419,7 @@ static void teardown(struct agent *a)
 #endif
 	ctl_server_destroy(a->ctl);
 	metrics_http_destroy(a->http);
+	free(a->pend);
 	sbview_destroy(a->v);
 	policy_destroy(a->p);
 	free(a->chassis_keys);

@@ -17,6 +17,23 @@
  *   ovnmigd-bench scrape IP:PORT SECONDS
  *	GET /metrics from the agent's endpoint (--metrics-listen) back to
  *	back, 1 ms apart, for SECONDS; per scrape, connect -> whole answer
+ *
+ * Control socket clients for selftests/host/agent-ctl-slow and the
+ * bench's evacuation with a stalled subscriber:
+ *   ovnmigd-bench ctl-stall CTL SECONDS
+ *	subscribe to events with a tiny receive buffer, then read nothing
+ *	for SECONDS (a paused `ovnmigctl events | less`)
+ *   ovnmigd-bench ctl-shut CTL
+ *	shut our reading side down, then ask for events and a flush in
+ *	one write: the flush's event fails on this very connection
+ *   ovnmigd-bench ctl-first CTL BPFFS DP-KEY N NEW-IP SECONDS
+ *	subscribe, wait for the first event, then count entries
+ *	(DP-KEY, 1..N) toward NEW-IP: the maps are written before any
+ *	event of their batch goes out, so all N must be there
+ *   ovnmigd-bench ctl-raw CTL BYTES
+ *	one "version" request line of BYTES bytes (newline included),
+ *	then a half close; prints the reply, or null if the agent closed
+ *	without one
  * Output: one JSON object on stdout.
  */
 #include <arpa/inet.h>
@@ -25,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -87,6 +105,18 @@ static int send_req(int fd, const char *method, json_t *params)
 	return next_id++;
 }
 
+/* Reads what is there into rbuf (grown as needed); read()'s result. */
+static ssize_t read_more(int fd)
+{
+	if (rcap - rlen < 65536) {
+		rcap = rcap ? rcap * 2 : 1 << 20;
+		rbuf = realloc(rbuf, rcap);
+		if (!rbuf)
+			die("read", "out of memory");
+	}
+	return read(fd, rbuf + rlen, rcap - rlen);
+}
+
 /* The reply to @id (echo requests answered, the rest skipped). */
 static json_t *wait_reply(int fd, int id)
 {
@@ -109,13 +139,7 @@ static json_t *wait_reply(int fd, int id)
 				continue;
 			}
 		}
-		if (rcap - rlen < 65536) {
-			rcap = rcap ? rcap * 2 : 1 << 20;
-			rbuf = realloc(rbuf, rcap);
-			if (!rbuf)
-				die("read", "out of memory");
-		}
-		r = read(fd, rbuf + rlen, rcap - rlen);
+		r = read_more(fd);
 		if (r <= 0)
 			die("read", r ? strerror(errno) : "connection closed");
 		rlen += r;
@@ -355,6 +379,148 @@ static void scrape(const char *addr, int seconds)
 	free(lat);
 }
 
+static int ctl_connect(const char *path, int rcvbuf)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		die(path, "path too long");
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0)
+		die("socket", strerror(errno));
+	if (rcvbuf && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+				 sizeof(rcvbuf)))
+		die("SO_RCVBUF", strerror(errno));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		die(path, strerror(errno));
+	return fd;
+}
+
+static void write_all(int fd, const char *s)
+{
+	size_t len = strlen(s), off = 0;
+
+	while (off < len) {
+		ssize_t w = write(fd, s + off, len - off);
+
+		if (w < 0)
+			die("write", strerror(errno));
+		off += w;
+	}
+}
+
+#define SUBSCRIBE "{\"method\":\"events\",\"params\":[],\"id\":1}\n"
+
+static void ctl_stall(const char *path, int seconds)
+{
+	int fd = ctl_connect(path, 1024);
+	struct timespec ts = { .tv_sec = seconds };
+
+	write_all(fd, SUBSCRIBE);
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+	close(fd);
+	printf("{\"stalled_s\": %d}\n", seconds);
+}
+
+static void ctl_shut(const char *path)
+{
+	int fd = ctl_connect(path, 0);
+	struct timespec ts = { .tv_nsec = 200000000 };
+
+	if (shutdown(fd, SHUT_RD))
+		die("shutdown", strerror(errno));
+	write_all(fd, SUBSCRIBE
+		  "{\"method\":\"steer/flush\",\"params\":[],\"id\":2}\n");
+	nanosleep(&ts, NULL);
+	close(fd);
+	printf("{\"sent\": 2}\n");
+}
+
+/* One line from the control socket (a reply or an event), or NULL. */
+static json_t *ctl_line(int fd, uint64_t deadline)
+{
+	for (;;) {
+		char *nl = rlen ? memchr(rbuf, '\n', rlen) : NULL;
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		uint64_t now = now_ns();
+		ssize_t r;
+
+		if (nl) {
+			json_t *m = json_loadb(rbuf, nl - rbuf, 0, NULL);
+
+			rlen -= nl + 1 - rbuf;
+			memmove(rbuf, nl + 1, rlen);
+			return m;
+		}
+		if (now >= deadline ||
+		    poll(&pfd, 1, (deadline - now) / 1000000 + 1) <= 0)
+			return NULL;
+		r = read_more(fd);
+		if (r <= 0)
+			return NULL;
+		rlen += r;
+	}
+}
+
+static void ctl_first(const char *path, int mfd, uint32_t dpk, int n,
+		      __be32 ip, int seconds)
+{
+	uint64_t deadline = now_ns() + seconds * 1000000000ull;
+	int fd = ctl_connect(path, 0), i, there = 0;
+	json_t *m;
+	char *ev;
+
+	write_all(fd, SUBSCRIBE);
+	/* The reply (the events so far), then the first new event. */
+	while ((m = ctl_line(fd, deadline)) &&
+	       !json_is_string(json_object_get(m, "method")))
+		json_decref(m);
+	if (!m)
+		die("events", "no event before the deadline");
+	for (i = 1; i <= n; i++)
+		there += entry_there(mfd, dpk, i, ip);
+	ev = json_dumps(json_array_get(json_object_get(m, "params"), 0),
+			JSON_COMPACT);
+	printf("{\"entries_at_first_event\": %d, \"event\": %s}\n", there,
+	       ev ? ev : "null");
+	free(ev);
+	json_decref(m);
+	close(fd);
+}
+
+static void ctl_raw(const char *path, int bytes)
+{
+	static const char head[] = "{\"method\":\"version\",\"params\":[\"",
+			  tail[] = "\"],\"id\":7}\n";
+	int fd = ctl_connect(path, 0), pad;
+	char *line, *out;
+	json_t *m;
+
+	pad = bytes - (int)(sizeof(head) - 1) - (int)(sizeof(tail) - 1);
+	if (pad < 0)
+		die("ctl-raw", "BYTES too small");
+	line = malloc(bytes + 1);
+	if (!line)
+		die("ctl-raw", "out of memory");
+	memcpy(line, head, sizeof(head) - 1);
+	memset(line + sizeof(head) - 1, 'a', pad);
+	memcpy(line + sizeof(head) - 1 + pad, tail, sizeof(tail));
+	write_all(fd, line);
+	free(line);
+	/* Done sending, as socat or a shell would be: the reply must
+	 * still come. */
+	shutdown(fd, SHUT_WR);
+	m = ctl_line(fd, now_ns() + 5000000000ull);
+	out = m ? json_dumps(m, JSON_COMPACT) : NULL;
+	printf("{\"reply\": %s}\n", out ? out : "null");
+	free(out);
+	json_decref(m);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	struct in_addr ip;
@@ -377,6 +543,17 @@ int main(int argc, char **argv)
 		     atoi(argv[6]), argv[7], ip.s_addr);
 	} else if (argc == 4 && !strcmp(argv[1], "scrape")) {
 		scrape(argv[2], atoi(argv[3]));
+	} else if (argc == 4 && !strcmp(argv[1], "ctl-stall")) {
+		ctl_stall(argv[2], atoi(argv[3]));
+	} else if (argc == 4 && !strcmp(argv[1], "ctl-raw")) {
+		ctl_raw(argv[2], atoi(argv[3]));
+	} else if (argc == 3 && !strcmp(argv[1], "ctl-shut")) {
+		ctl_shut(argv[2]);
+	} else if (argc == 8 && !strcmp(argv[1], "ctl-first")) {
+		if (inet_pton(AF_INET, argv[6], &ip) != 1)
+			die(argv[6], "not an IPv4 address");
+		ctl_first(argv[2], open_steer(argv[3]), atoi(argv[4]),
+			  atoi(argv[5]), ip.s_addr, atoi(argv[7]));
 	} else {
 		fprintf(stderr, "usage: see the comment at the top of "
 			"user/ovnmigd_bench.c\n");

@@ -277,7 +277,13 @@ int ovsdb_sess_send(struct ovsdb_sess *s, json_t *msg)
 		return -ENOTCONN;
 	}
 	err = jsonrpc_send(s->rpc, msg);
-	if (err < 0) {
+	if (err == -ENOBUFS) {
+		/* A peer that floods us (echo requests) and reads nothing:
+		 * a protocol error, counted with the others. */
+		s->errors++;
+		sess_fail(s, "send: peer not reading, output backlog over "
+			  "the limit");
+	} else if (err < 0) {
 		char why[128];
 
 		snprintf(why, sizeof(why), "send: %s", strerror(-err));

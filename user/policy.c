@@ -123,8 +123,8 @@ struct rec {
 	bool arm_v6;
 	struct ovnmig_steer steer;
 	struct ovnmig_fwd fwd;
-	char old_ch[SBVIEW_NAME_MAX], new_ch[SBVIEW_NAME_MAX];
-	char fwd_ch[SBVIEW_NAME_MAX];
+	/* Chassis names (as long as the SB has them), NULL until set. */
+	char *old_ch, *new_ch, *fwd_ch;
 };
 
 /*
@@ -146,7 +146,7 @@ struct pname {
 };
 
 struct move {
-	char port[SBVIEW_NAME_MAX];
+	char *port;			/* freed at the end of the batch */
 	uint64_t k;
 	struct sbview_uuid from, to;
 	bool multichassis;
@@ -160,7 +160,7 @@ struct ch_memo {
 };
 
 struct vifev {
-	char port[SBVIEW_NAME_MAX];
+	char *port;			/* likewise */
 	bool up;
 };
 
@@ -259,7 +259,39 @@ struct policy *policy_create(const struct policy_cfg *cfg,
 static void free_rec(struct rec *r)
 {
 	free(r->port);
+	free(r->old_ch);
+	free(r->new_ch);
+	free(r->fwd_ch);
 	free(r);
+}
+
+/* A name of the view copied into *dst (it lives only as long as its
+ * row); on failure the old one stays. */
+static void set_name(char **dst, const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d)
+		return;
+	free(*dst);
+	*dst = d;
+}
+
+static const char *nm(const char *s)
+{
+	return s ? s : "";
+}
+
+/* The names an update queued, once it has been acted on. */
+static void free_batch(struct policy *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_moves; i++)
+		free(p->moves[i].port);
+	for (i = 0; i < p->n_vifs; i++)
+		free(p->vifs[i].port);
+	p->n_moves = p->n_vifs = 0;
 }
 
 static void names_free(struct policy *p)
@@ -303,6 +335,7 @@ void policy_destroy(struct policy *p)
 	for (i = 0; i < p->n_gone; i++)
 		free(p->gone_chassis[i]);
 	free(p->gone_chassis);
+	free_batch(p);
 	free(p->moves);
 	free(p->vifs);
 	free(p->ops);
@@ -365,7 +398,7 @@ static void set_fwd(struct policy *p, struct rec *r, const struct ovnmig_fwd *v,
 	r->has_fwd = true;
 	r->fwd = *v;
 	r->vif_down = vif_down;
-	snprintf(r->fwd_ch, sizeof(r->fwd_ch), "%s", ch);
+	set_name(&r->fwd_ch, ch);
 	mark(p, r, false, true);
 }
 
@@ -500,8 +533,11 @@ static void queue_move(struct policy *p, const char *port, uint64_t k,
 	if (!m)
 		return;
 	p->moves = m;
-	m = &p->moves[p->n_moves++];
-	snprintf(m->port, sizeof(m->port), "%s", port);
+	m = &p->moves[p->n_moves];
+	m->port = strdup(port);
+	if (!m->port)
+		return;
+	p->n_moves++;
 	m->k = k;
 	m->from = *from;
 	m->to = *to;
@@ -561,8 +597,7 @@ static void cb_begin(void *ctx)
 {
 	struct policy *p = ctx;
 
-	p->n_moves = 0;
-	p->n_vifs = 0;
+	free_batch(p);
 }
 
 static void cb_chassis(void *ctx, const struct sbview_chassis *old,
@@ -648,8 +683,11 @@ static void cb_iface(void *ctx, const struct sbview_iface *old,
 	if (!v)
 		return;
 	p->vifs = v;
-	v = &p->vifs[p->n_vifs++];
-	snprintf(v->port, sizeof(v->port), "%s", port);
+	v = &p->vifs[p->n_vifs];
+	v->port = strdup(port);
+	if (!v->port)
+		return;
+	p->n_vifs++;
 	v->up = is_up;
 }
 
@@ -684,7 +722,7 @@ static void do_move(struct policy *p, const struct move *m)
 		p->c.fwd_set++;
 		p->c.vif_down_moved++;
 		event(p, m->port, "forward to %s (armed by VIF down %llu us "
-		      "before)", r->new_ch,
+		      "before)", nm(r->new_ch),
 		      (unsigned long long)(armed_ns / 1000));
 		return;
 	}
@@ -703,8 +741,8 @@ static void do_move(struct policy *p, const struct move *m)
 	 * the plain move rules decide. */
 	disarm(p, r);
 	exp = now(p) + p->cfg.max_age_ns;
-	snprintf(r->old_ch, sizeof(r->old_ch), "%s", a->name);
-	snprintf(r->new_ch, sizeof(r->new_ch), "%s", b->name);
+	set_name(&r->old_ch, a->name);
+	set_name(&r->new_ch, b->name);
 
 	if (is_local(p, b)) {
 		/* The port lives here now: nothing to steer or forward. */
@@ -758,11 +796,15 @@ static const struct sbview_chassis *
 vif_destination(struct policy *p, const struct sbview_binding *b,
 		const char *me)
 {
-	char buf[SBVIEW_NAME_MAX], *save = NULL, *tok, *other = NULL;
+	const struct sbview_chassis *ch = NULL;
+	char *buf, *save = NULL, *tok, *other = NULL;
 	int n = 0;
 	bool mine = false;
 
-	snprintf(buf, sizeof(buf), "%s", b->requested_opt);
+	/* Two FQDNs easily pass 255 bytes: the whole option, copied. */
+	buf = strdup(b->requested_opt);
+	if (!buf)
+		return NULL;
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		n++;
@@ -771,9 +813,10 @@ vif_destination(struct policy *p, const struct sbview_binding *b,
 		else
 			other = tok;
 	}
-	if (n != 2 || !mine || !other)
-		return NULL;
-	return p->lk.chassis_by_name(p->lk.ctx, other);
+	if (n == 2 && mine && other)
+		ch = p->lk.chassis_by_name(p->lk.ctx, other);
+	free(buf);
+	return ch;
 }
 
 static void do_vif(struct policy *p, const struct vifev *v)
@@ -795,7 +838,7 @@ static void do_vif(struct policy *p, const struct vifev *v)
 			disarm(p, r);
 			p->c.vif_down_disarmed++;
 			event(p, v->port, "VIF up again: move to %s disarmed",
-			      r->new_ch);
+			      nm(r->new_ch));
 		}
 		if (r && r->has_fwd && r->vif_down) {
 			clear_fwd(p, r);
@@ -835,8 +878,8 @@ static void do_vif(struct policy *p, const struct vifev *v)
 	r->arm_to = dst->uuid;
 	r->arm_ip = ip;
 	r->arm_v6 = v6;
-	snprintf(r->old_ch, sizeof(r->old_ch), "%s", me);
-	snprintf(r->new_ch, sizeof(r->new_ch), "%s", dst->name);
+	set_name(&r->old_ch, me);
+	set_name(&r->new_ch, dst->name);
 	p->c.vif_down_armed++;
 	event(p, v->port, "VIF down: armed, forward to %s once it is main",
 	      dst->name);
@@ -850,18 +893,18 @@ static void do_gone_chassis(struct policy *p, const char *name)
 	htab_for_each_safe(&p->recs, i, n, nx) {
 		struct rec *r = (struct rec *)n;
 
-		if (r->has_steer && (!strcmp(r->old_ch, name) ||
-				     !strcmp(r->new_ch, name))) {
+		if (r->has_steer && (!strcmp(nm(r->old_ch), name) ||
+				     !strcmp(nm(r->new_ch), name))) {
 			clear_steer(p, r);
 			p->c.removed++;
 			event(p, r->port, "removed: chassis %s deleted", name);
 		}
-		if (r->has_fwd && !strcmp(r->fwd_ch, name)) {
+		if (r->has_fwd && !strcmp(nm(r->fwd_ch), name)) {
 			clear_fwd(p, r);
 			p->c.removed++;
 			event(p, r->port, "removed: chassis %s deleted", name);
 		}
-		if (r->armed && !strcmp(r->new_ch, name)) {
+		if (r->armed && !strcmp(nm(r->new_ch), name)) {
 			disarm(p, r);
 			p->c.vif_down_disarmed++;
 			event(p, r->port, "disarmed: chassis %s deleted", name);
@@ -950,7 +993,7 @@ static void cb_end(void *ctx)
 	memset(p->memo, 0, sizeof(p->memo));
 	for (i = 0; i < p->n_vifs; i++)
 		do_vif(p, &p->vifs[i]);
-	p->n_moves = p->n_vifs = 0;
+	free_batch(p);
 	policy_flush(p);
 }
 
@@ -1085,7 +1128,7 @@ void policy_adopt_steer(struct policy *p, const struct ovnmig_port_key *k,
 	r->has_steer = true;
 	p->n_steer++;
 	r->steer = *v;
-	snprintf(r->new_ch, sizeof(r->new_ch), "%s", c->name);
+	set_name(&r->new_ch, c->name);
 	if (ip_eq(&ip, &v->new_remote)) {
 		p->c.reconcile_kept++;
 		return;
@@ -1129,7 +1172,7 @@ void policy_adopt_fwd(struct policy *p, const struct ovnmig_port_key *k,
 	}
 	r->fwd = *v;
 	r->vif_down = false;
-	snprintf(r->fwd_ch, sizeof(r->fwd_ch), "%s", c->name);
+	set_name(&r->fwd_ch, c->name);
 	if (ip_eq(&ip, &v->new_host)) {
 		p->c.reconcile_kept++;
 		return;
@@ -1175,8 +1218,8 @@ void policy_foreach(const struct policy *p,
 			.vif_down = r->vif_down, .armed = r->armed,
 			.armed_at_ns = r->armed_at,
 			.armed_until_ns = r->armed_at + p->cfg.max_age_ns,
-			.old_chassis = r->old_ch,
-			.new_chassis = r->new_ch, .steer = r->steer,
+			.old_chassis = nm(r->old_ch),
+			.new_chassis = nm(r->new_ch), .steer = r->steer,
 			.fwd = r->fwd,
 		};
 

@@ -148,13 +148,17 @@ static int count(struct fent *m)
 	return n;
 }
 
+/* The view's structs point to strings it owns: chassis names and our
+ * own system-id are literals, port names live here. */
+static char port_names[MAXB][32];
+
 static void add_chassis(const char *name, const char *ip)
 {
 	struct sbview_chassis *c = &chs[n_chs++];
 
 	memset(c, 0, sizeof(*c));
 	snprintf(c->uuid.s, sizeof(c->uuid.s), "uuid-%s", name);
-	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->name = name;
 	c->n_encaps = 1;
 	c->encaps[0].family = AF_INET;
 	inet_pton(AF_INET, ip, &c->encaps[0].v4);
@@ -168,7 +172,9 @@ static struct sbview_binding *add_binding(const char *port, uint32_t dp,
 
 	memset(b, 0, sizeof(*b));
 	snprintf(b->uuid.s, sizeof(b->uuid.s), "b-%d", n_bs);
-	snprintf(b->logical_port, sizeof(b->logical_port), "%s", port);
+	snprintf(port_names[n_bs - 1], sizeof(port_names[0]), "%s", port);
+	b->logical_port = port_names[n_bs - 1];
+	b->type = b->requested_opt = b->activated_opt = "";
 	b->dp_key = dp;
 	b->port_key = key;
 	if (ch)
@@ -197,7 +203,7 @@ static void reset(const char *me)
 	sink_calls = last_batch = 0;
 	n_chs = n_bs = 0;
 	memset(&loc, 0, sizeof(loc));
-	snprintf(loc.system_id, sizeof(loc.system_id), "%s", me);
+	loc.system_id = me;
 	add_chassis("A", "198.18.0.11");
 	add_chassis("B", "198.18.0.12");
 	add_chassis("C", "198.18.0.13");
@@ -406,7 +412,7 @@ static void t_ignored(void)
 	reset("C");
 	m = add_binding("mcast", 5, 32769, "A");
 	t = add_binding("router", 5, 6, "A");
-	strcpy(t->type, "patch");
+	t->type = "patch";
 	u = add_binding("unknown", 5, 7, "A");
 	z = add_binding("nokey", 0, 8, "A");
 	sync_all();
@@ -574,11 +580,11 @@ static void t_vif(void)
 
 	reset("A");
 	p = add_binding("p1", 5, 3, "A");
-	strcpy(p->requested_opt, "A,B");
+	p->requested_opt = "A,B";
 	sync_all();
 	c = policy_counters(pol);
-	strcpy(up.iface_id, "p1");
-	strcpy(up.name, "tap1");
+	up.iface_id = "p1";
+	up.name = "tap1";
 	down = up;
 	down.link_up = false;
 	calls = sink_calls;
@@ -632,7 +638,7 @@ static void t_vif(void)
 
 	reset("A");
 	p = add_binding("p1", 5, 3, "A");
-	strcpy(p->requested_opt, "A,B");
+	p->requested_opt = "A,B";
 	p->n_additional = 1;
 	strcpy(p->additional[0].s, "uuid-B");
 	sync_all();
@@ -647,7 +653,7 @@ static void t_vif(void)
 
 	reset("A");
 	p = add_binding("p1", 5, 3, "A");
-	strcpy(p->requested_opt, "A");
+	p->requested_opt = "A";
 	sync_all();
 	vif(&up, &down);
 	check(count(fwd_map) == 0 && policy_n_armed(pol) == 0,
@@ -657,7 +663,7 @@ static void t_vif(void)
 	/* Armed toward B, but the SB moves the port to D instead. */
 	reset("A");
 	p = add_binding("p1", 5, 3, "A");
-	strcpy(p->requested_opt, "A,B");
+	p->requested_opt = "A,B";
 	sync_all();
 	vif(&up, &down);
 	move(p, "D");
@@ -667,7 +673,7 @@ static void t_vif(void)
 	/* Armed and nothing follows within the maximum age: forgotten. */
 	reset("A");
 	p = add_binding("p1", 5, 3, "A");
-	strcpy(p->requested_opt, "A,B");
+	p->requested_opt = "A,B";
 	sync_all();
 	vif(&up, &down);
 	fake_now += 900 * SEC;
@@ -711,7 +717,7 @@ static void add_chassis6(const char *name, const char *ip6)
 
 	memset(c, 0, sizeof(*c));
 	snprintf(c->uuid.s, sizeof(c->uuid.s), "uuid-%s", name);
-	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->name = name;
 	c->n_encaps = 1;
 	c->encaps[0].family = AF_INET6;
 	inet_pton(AF_INET6, ip6, &c->encaps[0].v6);

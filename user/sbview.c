@@ -29,8 +29,11 @@
 #include "ovsdb.h"
 #include "sbview.h"
 
-#define MAX_SET		4096	/* elements of any set or map we accept */
-#define MAX_MAP_STR	65535	/* bytes of a map key or value we skip */
+#define MAX_SET		4096	/* elements of any set we accept */
+/* Strings and maps: no limit of our own.  OVSDB sets none, and the
+ * whole message is already in memory (jsonrpc bounds its size), so a
+ * long name costs us what it costs the message. */
+#define ANY_LEN		SIZE_MAX
 
 #define container_of(p, type, member) \
 	((type *)((char *)(p) - offsetof(type, member)))
@@ -234,6 +237,14 @@ struct dbconn {
 	int srv_req_id;		/* pending _Server monitor, 0: none */
 	int schema_req_id;	/* pending get_schema, 0: none */
 	char srv_row[SBVIEW_UUID_LEN + 1];	/* our Database row */
+	/*
+	 * The highest raft log index (_Server.Database "index") any member
+	 * of a clustered DB has shown us, kept across reconnects as the OVS
+	 * IDL keeps its min_index: a member behind it would hand us an
+	 * older snapshot (moves back to the old chassis), so it is left.
+	 */
+	uint64_t min_index;
+	uint64_t stale_refused;
 };
 
 struct sbview {
@@ -241,6 +252,10 @@ struct sbview {
 	void *ctx;
 	struct tbl t[T_MAX];
 	struct hmap ch_by_name, pb_by_port, if_by_id;
+	/* Rows one update inserts, by uuid, until it is committed or
+	 * discarded: a uuid twice in one update is caught even when it is
+	 * new (the rows table does not have it yet). */
+	struct hmap pending[T_MAX];
 	struct dbconn db[DB_MAX];
 	int probe_ms;
 	uint32_t gen;
@@ -254,6 +269,7 @@ struct sbview {
 	unsigned int ring_i;
 	struct sbview_iface iface_tmp;
 	bool warned_addl;
+	uint64_t rows_skipped;	/* rows kept but not usable (sbview.h) */
 };
 
 /* ---- string helpers ---- */
@@ -378,11 +394,14 @@ static int encap_set(struct sbview *v, struct row *r, const char *col,
 	(void)v;
 	(void)diff;
 	if (!strcmp(col, "type")) {
-		if (want_string(val, sizeof(en->e.type) - 1, &s, e))
+		/* Longer than any type we know: kept cut short, it is
+		 * not "geneve" either way. */
+		if (want_string(val, ANY_LEN, &s, e))
 			return -EPROTO;
 		encap_refresh(en, s, NULL);
 	} else if (!strcmp(col, "ip")) {
-		if (want_string(val, INET6_ADDRSTRLEN, &s, e))
+		/* Not an address (whatever its length): no usable encap. */
+		if (want_string(val, ANY_LEN, &s, e))
 			return -EPROTO;
 		encap_refresh(en, NULL, s);
 	}
@@ -469,7 +488,7 @@ static int ch_set(struct sbview *v, struct row *r, const char *col,
 
 	(void)v;
 	if (!strcmp(col, "name")) {
-		if (want_string(val, SBVIEW_NAME_MAX - 1, &s, e))
+		if (want_string(val, ANY_LEN, &s, e))
 			return -EPROTO;
 		set_str(&c->name, s);
 	} else if (!strcmp(col, "encaps")) {
@@ -493,6 +512,7 @@ static void ch_copy(struct row *dst, const struct row *src)
 		memcpy(d->encaps, s->encaps, s->n_encaps * 16);
 	}
 	d->pub = s->pub;
+	d->pub.name = d->name ? d->name : "";
 }
 
 static void ch_free(struct row *r)
@@ -549,8 +569,6 @@ static int pb_opt_cb(void *arg, const char *k, const char *val)
 		slot = &o->p->act_opt;
 	else
 		return 0;	/* other options are not ours to keep */
-	if (strlen(val) >= SBVIEW_NAME_MAX)
-		return -1;
 	/* Map diff: same key and value removes it, else it is set. */
 	if (o->diff && *slot && !strcmp(*slot, val))
 		set_str(slot, NULL);
@@ -586,11 +604,11 @@ static int pb_set(struct sbview *v, struct row *r, const char *col,
 	int64_t k;
 
 	if (!strcmp(col, "logical_port")) {
-		if (want_string(val, SBVIEW_NAME_MAX - 1, &s, e))
+		if (want_string(val, ANY_LEN, &s, e))
 			return -EPROTO;
 		set_str(&p->lport, s);
 	} else if (!strcmp(col, "type")) {
-		if (want_string(val, 31, &s, e))
+		if (want_string(val, ANY_LEN, &s, e))
 			return -EPROTO;
 		set_str(&p->type, s);
 	} else if (!strcmp(col, "tunnel_key")) {
@@ -632,7 +650,7 @@ static int pb_set(struct sbview *v, struct row *r, const char *col,
 			set_str(&p->req_opt, NULL);
 			set_str(&p->act_opt, NULL);
 		}
-		return ovsdb_map_strings(val, MAX_SET, MAX_MAP_STR, pb_opt_cb,
+		return ovsdb_map_strings(val, ANY_LEN, ANY_LEN, pb_opt_cb,
 					 &o, e);
 	} else if (!strcmp(col, "up")) {
 		json_t *a;
@@ -704,16 +722,31 @@ static bool pb_equal(const struct row *a, const struct row *b)
 		!memcmp(x->addl, y->addl, x->n_addl_all * 16));
 }
 
+/*
+ * A binding without a logical_port ("" is the default, so update2 simply
+ * leaves it out) is legal OVSDB but nothing the policy can act on or
+ * look up: the row is kept (a later modify or delete names it), but it
+ * is not indexed, walked or reported, and it is counted as skipped.
+ */
+static bool pb_usable(const struct row *r)
+{
+	return r && ((const struct pb_row *)r)->lport;
+}
+
 static void pb_link(struct sbview *v, struct row *r)
 {
 	struct pb_row *p = (struct pb_row *)r;
 
+	if (!pb_usable(r))
+		return;
 	hmap_insert(&v->pb_by_port, &p->by_port,
 		    hash_str(p->lport ? p->lport : ""));
 }
 
 static void pb_unlink(struct sbview *v, struct row *r)
 {
+	if (!pb_usable(r))
+		return;
 	hmap_remove(&v->pb_by_port, &((struct pb_row *)r)->by_port);
 }
 
@@ -735,8 +768,6 @@ static int ext_cb(void *arg, const char *k, const char *val)
 	for (i = 0; i < 3 && x->names[i]; i++) {
 		if (strcmp(k, x->names[i]))
 			continue;
-		if (strlen(val) >= SBVIEW_NAME_MAX)
-			return -1;
 		if (x->diff && *x->keys[i] && !strcmp(*x->keys[i], val))
 			set_str(x->keys[i], NULL);
 		else
@@ -762,7 +793,7 @@ static int ovs_set(struct sbview *v, struct row *r, const char *col,
 		set_str(&o->encap_ip, NULL);
 		set_str(&o->encap_type, NULL);
 	}
-	return ovsdb_map_strings(val, MAX_SET, MAX_MAP_STR, ext_cb, &x, e);
+	return ovsdb_map_strings(val, ANY_LEN, ANY_LEN, ext_cb, &x, e);
 }
 
 static void ovs_copy(struct row *dst, const struct row *src)
@@ -811,7 +842,7 @@ static int if_set(struct sbview *v, struct row *r, const char *col,
 
 	(void)v;
 	if (!strcmp(col, "name")) {
-		if (want_string(val, SBVIEW_NAME_MAX - 1, &s, e))
+		if (want_string(val, ANY_LEN, &s, e))
 			return -EPROTO;
 		set_str(&i->name, s);
 	} else if (!strcmp(col, "external_ids")) {
@@ -823,7 +854,7 @@ static int if_set(struct sbview *v, struct row *r, const char *col,
 
 		if (!diff)
 			set_str(&i->iface_id, NULL);
-		return ovsdb_map_strings(val, MAX_SET, MAX_MAP_STR, ext_cb,
+		return ovsdb_map_strings(val, ANY_LEN, ANY_LEN, ext_cb,
 					 &x, e);
 	} else if (!strcmp(col, "ofport")) {
 		n = opt_value(val, &a, e);
@@ -979,10 +1010,37 @@ static void add_change(struct sbview *v, enum tbl_id t, struct row *old,
 		new->in_txn = true;
 }
 
+/* Empties every table's pending index (the nodes are the new rows'
+ * own, reused by commit()); the buckets are kept for the next update. */
+static void clear_pending(struct sbview *v)
+{
+	int i;
+
+	for (i = 0; i < T_MAX; i++) {
+		struct hmap *m = &v->pending[i];
+
+		if (m->n)
+			memset(m->b, 0, (m->mask + 1) * sizeof(*m->b));
+		m->n = 0;
+	}
+}
+
+static bool pending_has(const struct hmap *m, const uint8_t uuid[16])
+{
+	struct hnode *n;
+
+	HMAP_FOR_EACH_HASH(n, m, hash_bytes(uuid, 16))
+		if (!memcmp(container_of(n, struct row, hn)->uuid, uuid, 16))
+			return true;
+	return false;
+}
+
 /* Pass 1 failed: forget the rows built so far; the view is untouched. */
 static void discard_changes(struct sbview *v)
 {
 	size_t i;
+
+	clear_pending(v);
 
 	for (i = 0; i < v->n_ch; i++) {
 		struct change *c = &v->ch[i];
@@ -1041,8 +1099,11 @@ static int parse_row(struct sbview *v, enum tbl_id ti, const char *uuid_s,
 		return -EPROTO;
 	}
 	cur = row_find(t, uuid);
-	if (cur && cur->in_txn) {
-		snprintf(e->why, sizeof(e->why), "row twice in one update");
+	/* JSON objects may repeat a key: the same row twice in one update
+	 * is a malformed update (it would make two rows of one uuid). */
+	if (cur ? cur->in_txn : pending_has(&v->pending[ti], uuid)) {
+		snprintf(e->why, sizeof(e->why),
+			 "row %.36s twice in one update", uuid_s);
 		return -EPROTO;
 	}
 	if (v2) {
@@ -1112,11 +1173,6 @@ static int parse_row(struct sbview *v, enum tbl_id ti, const char *uuid_s,
 		t->free(nr);
 		return -EPROTO;
 	}
-	if (ti == T_PB && !((struct pb_row *)nr)->lport) {
-		t->free(nr);
-		snprintf(e->why, sizeof(e->why), "Port_Binding without logical_port");
-		return -EPROTO;
-	}
 	if (cur) {
 		cur->seen = v->gen;
 		if (t->equal(cur, nr)) {
@@ -1127,6 +1183,8 @@ static int parse_row(struct sbview *v, enum tbl_id ti, const char *uuid_s,
 		}
 	}
 	nr->seen = v->gen;
+	if (!cur)
+		hmap_insert(&v->pending[ti], &nr->hn, hash_bytes(uuid, 16));
 	add_change(v, ti, cur, nr, false);
 	return 0;
 }
@@ -1230,7 +1288,7 @@ static void resolve_chassis(struct sbview *v, struct ch_row *c)
 
 	memset(&c->pub, 0, sizeof(c->pub));
 	ovsdb_format_uuid(c->r.uuid, c->pub.uuid.s);
-	snprintf(c->pub.name, sizeof(c->pub.name), "%s", c->name ? c->name : "");
+	c->pub.name = c->name ? c->name : "";
 	for (i = 0; i < c->n_encaps && c->pub.n_encaps < SBVIEW_MAX_ENCAPS; i++) {
 		struct encap_row *en = (struct encap_row *)
 			row_find(&v->t[T_ENCAP], c->encaps[i]);
@@ -1253,9 +1311,8 @@ static void pb_pub(const struct pb_row *p, struct sbview_binding *b)
 
 	memset(b, 0, sizeof(*b));
 	ovsdb_format_uuid(p->r.uuid, b->uuid.s);
-	snprintf(b->logical_port, sizeof(b->logical_port), "%s",
-		 p->lport ? p->lport : "");
-	snprintf(b->type, sizeof(b->type), "%s", p->type ? p->type : "");
+	b->logical_port = p->lport ? p->lport : "";
+	b->type = p->type ? p->type : "";
 	b->dp_key = p->dp_key;
 	b->port_key = p->port_key;
 	ovsdb_format_uuid(p->dp, b->datapath.s);
@@ -1266,10 +1323,8 @@ static void pb_pub(const struct pb_row *p, struct sbview_binding *b)
 		ovsdb_format_uuid(p->addl[i], b->additional[i].s);
 	if (p->has_req)
 		ovsdb_format_uuid(p->req, b->requested_chassis.s);
-	snprintf(b->requested_opt, sizeof(b->requested_opt), "%s",
-		 p->req_opt ? p->req_opt : "");
-	snprintf(b->activated_opt, sizeof(b->activated_opt), "%s",
-		 p->act_opt ? p->act_opt : "");
+	b->requested_opt = p->req_opt ? p->req_opt : "";
+	b->activated_opt = p->act_opt ? p->act_opt : "";
 	b->up = p->up;
 }
 
@@ -1277,23 +1332,24 @@ static void if_pub(const struct if_row *r, struct sbview_iface *i)
 {
 	memset(i, 0, sizeof(*i));
 	ovsdb_format_uuid(r->r.uuid, i->uuid.s);
-	snprintf(i->name, sizeof(i->name), "%s", r->name ? r->name : "");
-	snprintf(i->iface_id, sizeof(i->iface_id), "%s",
-		 r->iface_id ? r->iface_id : "");
+	i->name = r->name ? r->name : "";
+	i->iface_id = r->iface_id ? r->iface_id : "";
 	i->ofport = r->ofport;
 	i->link_up = r->link_up;
 }
 
 static void local_pub(const struct ovs_row *o, struct sbview_local *l)
 {
-	char ips[SBVIEW_NAME_MAX], *tok, *save = NULL;
+	char *ips, *tok, *save = NULL;
 
 	memset(l, 0, sizeof(*l));
+	l->system_id = "";
 	if (!o)
 		return;
-	snprintf(l->system_id, sizeof(l->system_id), "%s",
-		 o->system_id ? o->system_id : "");
-	snprintf(ips, sizeof(ips), "%s", o->encap_ip ? o->encap_ip : "");
+	l->system_id = o->system_id ? o->system_id : "";
+	ips = strdup(o->encap_ip ? o->encap_ip : "");
+	if (!ips)
+		abort();
 	/* ovn-encap-ip may list several addresses. */
 	for (tok = strtok_r(ips, ",", &save);
 	     tok && l->n_encaps < SBVIEW_MAX_ENCAPS;
@@ -1315,6 +1371,7 @@ static void local_pub(const struct ovs_row *o, struct sbview_local *l)
 		snprintf(en->type, sizeof(en->type), "%s", type);
 		l->n_encaps++;
 	}
+	free(ips);
 }
 
 static const struct ovs_row *first_ovs(const struct sbview *v)
@@ -1386,6 +1443,51 @@ static void add_dependents(struct sbview *v)
 	}
 }
 
+/*
+ * Did the public form change?  The structs hold pointers to each row's
+ * own strings, so they are compared member by member; everything else
+ * was zeroed before it was filled (memcmp of the encaps is exact).
+ */
+static bool chassis_pub_eq(const struct sbview_chassis *a,
+			   const struct sbview_chassis *b)
+{
+	return !strcmp(a->uuid.s, b->uuid.s) && !strcmp(a->name, b->name) &&
+	       a->n_encaps == b->n_encaps &&
+	       !memcmp(a->encaps, b->encaps, sizeof(a->encaps));
+}
+
+static bool binding_pub_eq(const struct sbview_binding *a,
+			   const struct sbview_binding *b)
+{
+	return !strcmp(a->uuid.s, b->uuid.s) &&
+	       !strcmp(a->logical_port, b->logical_port) &&
+	       !strcmp(a->type, b->type) && a->dp_key == b->dp_key &&
+	       a->port_key == b->port_key &&
+	       !strcmp(a->datapath.s, b->datapath.s) &&
+	       !strcmp(a->chassis.s, b->chassis.s) &&
+	       a->n_additional == b->n_additional &&
+	       !memcmp(a->additional, b->additional, sizeof(a->additional)) &&
+	       !strcmp(a->requested_chassis.s, b->requested_chassis.s) &&
+	       !strcmp(a->requested_opt, b->requested_opt) &&
+	       !strcmp(a->activated_opt, b->activated_opt) && a->up == b->up;
+}
+
+static bool iface_pub_eq(const struct sbview_iface *a,
+			 const struct sbview_iface *b)
+{
+	return !strcmp(a->uuid.s, b->uuid.s) && !strcmp(a->name, b->name) &&
+	       !strcmp(a->iface_id, b->iface_id) && a->ofport == b->ofport &&
+	       a->link_up == b->link_up;
+}
+
+static bool local_pub_eq(const struct sbview_local *a,
+			 const struct sbview_local *b)
+{
+	return !strcmp(a->system_id, b->system_id) &&
+	       a->n_encaps == b->n_encaps &&
+	       !memcmp(a->encaps, b->encaps, sizeof(a->encaps));
+}
+
 static void commit(struct sbview *v, enum db_id db)
 {
 	const struct sbview_ops *ops = v->ops;
@@ -1393,6 +1495,8 @@ static void commit(struct sbview *v, enum db_id db)
 	bool had_local = v->have_local, began = false;
 	size_t i;
 
+	/* The new rows' nodes go into the rows tables below. */
+	clear_pending(v);
 	add_dependents(v);
 	/* Unlink every old row first, so two rows trading a name do not
 	 * trip over each other in the secondary indexes. */
@@ -1423,6 +1527,11 @@ static void commit(struct sbview *v, enum db_id db)
 
 		if (!c->new)
 			continue;
+		/* An Encap whose ip is no address: its chassis has no
+		 * usable encap (it cannot be steered to). */
+		if (c->t == T_ENCAP && c->new != c->old && !c->old_is_copy &&
+		    !((struct encap_row *)c->new)->valid)
+			v->rows_skipped++;
 		if (c->t == T_PB)
 			((struct pb_row *)c->new)->dp_key =
 				dp_key_of(v, ((struct pb_row *)c->new)->dp);
@@ -1444,7 +1553,7 @@ static void commit(struct sbview *v, enum db_id db)
 
 		if (c->t != T_CHASSIS || c->old == c->new)
 			continue;
-		if (o && n && !memcmp(&o->pub, &n->pub, sizeof(o->pub)))
+		if (o && n && chassis_pub_eq(&o->pub, &n->pub))
 			continue;
 		BEGIN();
 		if (ops->chassis)
@@ -1455,21 +1564,30 @@ static void commit(struct sbview *v, enum db_id db)
 		struct change *c = &v->ch[i];
 		static struct sbview_binding ob, nb;
 
-		if (c->t != T_PB || c->old == c->new)
+		struct row *o = c->old, *n = c->new;
+
+		if (c->t != T_PB || o == n)
 			continue;
-		if (c->old)
-			pb_pub((struct pb_row *)c->old, &ob);
-		if (c->new)
-			pb_pub((struct pb_row *)c->new, &nb);
-		if (c->old && c->new && !memcmp(&ob, &nb, sizeof(ob)))
+		if (n && !pb_usable(n)) {
+			v->rows_skipped++;
+			n = NULL;
+		}
+		if (!pb_usable(o))
+			o = NULL;
+		if (!o && !n)
+			continue;
+		if (o)
+			pb_pub((struct pb_row *)o, &ob);
+		if (n)
+			pb_pub((struct pb_row *)n, &nb);
+		if (o && n && binding_pub_eq(&ob, &nb))
 			continue;
 		BEGIN();
 		if (ops->binding)
-			ops->binding(v->ctx, c->old ? &ob : NULL,
-				     c->new ? &nb : NULL);
+			ops->binding(v->ctx, o ? &ob : NULL, n ? &nb : NULL);
 	}
 	if (db == DB_LOCAL && (had_local != v->have_local ||
-	    memcmp(&old_local, &v->local, sizeof(old_local)))) {
+	    (had_local && !local_pub_eq(&old_local, &v->local)))) {
 		BEGIN();
 		if (ops->local)
 			ops->local(v->ctx, had_local ? &old_local : NULL,
@@ -1495,7 +1613,7 @@ static void commit(struct sbview *v, enum db_id db)
 			if_pub(o, &oi);
 		if (n)
 			if_pub(n, &ni);
-		if (o && n && !memcmp(&oi, &ni, sizeof(oi)))
+		if (o && n && iface_pub_eq(&oi, &ni))
 			continue;
 		BEGIN();
 		if (ops->iface)
@@ -1659,8 +1777,8 @@ static void sess_connected(void *arg, struct ovsdb_sess *s)
 		 * connected to its cluster; a member cut off from the
 		 * others would feed us stale data. */
 		int id = ovsdb_sess_request(s, "monitor_cond", json_pack(
-			"[s, s, {s:[{s:[s, s]}]}]", "_Server", SRV_MON_ID,
-			"Database", "columns", "name", "connected"));
+			"[s, s, {s:[{s:[s, s, s]}]}]", "_Server", SRV_MON_ID,
+			"Database", "columns", "name", "connected", "index"));
 
 		if (id > 0) {
 			d->srv_req_id = id;
@@ -1671,13 +1789,35 @@ static void sess_connected(void *arg, struct ovsdb_sess *s)
 }
 
 /*
+ * A clustered member's raft index (absent for standalone and relay DBs):
+ * lower than one already seen is stale data (ovsdb-cs.c does the same);
+ * else it is the new lowest index we accept.  0 or -ESTALE.
+ */
+static int server_index(struct dbconn *d, json_t *row, uint64_t *stale)
+{
+	json_t *ix = json_object_get(row, "index");
+	json_int_t i;
+
+	if (!json_is_integer(ix) || (i = json_integer_value(ix)) < 0)
+		return 0;
+	if ((uint64_t)i < d->min_index) {
+		*stale = i;
+		return -ESTALE;
+	}
+	d->min_index = i;
+	return 0;
+}
+
+/*
  * Checks _Server Database updates for our database's row; -EPROTO (and a
- * reason) when the member is not connected to its cluster.  Standalone
- * databases are always "connected".
+ * reason) when the member is not connected to its cluster or is behind
+ * an index already seen.  Standalone databases are always "connected".
  */
 static int server_rows(struct dbconn *d, const char *tu, size_t len,
 		       char *why, size_t why_len)
 {
+	uint64_t stale = 0;
+	int serr = 0;
 	json_t *j = json_walk_load(tu, tu + len), *rows, *ru;
 	const char *uuid;
 	int err = 0;
@@ -1704,18 +1844,30 @@ static int server_rows(struct dbconn *d, const char *tu, size_t len,
 			/* Omitted in an initial row: the default, false. */
 			if (!json_is_true(conn))
 				err = -EPROTO;
+			else if (!serr)
+				serr = server_index(d, row, &stale);
 		} else if (!strcmp(uuid, d->srv_row)) {
 			row = json_object_get(ru, "modify");
 			conn = json_object_get(row, "connected");
 			if (json_object_get(ru, "delete") ||
 			    (conn && !json_is_true(conn)))
 				err = -EPROTO;
+			else if (!serr)
+				serr = server_index(d, row, &stale);
 		}
 	}
 	json_decref(j);
-	if (err)
+	if (err) {
 		snprintf(why, why_len,
 			 "server not connected to its cluster, trying another");
+	} else if (serr) {
+		d->stale_refused++;
+		snprintf(why, why_len,
+			 "server has stale data (raft index %llu, %llu seen), trying another",
+			 (unsigned long long)stale,
+			 (unsigned long long)d->min_index);
+		err = -EPROTO;
+	}
 	return err;
 }
 
@@ -2020,6 +2172,8 @@ static void free_rows(struct sbview *v)
 		}
 		free(t->rows.b);
 		memset(&t->rows, 0, sizeof(t->rows));
+		free(v->pending[i].b);
+		memset(&v->pending[i], 0, sizeof(v->pending[i]));
 	}
 	free(v->ch_by_name.b);
 	free(v->pb_by_port.b);
@@ -2153,6 +2307,9 @@ void sbview_get_status(const struct sbview *v, struct sbview_status *st)
 		st->local_reconnects = ovsdb_sess_reconnects(lo->sess);
 	st->sb_updates = sb->updates;
 	st->sb_resumes = sb->resumes;
+	st->rows_skipped = v->rows_skipped;
+	st->sb_index = sb->min_index;
+	st->sb_stale_refused = sb->stale_refused;
 	st->errors = (sb->sess ? ovsdb_sess_errors(sb->sess) : 0) +
 		     (lo->sess ? ovsdb_sess_errors(lo->sess) : 0);
 }
@@ -2282,6 +2439,8 @@ int sbview_foreach_binding(const struct sbview *v,
 	FOREACH_ROW(v, T_PB, r, {
 		int ret;
 
+		if (!pb_usable(r))
+			continue;
 		pb_pub((const struct pb_row *)r, &tmp);
 		ret = cb(arg, &tmp);
 		if (ret)
@@ -2324,7 +2483,7 @@ int sbview_foreach_iface(const struct sbview *v,
 
 unsigned int sbview_n_bindings(const struct sbview *v)
 {
-	return v->t[T_PB].rows.n;
+	return v->pb_by_port.n;	/* the usable ones */
 }
 
 unsigned int sbview_n_chassis(const struct sbview *v)

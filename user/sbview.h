@@ -15,6 +15,12 @@
  *   (NULL: deleted).
  * - Lookups (sbview_chassis_*, sbview_datapath_key) reflect the state
  *   after the whole update, so policy code may resolve references in end().
+ * - Strings are as long as the DB has them (OVSDB sets no limit; an
+ *   ovn-kubernetes port name "namespace_pod" can pass 300 bytes): the
+ *   const char * members point into the view's rows, are never NULL
+ *   ("" when unset) and live exactly as long as the struct they are in
+ *   is valid (see each call); a struct copy shares them, so copy the
+ *   strings you keep longer.
  */
 #ifndef OVNMIG_SBVIEW_H
 #define OVNMIG_SBVIEW_H
@@ -44,15 +50,15 @@ struct sbview_encap {
 
 struct sbview_chassis {
 	struct sbview_uuid uuid;
-	char name[SBVIEW_NAME_MAX];	/* Chassis.name == system-id */
+	const char *name;		/* Chassis.name == system-id */
 	int n_encaps;
 	struct sbview_encap encaps[SBVIEW_MAX_ENCAPS];
 };
 
 struct sbview_binding {
 	struct sbview_uuid uuid;
-	char logical_port[SBVIEW_NAME_MAX];
-	char type[32];			/* "" for a VIF */
+	const char *logical_port;
+	const char *type;		/* "" for a VIF */
 	uint32_t dp_key;		/* Datapath_Binding.tunnel_key, 0 unknown */
 	uint32_t port_key;		/* Port_Binding.tunnel_key */
 	struct sbview_uuid datapath;
@@ -62,15 +68,15 @@ struct sbview_binding {
 	/* requested_chassis column (a Chassis uuid) and
 	 * options:requested-chassis (comma-separated names). */
 	struct sbview_uuid requested_chassis;
-	char requested_opt[SBVIEW_NAME_MAX];
+	const char *requested_opt;
 	/* options:additional-chassis-activated (comma-separated names). */
-	char activated_opt[SBVIEW_NAME_MAX];
+	const char *activated_opt;
 	bool up;
 };
 
 /* Local Open vSwitch DB: this host. */
 struct sbview_local {
-	char system_id[SBVIEW_NAME_MAX];	/* external_ids:system-id */
+	const char *system_id;		/* external_ids:system-id */
 	int n_encaps;
 	struct sbview_encap encaps[SBVIEW_MAX_ENCAPS];	/* ovn-encap-ip */
 };
@@ -78,8 +84,8 @@ struct sbview_local {
 /* Local OVS Interface with external_ids:iface-id. */
 struct sbview_iface {
 	struct sbview_uuid uuid;
-	char name[SBVIEW_NAME_MAX];
-	char iface_id[SBVIEW_NAME_MAX];
+	const char *name;
+	const char *iface_id;
 	int64_t ofport;			/* -1 when not attached */
 	bool link_up;			/* link_state == "up" */
 };
@@ -110,7 +116,8 @@ struct sbview;
  * sbview_binding_by_port() returns a decoded copy in a small ring of
  * per-view buffers: valid until the next sbview_run() or
  * SBVIEW_LOOKUP_RING further binding lookups, whichever comes first.
- * Use sbview_binding_get() to keep a copy of your own. */
+ * sbview_binding_get() fills a struct of your own (its strings, as
+ * every string of the view, live until the next sbview_run()). */
 #define SBVIEW_LOOKUP_RING	8
 const struct sbview_chassis *sbview_chassis_by_uuid(const struct sbview *v,
 						     const char *uuid);
@@ -170,8 +177,10 @@ unsigned int sbview_n_chassis(const struct sbview *v);
  * SB monitor resumes from the last transaction id (monitor_cond_since);
  * when the server cannot resume, the full snapshot is diffed against the
  * view, so the policy sees only the real changes (deleted rows included).
- * A SB member that says (in _Server) it is not connected to its cluster
- * is not followed; the next remote is tried.  Columns the server's schema
+ * A SB member that says (in _Server) it is not connected to its cluster,
+ * or whose raft index is lower than one seen before (even across
+ * reconnects: it is behind, its snapshot would undo moves), is not
+ * followed; the next remote is tried.  Columns the server's schema
  * lacks (an older OVN) are not monitored and stay empty in the view.
  * A malformed or hostile reply is logged once ("ovnmigd: ovsdb: <remote>:
  * <why>") and the connection is dropped and retried; no callback sees a
@@ -197,6 +206,15 @@ struct sbview_status {
 	uint64_t sb_updates;		/* update messages applied */
 	uint64_t sb_resumes;		/* reconnects resumed by txn id */
 	uint64_t errors;		/* malformed messages dropped */
+	/* Row versions kept but not usable: a Port_Binding without a
+	 * logical_port (not reported, not looked up), an Encap whose ip is
+	 * no address (its chassis cannot be steered to).  Counted, never
+	 * fatal for the connection. */
+	uint64_t rows_skipped;
+	/* Clustered SB: the highest raft index seen (0: none), and how
+	 * often a member behind it was refused and left. */
+	uint64_t sb_index;
+	uint64_t sb_stale_refused;
 };
 
 struct sbview *sbview_create(const struct sbview_ops *ops, void *ctx);
