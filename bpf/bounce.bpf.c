@@ -175,12 +175,11 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 	struct ovnmig_nexthop *nh;
 	__u32 ifindex = ctx->ingress_ifindex, out_ifindex, stat;
 	const __u8 *dmac, *smac;
-	__u64 now;
 	__u16 old_ttl, new_ttl;
 	__u8 *opts_end;
 	__u16 udp_len;
 	int egress;
-	__u64 diff;
+	__u64 diff, now;
 	int i, ret;
 
 	/* UDP to the Geneve port. */
@@ -244,6 +243,9 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 	now = bpf_ktime_get_coarse_ns();
 	if (e->expires_ns <= now)
 		return done(OVNMIG_STAT_BOUNCE_EXPIRED, ctx, XDP_PASS);
+	/* The agent's pointers only while its lease is fresh (abi.h). */
+	if (!(e->flags & OVNMIG_F_MANUAL) && cfg->lease_ns <= now)
+		return done(OVNMIG_STAT_BOUNCE_LEASE_EXPIRED, ctx, XDP_PASS);
 	if (gh->flags & OVNMIG_GENEVE_MARK)
 		return done(OVNMIG_STAT_BOUNCE_LOOP_REFUSED, ctx, XDP_PASS);
 	if (!!(e->flags & OVNMIG_F_IPV6) != is6)

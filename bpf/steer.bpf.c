@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * steer: TC egress on genev_sys_6081.  Packets that OVN still encapsulates
- * toward a port's old chassis are sent to its new chassis instead, until
- * OVN's own flows catch up or the entry expires.  Only the outer
+ * toward a port's old chassis are sent to its new chassis instead, while
+ * the entry lives (the agent removes it when the SB moves the port again,
+ * at the latest at its maximum age) and the agent's lease is fresh; OVN's
+ * own flows, once caught up, no longer send there.  Only the outer
  * destination changes; VNI, options, TOS, TTL, label and flags stay.
  */
 #include "steer.h"
@@ -49,7 +51,7 @@ int steer(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	}
 
-	ret = steer_decide(&tk, v6, opts, len, &set_flags, &stat);
+	ret = steer_decide(cfg, &tk, v6, opts, len, &set_flags, &stat);
 	if (ret == STEER_DROP) {
 		ovnmig_count(stat, skb->len);
 		return TC_ACT_SHOT;

@@ -111,19 +111,22 @@ static __always_inline bool steer_dst_is(const struct bpf_tunnel_key *tk,
 }
 
 /*
- * Decide for one packet.  tk is the tunnel key as bpf_skb_get_tunnel_key
+ * Decide for one packet (cfg: the config the caller read for its idle
+ * check, for the lease).  tk is the tunnel key as bpf_skb_get_tunnel_key
  * returned it with BPF_F_TUNINFO_FLAGS (destination in local_ip*, source in
  * remote_ip*); on STEER_REWRITE it is turned into what
  * bpf_skb_set_tunnel_key wants (destination in remote_ip*) and *set_flags
  * holds the flags for that call.  *stat gets the outcome to count.
  */
-static __always_inline int steer_decide(struct bpf_tunnel_key *tk, bool v6,
+static __always_inline int steer_decide(const struct ovnmig_config *cfg,
+					struct bpf_tunnel_key *tk, bool v6,
 					const __u8 *opts, __u32 opts_len,
 					__u64 *set_flags, __u32 *stat)
 {
 	struct ovnmig_port_key key = {};
 	struct ovnmig_steer *e;
 	__u16 tflags;
+	__u64 now;
 	int egress;
 
 	egress = steer_ovn_egress(opts, opts_len);
@@ -147,8 +150,14 @@ static __always_inline int steer_decide(struct bpf_tunnel_key *tk, bool v6,
 		*stat = OVNMIG_STAT_STEER_OTHER_REMOTE;
 		return STEER_PASS;
 	}
-	if (e->expires_ns <= bpf_ktime_get_coarse_ns()) {
+	now = bpf_ktime_get_coarse_ns();
+	if (e->expires_ns <= now) {
 		*stat = OVNMIG_STAT_STEER_EXPIRED;
+		return STEER_PASS;
+	}
+	/* The agent's entries only while its lease is fresh (abi.h). */
+	if (!(e->flags & OVNMIG_F_MANUAL) && cfg->lease_ns <= now) {
+		*stat = OVNMIG_STAT_STEER_LEASE_EXPIRED;
 		return STEER_PASS;
 	}
 	if (e->flags & OVNMIG_F_DROP) {

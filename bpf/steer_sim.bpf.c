@@ -48,7 +48,7 @@ int steer_sim(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	}
 
-	ret = steer_decide(&hdr.key, hdr.get_flags & BPF_F_TUNINFO_IPV6,
+	ret = steer_decide(cfg, &hdr.key, hdr.get_flags & BPF_F_TUNINFO_IPV6,
 			   opts, len, &set_flags, &stat);
 	if (ret == STEER_REWRITE) {
 		hdr.out = hdr.key;

@@ -105,6 +105,12 @@ void ctlmaps_vni_status(struct maps *m, const struct ovnmig_config *c,
  * "nexthop_entries" (-1 when the map is absent). */
 void ctlmaps_bounce_status(struct maps *m, json_t *o);
 /*
+ * The datapath lease as the config shows it (abi.h): "fresh" (the
+ * agent's entries apply), "expires_in_ms", "age_ms" (since the last
+ * renewal) and "s" (its length); the last two null if never renewed.
+ */
+json_t *ctlmaps_lease_json(const struct ovnmig_config *c);
+/*
  * The map commands, served by ovnmigd and, when it is down, by ovnmigctl
  * straight on the pinned maps: one list for both, with the server's
  * handler (NULL in ovnmigctl's copy).

@@ -100,6 +100,8 @@ static int steer_cb(void *ctx, const struct ovnmig_port_key *k,
 						    sizeof(b))));
 	json_object_set_new(o, "action", json_string(v->flags & OVNMIG_F_DROP ?
 						     "drop" : "steer"));
+	json_object_set_new(o, "manual",
+			    json_boolean(v->flags & OVNMIG_F_MANUAL));
 	json_object_set_new(o, "expires_in_ms",
 			    json_integer(left_ms(v->expires_ns)));
 	json_object_set_new(o, "generation", json_integer(v->generation));
@@ -118,6 +120,8 @@ static int fwd_cb(void *ctx, const struct ovnmig_port_key *k,
 			    json_string(maps_fmt_ip(&v->new_host,
 						    v->flags & OVNMIG_F_IPV6,
 						    a, sizeof(a))));
+	json_object_set_new(o, "manual",
+			    json_boolean(v->flags & OVNMIG_F_MANUAL));
 	json_object_set_new(o, "expires_in_ms",
 			    json_integer(left_ms(v->expires_ns)));
 	json_object_set_new(o, "generation", json_integer(v->generation));
@@ -163,7 +167,8 @@ static int steer_add(struct maps *m, json_t *params, char **error)
 	}
 	if (parse_expiry(sec, &v.expires_ns, error))
 		return -EINVAL;
-	v.flags |= v6a ? OVNMIG_F_IPV6 : 0;
+	/* The operator's: its own expiry, not the agent's lease (abi.h). */
+	v.flags |= OVNMIG_F_MANUAL | (v6a ? OVNMIG_F_IPV6 : 0);
 	op.key = k;
 	op.steer = v;
 	return maps_apply(m, &op, 1, -1, -1);
@@ -182,7 +187,7 @@ static int bounce_add(struct maps *m, json_t *params, char **error)
 	}
 	if (parse_expiry(arg(params, 3), &op.fwd.expires_ns, error))
 		return -EINVAL;
-	op.fwd.flags = v6 ? OVNMIG_F_IPV6 : 0;
+	op.fwd.flags = OVNMIG_F_MANUAL | (v6 ? OVNMIG_F_IPV6 : 0);
 	return maps_apply(m, &op, 1, -1, -1);
 }
 
@@ -342,6 +347,22 @@ void ctlmaps_bounce_status(struct maps *m, json_t *o)
 	json_object_set_new(o, "underlay_macs", json_integer(n_mac));
 	json_object_set_new(o, "nexthop_entries",
 			    json_integer(nexthop_count(m)));
+}
+
+json_t *ctlmaps_lease_json(const struct ovnmig_config *c)
+{
+	uint64_t now = maps_now_ns();
+	bool renewed = c->lease_renewed_ns && c->lease_ns > c->lease_renewed_ns;
+
+	return json_pack("{s:b, s:I, s:o, s:o}",
+			 "fresh", c->lease_ns > now,
+			 "expires_in_ms", left_ms(c->lease_ns),
+			 "age_ms", renewed && now >= c->lease_renewed_ns ?
+				   json_integer((now - c->lease_renewed_ns) /
+						1000000) : json_null(),
+			 "s", renewed ?
+			      json_integer((c->lease_ns - c->lease_renewed_ns) /
+					   1000000000) : json_null());
 }
 
 #define VNI_LIST_MAX	64
@@ -506,6 +527,8 @@ int ctlmaps_call(struct maps *m, const char *method, json_t *params,
 		if (*result) {
 			ctlmaps_vni_status(m, &c, *result);
 			ctlmaps_bounce_status(m, *result);
+			json_object_set_new(*result, "lease",
+					    ctlmaps_lease_json(&c));
 		}
 	} else {
 		return -ENOSYS;

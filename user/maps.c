@@ -291,6 +291,18 @@ int maps_recheck_active(struct maps *m)
 	return maps_sync_active(m);
 }
 
+int maps_lease_renew(struct maps *m, uint64_t now_ns, uint64_t len_ns)
+{
+	struct ovnmig_config c;
+	int err = maps_config_get(m, &c);
+
+	if (err)
+		return err;
+	c.lease_ns = now_ns + len_ns;
+	c.lease_renewed_ns = now_ns;
+	return maps_config_set(m, &c);
+}
+
 int maps_set_local(struct maps *m, const struct ovnmig_ip *ip, bool v6)
 {
 	struct ovnmig_config c;

@@ -91,6 +91,13 @@ int maps_config_set(struct maps *m, const struct ovnmig_config *c);
 int maps_sync_active(struct maps *m);
 /* The same, re-reading the config first (someone else may write it). */
 int maps_recheck_active(struct maps *m);
+/*
+ * Renew the datapath lease (abi.h, struct ovnmig_config): entries not
+ * written by hand apply until @now_ns + @len_ns.  Read-modify-write of
+ * the config; a racing writer (ovnmigctl -m setting the active flags)
+ * can undo one renewal, which the next one repairs.
+ */
+int maps_lease_renew(struct maps *m, uint64_t now_ns, uint64_t len_ns);
 /* Set this host's underlay address in the config. */
 int maps_set_local(struct maps *m, const struct ovnmig_ip *ip, bool v6);
 

@@ -191,6 +191,29 @@ char *metrics_prometheus(json_t *mx)
 			(long long)ival(o, "sb_rows_skipped"),
 			(long long)ival(o, "sb_stale_refused"));
 	}
+	o = json_object_get(mx, "lease");
+	if (o) {
+		json_t *age = json_object_get(o, "age_ms");
+
+		bprintf(&b, "# HELP ovnmig_lease_fresh Whether the datapath honours the agent's entries (its lease has not run out).\n"
+			"# TYPE ovnmig_lease_fresh gauge\n"
+			"ovnmig_lease_fresh %lld\n"
+			"# HELP ovnmig_lease_expires_in_seconds Time left on the agent's lease.\n"
+			"# TYPE ovnmig_lease_expires_in_seconds gauge\n"
+			"ovnmig_lease_expires_in_seconds %.3f\n",
+			(long long)ival(o, "fresh"),
+			ival(o, "expires_in_ms") / 1e3);
+		/* Never renewed: no age and no length to show. */
+		if (json_is_integer(age))
+			bprintf(&b, "# HELP ovnmig_lease_age_seconds Time since the agent last renewed its lease.\n"
+				"# TYPE ovnmig_lease_age_seconds gauge\n"
+				"ovnmig_lease_age_seconds %.3f\n"
+				"# HELP ovnmig_lease_seconds Length of the lease at its last renewal.\n"
+				"# TYPE ovnmig_lease_seconds gauge\n"
+				"ovnmig_lease_seconds %lld\n",
+				json_integer_value(age) / 1e3,
+				(long long)ival(o, "s"));
+	}
 	o = json_object_get(mx, "ctl");
 	if (o)
 		bprintf(&b, "# HELP ovnmig_ctl_dropped_total Control connections dropped (event subscriber not reading, request too long).\n"

@@ -470,14 +470,20 @@ static int run_on_maps(const char *method, json_t *params)
 			json_t *st = json_pack("{s:b, s:o}", "agent", 0, "maps",
 					       result);
 
+			/* Where the agent's status has it. */
+			json_object_set(st, "lease",
+					json_object_get(result, "lease"));
 			result = st;
 		}
 	} else if (!strcmp(method, "metrics")) {
+		struct ovnmig_config cfg;
+
 		err = ctlmaps_call(&m, "stats", params, &result, &error);
-		if (!err)
-			result = json_pack("{s:o, s:{s:i, s:i}}", "datapath",
-					   result, "entries", "steer",
-					   m.n_steer, "fwd", m.n_fwd);
+		if (!err && !(err = maps_config_get(&m, &cfg)))
+			result = json_pack("{s:o, s:{s:i, s:i}, s:o}",
+					   "datapath", result, "entries",
+					   "steer", m.n_steer, "fwd", m.n_fwd,
+					   "lease", ctlmaps_lease_json(&cfg));
 	} else {
 		err = ctlmaps_call(&m, method, params, &result, &error);
 	}

@@ -4,8 +4,10 @@
  * programs the pinned steering and forwarding maps (see policy.h for
  * what it decides, maps.h for how it writes).  One thread, one poll
  * loop: DB connections, the control socket, VIF events, a 1 s timer for
- * expiry.  Entries survive the agent: on start it reconciles the maps
- * with the DBs instead of flushing them.
+ * the maximum age and the datapath lease.  Entries survive the agent: on
+ * start it reconciles the maps with the DBs instead of flushing them, and
+ * renews the lease (abi.h) only once it has, so a restart shorter than
+ * the lease shows no gap and a dead agent's entries stop within it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +39,15 @@
 #define EVENT_RING	256
 #define EVENT_PEND	4096	/* ~1 MiB: a subscriber's whole queue */
 #define SWEEP_MS	1000
+/*
+ * Default lease: 10 s.  Renewed every second or two (the sweep), so a
+ * loaded host can miss several renewals (a long batch, a slow poll)
+ * before entries stop; a restart (systemd's RestartSec=1, exec, SB sync,
+ * reconcile) must fit in it for scenario 8 to show no gap; and a dead or
+ * hung agent's entries stop applying 10 s after its last renewal, a
+ * third of the fixed 30 s expiry entries had before.
+ */
+#define DEFAULT_LEASE_NS	(10ull * 1000000000ull)
 /* genev_sys_6081's root qdisc is checked this often (a dump walks every
  * device's qdiscs under RTNL: not every second). */
 #define QDISC_CHECK_MS	5000
@@ -54,7 +65,8 @@ struct agent {
 	const char *metrics_listen;
 	struct ovsdb_ssl_opts ssl;
 	uint32_t max_entries, xdp_flags;
-	uint64_t expiry_ns;
+	uint64_t max_age_ns, lease_ns;
+	uint64_t lease_renewals, lease_failures;
 	bool attach, no_vni_filter, replace_xdp;
 	int lock_fd;			/* the single-instance lock */
 	int exit_code;			/* when setup fails */
@@ -359,6 +371,30 @@ static void reconcile(struct agent *a)
 		 (unsigned long long)(c->reconcile_removed - removed));
 }
 
+/*
+ * The datapath honours the agent's entries until the lease it renews
+ * here runs out (abi.h).  Only after the reconcile: before it, the maps
+ * may hold a dead agent's stale entries, which only a fresh lease left
+ * by a predecessor (a restart shorter than the lease) keeps applying.
+ * Renewed while the SB is unreachable too: the lease says the agent
+ * lives, the entries' SB backing is the policy's business.
+ */
+static void renew_lease(struct agent *a)
+{
+	int err;
+
+	if (!a->reconciled)
+		return;
+	err = maps_lease_renew(&a->m, maps_now_ns(), a->lease_ns);
+	if (!err) {
+		a->lease_renewals++;
+		return;
+	}
+	if (!a->lease_failures++)
+		log_err("maps: renewing the lease: %s (the datapath stops "
+			"applying entries when it runs out)", strerror(-err));
+}
+
 /* Ready to reconcile: SB synced and (if followed) the local DB too. */
 static bool synced(struct agent *a)
 {
@@ -538,6 +574,19 @@ static void sync_nexthops(struct agent *a, bool sweep)
 
 /* ---- control commands ---- */
 
+/* The lease as the datapath sees it, plus what this agent does with it. */
+static json_t *lease_json(struct agent *a, const struct ovnmig_config *cfg)
+{
+	json_t *o = ctlmaps_lease_json(cfg);
+
+	json_object_set_new(o, "configured_s",
+			    json_integer(a->lease_ns / 1000000000));
+	json_object_set_new(o, "renewing", json_boolean(a->reconciled));
+	json_object_set_new(o, "renewals", json_integer(a->lease_renewals));
+	json_object_set_new(o, "failures", json_integer(a->lease_failures));
+	return o;
+}
+
 static json_t *ctl_json(const struct ctl_server *s)
 {
 	struct ctl_stats cs;
@@ -571,7 +620,7 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 						      a->start_ns) / 1000000000),
 			    "system_id", l ? l->system_id : "",
 			    "generation", (int)a->generation,
-			    "expiry_s", (json_int_t)(a->expiry_ns / 1000000000),
+			    "max_age_s", (json_int_t)(a->max_age_ns / 1000000000),
 			    "reconciled", a->reconciled,
 			    "steer_refused", a->steer_refused[0] ?
 					     a->steer_refused : NULL,
@@ -603,6 +652,7 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 		json_object_set_new(sb, "stale_refused",
 				    json_integer(st.sb_stale_refused));
 		json_object_set_new(*result, "ctl", ctl_json(a->ctl));
+		json_object_set_new(*result, "lease", lease_json(a, &cfg));
 	}
 	return 0;
 }
@@ -661,6 +711,7 @@ static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
 {
 	const struct policy_counters *pc;
 	struct agent *a = ctx;
+	struct ovnmig_config cfg;
 	struct sbview_status st;
 	json_t *dp = NULL, *pol;
 	const struct sbview_local *l = lk_local(a);
@@ -671,6 +722,7 @@ static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
 	if (err)
 		return err;
 	pc = policy_counters(a->p);
+	maps_config_get(&a->m, &cfg);
 	pol = json_object();
 #define PC_JSON(f, name) json_object_set_new(pol, name, json_integer(pc->f));
 	POLICY_COUNTERS(PC_JSON)
@@ -706,6 +758,7 @@ static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
 	json_object_set_new(*result, "synced_after_ms",
 			    json_real(a->synced_ns / 1e6));
 	json_object_set_new(*result, "ctl", ctl_json(a->ctl));
+	json_object_set_new(*result, "lease", lease_json(a, &cfg));
 	return 0;
 }
 
@@ -854,7 +907,11 @@ static void usage(FILE *f)
 "                        DB's external_ids:ovn-encap-ip)\n"
 "  --bpffs DIR           bpffs of the pinned maps (default /sys/fs/bpf)\n"
 "  --ctl PATH            control socket (default %s)\n"
-"  --expiry SEC          lifetime of an entry (default 30)\n"
+"  --max-age SEC         maximum age of an entry; it lasts while the SB\n"
+"                        shows its move, at most this long (default 900)\n"
+"  --lease SEC           the datapath honours the agent's entries for SEC\n"
+"                        after each renewal (every second; default 10)\n"
+"  --expiry SEC          deprecated: the old fixed lifetime, now --max-age\n"
 "  --max-entries N       size of new steer/fwd maps (default %d)\n"
 "  --attach              load and attach the datapath programs\n"
 "  --genev DEV           Geneve device for steer (default genev_sys_6081)\n"
@@ -880,7 +937,8 @@ static int parse_args(struct agent *a, int argc, char **argv)
 {
 	enum { O_SB = 256, O_OVS, O_KEY, O_CERT, O_CA, O_SYSID, O_ENCAP,
 	       O_BPFFS, O_CTL, O_EXPIRY, O_MAX, O_ATTACH, O_GENEV, O_UNDER,
-	       O_XDPSKB, O_VIF, O_NOVNI, O_METRICS, O_REPLXDP, O_DBMAX };
+	       O_XDPSKB, O_VIF, O_NOVNI, O_METRICS, O_REPLXDP, O_DBMAX,
+	       O_MAXAGE, O_LEASE };
 	static const struct option opts[] = {
 		{ "sb", required_argument, NULL, O_SB },
 		{ "ovs", required_argument, NULL, O_OVS },
@@ -892,6 +950,8 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		{ "bpffs", required_argument, NULL, O_BPFFS },
 		{ "ctl", required_argument, NULL, O_CTL },
 		{ "expiry", required_argument, NULL, O_EXPIRY },
+		{ "max-age", required_argument, NULL, O_MAXAGE },
+		{ "lease", required_argument, NULL, O_LEASE },
 		{ "max-entries", required_argument, NULL, O_MAX },
 		{ "attach", no_argument, NULL, O_ATTACH },
 		{ "genev", required_argument, NULL, O_GENEV },
@@ -944,13 +1004,30 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		case O_BPFFS: a->bpffs = optarg; break;
 		case O_CTL: a->ctl_path = optarg; break;
 		case O_EXPIRY:
+		case O_MAXAGE:
 			v = strtol(optarg, &end, 10);
-			if (*end || v < 1 || v > 86400) {
-				log_err("--expiry: %s: 1..86400 seconds",
+			if (!*optarg || *end || v < 1 || v > 86400) {
+				log_err("--%s: %s: 1..86400 seconds",
+					o == O_EXPIRY ? "expiry" : "max-age",
 					optarg);
 				return 2;
 			}
-			a->expiry_ns = v * 1000000000ull;
+			/* Entries no longer end at a fixed time: the old
+			 * option bounds them, as --max-age does. */
+			if (o == O_EXPIRY)
+				log_warn("--expiry is deprecated: entries last "
+					 "while the SB shows their move, at "
+					 "most --max-age; taking it as "
+					 "--max-age %ld", v);
+			a->max_age_ns = v * 1000000000ull;
+			break;
+		case O_LEASE:
+			v = strtol(optarg, &end, 10);
+			if (!*optarg || *end || v < 3 || v > 3600) {
+				log_err("--lease: %s: 3..3600 seconds", optarg);
+				return 2;
+			}
+			a->lease_ns = v * 1000000000ull;
 			break;
 		case O_MAX:
 			v = strtol(optarg, &end, 10);
@@ -1166,7 +1243,7 @@ static int setup(struct agent *a)
 		.foreach_binding = lk_foreach_binding, .ctx = a,
 	};
 	struct policy_cfg pc = {
-		.expiry_ns = a->expiry_ns, .sink = sink, .sink_ctx = a,
+		.max_age_ns = a->max_age_ns, .sink = sink, .sink_ctx = a,
 		.event = on_event, .event_ctx = a,
 	};
 	uint32_t gen = 0;
@@ -1346,8 +1423,10 @@ static void loop(struct agent *a)
 		a->in_update = true;
 		sbview_run(a->v, 0);
 		a->in_update = false;
-		if (!a->reconciled && synced(a))
+		if (!a->reconciled && synced(a)) {
 			reconcile(a);
+			renew_lease(a);
+		}
 		update_local_ip(a);
 		if (a->chassis_dirty)
 			sync_chassis(a);
@@ -1367,6 +1446,7 @@ static void loop(struct agent *a)
 			/* The active flags are cached for the batches; an
 			 * operator's write (ovnmigctl -m) is corrected here. */
 			maps_recheck_active(&a->m);
+			renew_lease(a);
 			if (now - a->last_qdisc_ns >=
 			    QDISC_CHECK_MS * 1000000ull)
 				check_qdisc(a);
@@ -1412,7 +1492,8 @@ int main(int argc, char **argv)
 		.ovs_remote = "unix:/var/run/openvswitch/db.sock",
 		.bpffs = MAPS_DEFAULT_BPFFS, .ctl_path = CTL_DEFAULT_SOCKET,
 		.genev_dev = "genev_sys_6081", .vif_source = "auto",
-		.expiry_ns = POLICY_DEFAULT_EXPIRY_NS, .lock_fd = -1,
+		.max_age_ns = POLICY_DEFAULT_MAX_AGE_NS,
+		.lease_ns = DEFAULT_LEASE_NS, .lock_fd = -1,
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	int err;

@@ -250,8 +250,8 @@ struct policy *policy_create(const struct policy_cfg *cfg,
 	if (!p)
 		return NULL;
 	p->cfg = *cfg;
-	if (!p->cfg.expiry_ns)
-		p->cfg.expiry_ns = POLICY_DEFAULT_EXPIRY_NS;
+	if (!p->cfg.max_age_ns)
+		p->cfg.max_age_ns = POLICY_DEFAULT_MAX_AGE_NS;
 	p->lk = *lookup;
 	return p;
 }
@@ -648,7 +648,10 @@ static void cb_binding(void *ctx, const struct sbview_binding *old,
 	if (old->chassis.s[0]) {
 		queue_move(p, new->logical_port, nk, &old->chassis,
 			   &new->chassis, had_additional(old, &new->chassis));
-	} else if (rl && now(p) - rl->at < p->cfg.expiry_ns) {
+	} else if (rl && now(p) - rl->at < p->cfg.max_age_ns &&
+		   !uuid_eq(&rl->from, &new->chassis)) {
+		/* A claim by the chassis that released it is a flap, not a
+		 * move: the entries of the move that brought it there stay. */
 		queue_move(p, new->logical_port, nk, &rl->from, &new->chassis,
 			   rl->mc);
 	}
@@ -707,7 +710,7 @@ static void do_move(struct policy *p, const struct move *m)
 		 */
 		struct ovnmig_fwd f = {
 			.new_host = r->arm_ip,
-			.expires_ns = now(p) + p->cfg.expiry_ns,
+			.expires_ns = now(p) + p->cfg.max_age_ns,
 			.generation = p->cfg.generation,
 			.flags = r->arm_v6 ? OVNMIG_F_IPV6 : 0,
 		};
@@ -737,7 +740,7 @@ static void do_move(struct policy *p, const struct move *m)
 	/* Moved elsewhere than the VIF-down announced, or multichassis:
 	 * the plain move rules decide. */
 	disarm(p, r);
-	exp = now(p) + p->cfg.expiry_ns;
+	exp = now(p) + p->cfg.max_age_ns;
 	set_name(&r->old_ch, a->name);
 	set_name(&r->new_ch, b->name);
 
@@ -1031,14 +1034,14 @@ int policy_expire(struct policy *p)
 		}
 		/* No move followed the VIF-down: forget it (the move
 		 * rules still point A to B if the SB moves it later). */
-		if (r->armed && t - r->armed_at >= p->cfg.expiry_ns) {
+		if (r->armed && t - r->armed_at >= p->cfg.max_age_ns) {
 			disarm(p, r);
 			p->c.vif_down_disarmed++;
-			event(p, r->port, "disarmed: no move within the expiry");
+			event(p, r->port, "disarmed: no move within the maximum age");
 		}
 	}
 	htab_for_each_safe(&p->released, i, n, nx) {
-		if (t - ((struct released *)n)->at >= p->cfg.expiry_ns) {
+		if (t - ((struct released *)n)->at >= p->cfg.max_age_ns) {
 			htab_del(&p->released, n);
 			free(n);
 		}
@@ -1214,7 +1217,7 @@ void policy_foreach(const struct policy *p,
 			.has_steer = r->has_steer, .has_fwd = r->has_fwd,
 			.vif_down = r->vif_down, .armed = r->armed,
 			.armed_at_ns = r->armed_at,
-			.armed_until_ns = r->armed_at + p->cfg.expiry_ns,
+			.armed_until_ns = r->armed_at + p->cfg.max_age_ns,
 			.old_chassis = nm(r->old_ch),
 			.new_chassis = nm(r->new_ch), .steer = r->steer,
 			.fwd = r->fwd,

@@ -22,7 +22,13 @@
  *   deleting the port or B disarms it.
  * - multicast keys, unknown chassis, non-VIF ports: nothing.
  * - one entry per port key: rollback and a second move replace it;
- *   deleting the port or a chassis it names removes it.
+ *   deleting the port or a chassis it names removes it, and so does the
+ *   new chassis releasing the port (the SB no longer shows the move).
+ * - lifetime: an entry lives as long as the SB shows the move that made
+ *   it, however long OVN takes to catch up; its expires_ns is only the
+ *   maximum age (max_age_ns after the move), a bound for what the agent
+ *   could miss.  The agent's death is covered by the datapath lease
+ *   (abi.h, struct ovnmig_config), not by the entries' expiry.
  */
 #ifndef OVNMIG_POLICY_H
 #define OVNMIG_POLICY_H
@@ -32,7 +38,14 @@
 #include <ovnmig/abi.h>
 #include "sbview.h"
 
-#define POLICY_DEFAULT_EXPIRY_NS	(30ull * 1000000000ull)
+/*
+ * Default maximum age of an entry: 15 minutes.  The reported stalls are
+ * an ovn-controller that installed a moved port's flows ~88 s late
+ * (ovn-org/ovn#261) and one whose flow computation ran ~8 minutes on a
+ * 200-300 node cloud (ovn-org/ovn#252); 15 minutes covers the longest
+ * with room, and still ends an entry the agent failed to withdraw.
+ */
+#define POLICY_DEFAULT_MAX_AGE_NS	(900ull * 1000000000ull)
 
 /* Where the policy reads the state after the whole update. */
 struct policy_lookup {
@@ -97,7 +110,7 @@ struct policy_counters {
 };
 
 struct policy_cfg {
-	uint64_t expiry_ns;		/* 0: POLICY_DEFAULT_EXPIRY_NS */
+	uint64_t max_age_ns;		/* 0: POLICY_DEFAULT_MAX_AGE_NS */
 	uint32_t generation;		/* stamped on every entry written */
 	uint64_t (*now_ns)(void);	/* NULL: CLOCK_MONOTONIC */
 	policy_sink_fn sink;
@@ -116,7 +129,7 @@ void policy_destroy(struct policy *p);
 /* The sbview_ops callbacks; ctx is the struct policy. */
 extern const struct sbview_ops policy_sbview_ops;
 
-/* Drop entries whose time is up; returns the number removed. */
+/* Drop entries older than the maximum age; returns the number removed. */
 int policy_expire(struct policy *p);
 
 /*

@@ -23,6 +23,7 @@ static struct sbview_binding bs[MAXB];
 static int n_bs;
 static struct sbview_local loc;
 static uint64_t fake_now = 1000000000ull;
+#define SEC	1000000000ull
 
 /* The fake maps: the last value per key. */
 struct fent {
@@ -182,6 +183,7 @@ static struct sbview_binding *add_binding(const char *port, uint32_t dp,
 }
 
 static struct policy *pol;
+static uint64_t max_age;	/* for the next reset(); 0: the default */
 
 static void reset(const char *me)
 {
@@ -192,6 +194,7 @@ static void reset(const char *me)
 	};
 	struct policy_cfg cfg = {
 		.now_ns = clk, .sink = sink, .generation = 7,
+		.max_age_ns = max_age,
 	};
 
 	policy_destroy(pol);
@@ -311,8 +314,11 @@ static void t_move_third(void)
 	      count(fwd_map) == 0, "move A->B: third chassis steers A->B",
 	      "steer=%d fwd=%d", count(steer_map), count(fwd_map));
 	check(steer_of(p) && steer_of(p)->s.expires_ns ==
-	      fake_now + POLICY_DEFAULT_EXPIRY_NS,
-	      "steer entry expires after the default 30 s", "bad expiry");
+	      fake_now + 900ull * SEC,
+	      "steer entry's maximum age is the default 15 minutes",
+	      "expires after %lld s",
+	      steer_of(p) ? (long long)((steer_of(p)->s.expires_ns -
+					 fake_now) / SEC) : -1);
 	move(p, "A");
 	check(steer_is(p, "198.18.0.12", "198.18.0.11", 0) &&
 	      count(steer_map) == 1, "rollback B->A replaces the entry",
@@ -456,23 +462,89 @@ static void t_delete(void)
 	      "steer=%d", count(steer_map));
 }
 
-static void t_expiry(void)
+/*
+ * Issue 16: an entry lives while the SB shows its move, however long OVN
+ * lags (the reported stalls: 88 s, 8 minutes), up to the maximum age
+ * (15 minutes by default); no fixed 30 s expiry.
+ */
+static void t_lifetime(void)
+{
+	static const uint64_t at[] = { 31, 88, 480, 899 };
+	struct sbview_binding *p;
+	uint64_t t0;
+	size_t i;
+	int n;
+
+	reset("C");
+	p = add_binding("p1", 5, 3, "A");
+	add_binding("p2", 5, 4, "A");
+	sync_all();
+	move(p, "B");
+	t0 = fake_now;
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		fake_now = t0 + at[i] * SEC;
+		n = policy_expire(pol);
+		check(n == 0 && steer_is(p, "198.18.0.11", "198.18.0.12", 0),
+		      at[i] == 31 ? "entry outlives the old 30 s expiry while "
+				    "the SB shows the move" :
+		      at[i] == 88 ? "entry still there 88 s after the move "
+				    "(ovn-org/ovn#261's stall)" :
+		      at[i] == 480 ? "entry still there after 8 minutes "
+				     "(ovn-org/ovn#252's stall)" :
+				     "entry still there at 14:59",
+		      "expired %d, steer=%d", n, count(steer_map));
+	}
+	/* Another update meanwhile changes nothing for this port. */
+	move(&bs[1], "D");
+	check(steer_is(p, "198.18.0.11", "198.18.0.12", 0),
+	      "another port's move leaves the entry alone", "changed");
+	fake_now = t0 + 900 * SEC;
+	n = policy_expire(pol);
+	check(!steer_of(p) && count(steer_map) == 1,
+	      "entry removed at the maximum age (15 minutes)",
+	      "expired %d left %d", n, count(steer_map));
+
+	/* A configured maximum age. */
+	max_age = 20 * SEC;
+	reset("C");
+	p = add_binding("p1", 5, 3, "A");
+	sync_all();
+	move(p, "B");
+	t0 = fake_now;
+	fake_now = t0 + 20 * SEC - 1;
+	n = policy_expire(pol);
+	check(n == 0 && count(steer_map) == 1,
+	      "max age 20 s: entry lives until then", "expired %d", n);
+	fake_now = t0 + 20 * SEC;
+	n = policy_expire(pol);
+	check(n == 1 && count(steer_map) == 0,
+	      "max age 20 s: entry removed at 20 s", "expired %d left %d", n,
+	      count(steer_map));
+	max_age = 0;
+}
+
+/* A release and re-claim by the same chassis is a flap, not a move. */
+static void t_flap(void)
 {
 	struct sbview_binding *p;
-	int n;
 
 	reset("C");
 	p = add_binding("p1", 5, 3, "A");
 	sync_all();
 	move(p, "B");
-	fake_now += POLICY_DEFAULT_EXPIRY_NS - 1;
-	n = policy_expire(pol);
-	check(n == 0 && count(steer_map) == 1, "entry lives until its expiry",
-	      "expired %d", n);
-	fake_now += 1;
-	n = policy_expire(pol);
-	check(n == 1 && count(steer_map) == 0, "entry removed at expiry",
-	      "expired %d left %d", n, count(steer_map));
+	move(p, NULL);
+	check(steer_is(p, "198.18.0.11", "198.18.0.12", 0),
+	      "release by the new chassis alone: the A->B entry stays",
+	      "steer=%d", count(steer_map));
+	move(p, "B");
+	check(steer_is(p, "198.18.0.11", "198.18.0.12", 0) &&
+	      count(steer_map) == 1,
+	      "re-claim by the same chassis: still A->B (no B->B entry)",
+	      "steer=%d", count(steer_map));
+	move(p, NULL);
+	move(p, "D");
+	check(steer_is(p, "198.18.0.12", "198.18.0.14", 0),
+	      "release by B then claim by D: B->D", "missing");
 }
 
 static void t_unbind_bind(void)
@@ -598,16 +670,16 @@ static void t_vif(void)
 	check(fwd_is(p, "198.18.0.14") && policy_n_armed(pol) == 0,
 	      "armed toward B, moved to D: the pointer follows the SB",
 	      "fwd=%d", count(fwd_map));
-	/* Armed and nothing follows within the expiry: forgotten. */
+	/* Armed and nothing follows within the maximum age: forgotten. */
 	reset("A");
 	p = add_binding("p1", 5, 3, "A");
 	p->requested_opt = "A,B";
 	sync_all();
 	vif(&up, &down);
-	fake_now += POLICY_DEFAULT_EXPIRY_NS;
+	fake_now += 900 * SEC;
 	policy_expire(pol);
 	check(policy_n_armed(pol) == 0 && count(fwd_map) == 0,
-	      "an armed move with no SB move is forgotten at the expiry",
+	      "an armed move with no SB move is forgotten at the maximum age",
 	      "armed=%d", policy_n_armed(pol));
 }
 
@@ -730,7 +802,8 @@ int main(void)
 	t_multichassis();
 	t_ignored();
 	t_delete();
-	t_expiry();
+	t_lifetime();
+	t_flap();
 	t_unbind_bind();
 	t_vif();
 	t_batch();

@@ -73,6 +73,12 @@ struct ovnmig_ip {
  */
 #define OVNMIG_F_IPV6	(1u << 0)	/* addresses in the entry are IPv6 */
 #define OVNMIG_F_DROP	(1u << 1)	/* steer: drop instead of rewrite */
+/*
+ * Written by hand (ovnmigctl steer/bounce add): not bound to the agent's
+ * lease (struct ovnmig_config), only to its own expires_ns, which the
+ * operator chose.  The agent never sets it.
+ */
+#define OVNMIG_F_MANUAL	(1u << 2)
 
 /*
  * Steering entry (TC egress on genev_sys_6081 of every chassis): packets
@@ -81,6 +87,9 @@ struct ovnmig_ip {
  *
  * Expiry: an entry with expires_ns <= bpf_ktime_get_coarse_ns() is ignored
  * (counted as expired); there is no "never" value, every entry expires.
+ * For the agent's entries expires_ns is the maximum age (the agent
+ * removes them earlier, when the SB stops showing their move); they
+ * apply only while the agent's lease is fresh (struct ovnmig_config).
  * The coarse clock (CLOCK_MONOTONIC at tick resolution, a few ms) is
  * cheaper per packet than bpf_ktime_get_ns() and far finer than any expiry.
  */
@@ -184,13 +193,27 @@ struct ovnmig_nexthop {
 /* config.flags */
 #define OVNMIG_CFG_STEER_VNI_FILTER	(1u << 0)
 
-/* Single-entry config array (key 0). */
+/*
+ * Single-entry config array (key 0).
+ *
+ * The lease: steer and bounce honour an entry without OVNMIG_F_MANUAL
+ * only while lease_ns > bpf_ktime_get_coarse_ns() (else the packet
+ * passes untouched, counted as *_lease_expired).  The running agent
+ * renews it every second to now + its --lease, once it has reconciled
+ * the maps with the SB; so if the agent dies or hangs, its entries stop
+ * applying within the lease, and a restarted agent that reconciles
+ * within the lease continues it without a gap.  0: no lease.
+ * lease_renewed_ns is when it was last renewed (for status only; the
+ * datapath does not read it).  Both CLOCK_MONOTONIC ns.
+ */
 struct ovnmig_config {
 	__be32 local_v4;	/* this host's underlay IPv4 (bounce source) */
 	__u32 steer_active;	/* 0: steer map empty, skip the lookup */
 	__be32 local_v6[4];	/* this host's underlay IPv6 */
 	__u32 fwd_active;	/* 0: fwd map empty, skip the lookup */
 	__u32 flags;		/* OVNMIG_CFG_* */
+	__u64 lease_ns;		/* agent's entries apply until then */
+	__u64 lease_renewed_ns;	/* last renewal */
 };
 
 /*
@@ -205,6 +228,7 @@ struct ovnmig_config {
 	X(STEER_DROPPED_DUP,	"steer_dropped_dup")			\
 	X(STEER_MISS,		"steer_miss")				\
 	X(STEER_EXPIRED,	"steer_expired")			\
+	X(STEER_LEASE_EXPIRED,	"steer_lease_expired")		\
 	X(STEER_OTHER_REMOTE,	"steer_other_remote")			\
 	X(STEER_MCAST,		"steer_mcast")				\
 	X(STEER_NOT_OVN,	"steer_not_ovn")			\
@@ -214,6 +238,7 @@ struct ovnmig_config {
 	X(BOUNCE_FORWARDED,	"bounce_forwarded")			\
 	X(BOUNCE_MISS,		"bounce_miss")				\
 	X(BOUNCE_EXPIRED,	"bounce_expired")			\
+	X(BOUNCE_LEASE_EXPIRED,	"bounce_lease_expired")		\
 	X(BOUNCE_NOT_GENEVE,	"bounce_not_geneve")			\
 	X(BOUNCE_NOT_OVN,	"bounce_not_ovn")			\
 	X(BOUNCE_MALFORMED,	"bounce_malformed")			\

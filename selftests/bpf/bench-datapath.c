@@ -387,7 +387,9 @@ int main(int argc, char **argv)
 	struct { struct ovnmig_steer_sim h; uint8_t o[256]; } sim, sim_miss,
 		sim_vni, sim_opts;
 	size_t slen_opts;
-	struct ovnmig_config cfg = { 0 };
+	/* The agent's lease fresh, as while it runs: hits take the full
+	 * path, lease check included. */
+	struct ovnmig_config cfg = { .lease_ns = now_ns() + 36e11 };
 	struct ovnmig_fwd fv = { .expires_ns = now_ns() + 36e11 };
 	struct ovnmig_steer sv = { .expires_ns = now_ns() + 36e11 };
 	struct ovnmig_port_key hit = { .dp_key = 0x123456, .port_key = 7 };

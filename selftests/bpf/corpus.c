@@ -19,6 +19,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "bpftest.h"
+#include "statsum.h"
 #include "pkt.h"
 #include "sim.h"
 #include "bounce.skel.h"
@@ -50,18 +51,7 @@ static int sh(const char *cmd)
 
 static int read_stats(uint64_t *out)
 {
-	struct ovnmig_counter vals[ncpus];
-	uint32_t k;
-	int c;
-
-	for (k = 0; k < OVNMIG_STAT_MAX; k++) {
-		if (bpf_map_lookup_elem(stats_fd, &k, vals))
-			return -1;
-		out[k] = 0;
-		for (c = 0; c < ncpus; c++)
-			out[k] += vals[c].packets;
-	}
-	return 0;
+	return stats_sum(stats_fd, ncpus, out);
 }
 
 /* Exactly one counter, want, moved by exactly one. */
@@ -159,11 +149,18 @@ static void bounce_case(const char *name, const struct pkt_spec *s,
 	tap_result(1, name, "");
 }
 
+/*
+ * The agent's lease (abi.h) as the config cases write it: fresh (an hour
+ * ahead) unless a case lets it run out.
+ */
+static uint64_t lease_until;
+
 static void fwd_put(uint32_t vni, uint16_t port, int is6, const char *host,
 		    uint64_t expires)
 {
 	struct ovnmig_port_key k = { .dp_key = vni, .port_key = port };
-	struct ovnmig_fwd v = { .expires_ns = expires, .generation = 1 };
+	struct ovnmig_fwd v = { .expires_ns = expires, .generation = 1,
+				.flags = port == 13 ? OVNMIG_F_MANUAL : 0 };
 
 	if (is6) {
 		v.flags = OVNMIG_F_IPV6;
@@ -178,7 +175,8 @@ static void fwd_put(uint32_t vni, uint16_t port, int is6, const char *host,
 static void bounce_cfg(int active)
 {
 	struct ovnmig_config c = { .local_v4 = v4(LOCAL_V4),
-				   .fwd_active = active };
+				   .fwd_active = active,
+				   .lease_ns = lease_until };
 	uint32_t zero = 0;
 
 	v6(LOCAL_V6, c.local_v6);
@@ -486,12 +484,14 @@ static void bounce_corpus(void)
 	char name[128];
 
 	/* Entries: VNI 0x123456 port 7 -> B (v4), port 8 -> B (v6), port
-	 * 9 -> C (another device), port 10 -> unroutable, port 11 expired. */
+	 * 9 -> C (another device), port 10 -> unroutable, port 11 expired,
+	 * port 13 -> B written by hand (OVNMIG_F_MANUAL). */
 	fwd_put(0x123456, 7, 0, HOSTB_V4, later);
 	fwd_put(0x123456, 8, 1, HOSTB_V6, later);
 	fwd_put(0x123456, 9, 0, HOSTC_V4, later);
 	fwd_put(0x123456, 10, 0, NOROUTE_V4, later);
 	fwd_put(0x123456, 11, 0, HOSTB_V4, now_ns() - 1000000000ull);
+	fwd_put(0x123456, 13, 0, HOSTB_V4, later);
 
 	/*
 	 * The agent's next hops, as the neighbour table has them: every
@@ -580,6 +580,37 @@ static void bounce_corpus(void)
 	s.egress = 12;
 	bounce_case("bounce no entry: passed (miss)", &s, NULL, XDP_PASS,
 		    OVNMIG_STAT_BOUNCE_MISS, 0);
+
+	/*
+	 * The agent's lease: run out (a dead agent), or never renewed (0),
+	 * its pointers pass untouched, counted; one written by hand does
+	 * not depend on it; renewed, the pointers apply again.
+	 */
+	lease_until = now_ns() - 1000000000ull;	/* coarse clock lags */
+	bounce_cfg(1);
+	pkt_default(&s);
+	bounce_case("bounce lease run out: passed untouched, lease_expired",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_LEASE_EXPIRED, 0);
+	s.v6 = 1;
+	s.egress = 8;
+	bounce_case("bounce v6 lease run out: passed untouched, lease_expired",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_LEASE_EXPIRED, 0);
+	pkt_default(&s);
+	s.egress = 11;
+	bounce_case("bounce lease run out, entry expired too: expired", &s,
+		    NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_EXPIRED, 0);
+	pkt_default(&s);
+	s.egress = 13;
+	FWD_OK("bounce lease run out, pointer written by hand: forwarded", s);
+	lease_until = 0;
+	bounce_cfg(1);
+	pkt_default(&s);
+	bounce_case("bounce lease never renewed (0): passed, lease_expired",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_LEASE_EXPIRED, 0);
+	lease_until = now_ns() + 3600ull * 1000000000ull;
+	bounce_cfg(1);
+	pkt_default(&s);
+	FWD_OK("bounce lease renewed: forwarded again", s);
 	s.vni = 0x123457;
 	s.egress = 7;
 	bounce_case("bounce same port key, other datapath: miss", &s, NULL,
@@ -774,7 +805,8 @@ static int sim_fd, steer_map_fd, scfg_fd, vnis_fd;
 
 static void steer_cfg(int active)
 {
-	struct ovnmig_config c = { .steer_active = active };
+	struct ovnmig_config c = { .steer_active = active,
+				   .lease_ns = lease_until };
 	uint32_t zero = 0;
 
 	bpf_map_update_elem(scfg_fd, &zero, &c, BPF_ANY);
@@ -888,6 +920,8 @@ static void steer_corpus(void)
 		  now_ns() - 1000000000ull);
 	steer_put(0x123456, 12, 1, "2001:db8:ff::1", "2001:db8:ff::2", 0,
 		  later);
+	steer_put(0x123456, 14, 0, "198.18.0.1", "198.18.0.2",
+		  OVNMIG_F_MANUAL, later);
 
 	len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_ONLY, 7);
 	steer_cfg(0);
@@ -904,6 +938,47 @@ static void steer_corpus(void)
 	w.h.set_flags = BPF_F_DONT_FRAGMENT;
 	steer_case("steer v4 hit: new remote, VNI/TOS/TTL/DF/csum kept", &p,
 		   len, &w, TC_ACT_OK, OVNMIG_STAT_STEER_STEERED);
+
+	/*
+	 * The agent's lease (abi.h): run out or never renewed, the agent's
+	 * entries pass untouched, counted apart from an entry's own expiry;
+	 * a hand-written entry does not depend on it; renewed, they apply.
+	 */
+	lease_until = now_ns() - 1000000000ull;	/* coarse clock lags */
+	steer_cfg(1);
+	steer_case("steer lease run out: passed untouched, lease_expired", &p,
+		   len, NULL, TC_ACT_OK, OVNMIG_STAT_STEER_LEASE_EXPIRED);
+	{
+		struct sim_pkt q, wq;
+		size_t qlen;
+
+		qlen = sim_build(&q, 0, "198.18.0.1", TF_OVS, OVN_ONLY, 9);
+		steer_case("steer lease run out, multichassis: not dropped",
+			   &q, qlen, NULL, TC_ACT_OK,
+			   OVNMIG_STAT_STEER_LEASE_EXPIRED);
+		qlen = sim_build(&q, 0, "198.18.0.1", TF_OVS, OVN_ONLY, 11);
+		steer_case("steer lease run out, entry expired too: expired",
+			   &q, qlen, NULL, TC_ACT_OK,
+			   OVNMIG_STAT_STEER_EXPIRED);
+		qlen = sim_build(&q, 0, "198.18.0.1", TF_OVS, OVN_ONLY, 14);
+		wq = q;
+		wq.h.out = q.h.key;
+		wq.h.out.remote_ipv4 = ntohl(v4("198.18.0.2"));
+		wq.h.out.local_ipv4 = 0;
+		wq.h.out.tunnel_flags = 0;
+		wq.h.set_flags = BPF_F_DONT_FRAGMENT;
+		steer_case("steer lease run out, entry by hand: steered",
+			   &q, qlen, &wq, TC_ACT_OK,
+			   OVNMIG_STAT_STEER_STEERED);
+	}
+	lease_until = 0;
+	steer_cfg(1);
+	steer_case("steer lease never renewed (0): passed, lease_expired", &p,
+		   len, NULL, TC_ACT_OK, OVNMIG_STAT_STEER_LEASE_EXPIRED);
+	lease_until = now_ns() + 3600ull * 1000000000ull;
+	steer_cfg(1);
+	steer_case("steer lease renewed: steered again", &p, len, &w,
+		   TC_ACT_OK, OVNMIG_STAT_STEER_STEERED);
 
 	len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_LAST, 7);
 	w = p;
@@ -979,7 +1054,8 @@ static void steer_corpus(void)
 	 */
 	{
 		struct ovnmig_config c = { .steer_active = 1,
-					   .flags = OVNMIG_CFG_STEER_VNI_FILTER };
+					   .flags = OVNMIG_CFG_STEER_VNI_FILTER,
+					   .lease_ns = lease_until };
 		uint32_t zero = 0, idx = 0x123456 / 64;
 		uint64_t bit = 1ull << (0x123456 % 64), none = 0;
 
@@ -1065,6 +1141,7 @@ int main(void)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ncpus = libbpf_num_possible_cpus();
+	lease_until = now_ns() + 3600ull * 1000000000ull;
 	uname(&u);
 	ifindex0 = setup_net();
 	if (ifindex0 < 0) {

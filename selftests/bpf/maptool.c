@@ -4,6 +4,8 @@
  * agent's CLI is a separate part; tests must not depend on it).
  *
  *   maptool DIR config [v4=ADDR] [v6=ADDR] [steer=N] [fwd=N] [vnifilter=0|1]
+ *                      [lease=SEC]   (the agent's lease: SEC from now;
+ *                                     0: run out)
  *   maptool DIR vni VNI 0|1        (the VNI's bit in the steer prefilter)
  *   maptool DIR fwd VNI PORT HOST [TTL_SEC]
  *   maptool DIR steer VNI PORT OLD NEW [drop] [TTL_SEC]
@@ -11,6 +13,14 @@
  *   maptool DIR ifmac IFINDEX MAC  (the NIC's MAC bounce accepts)
  *   maptool DIR stat NAME          (prints packets, summed over CPUs)
  *   maptool DIR stats              (every non-zero counter: NAME=N ...)
+ *   maptool DIR sim VNI PORT DST [COUNT [MS]]
+ *                                  (run steer's decision, steer_sim on
+ *                                   the pinned maps, COUNT times (1) every
+ *                                   MS ms (10) for a packet of VNI/PORT
+ *                                   encapsulated toward DST (IPv4); print
+ *                                   the outcomes: NAME=N ...)
+ *   maptool DIR now                (CLOCK_MONOTONIC ns, the datapath's clock)
+ *   maptool DIR lease              (config lease_ns and lease_renewed_ns)
  *   maptool DIR skel               (load steer and bounce by their
  *                                   skeletons with pin_root_path DIR, as
  *                                   the agent does; print the map ids
@@ -27,8 +37,12 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <ovnmig/abi.h>
+#include <unistd.h>
 #include "steer.skel.h"
+#include "steer_sim.skel.h"
 #include "bounce.skel.h"
+#include "sim.h"
+#include "statsum.h"
 
 #define PROG "maptool"
 
@@ -97,6 +111,8 @@ static int cmd_config(const char *dir, int argc, char **argv)
 			c.steer_active = atoi(v);
 		else if (!strcmp(argv[i], "fwd"))
 			c.fwd_active = atoi(v);
+		else if (!strcmp(argv[i], "lease"))	/* SEC from now */
+			c.lease_ns = expiry(v);
 		else if (!strcmp(argv[i], "vnifilter"))
 			c.flags = atoi(v) ? c.flags | OVNMIG_CFG_STEER_VNI_FILTER :
 				  c.flags & ~OVNMIG_CFG_STEER_VNI_FILTER;
@@ -260,33 +276,25 @@ static int cmd_ifmac(const char *dir, const char *ifi_s, const char *mac_s)
 
 static int cmd_stats(const char *dir)
 {
-	int ncpus = libbpf_num_possible_cpus(), fd, c;
-	struct ovnmig_counter vals[ncpus > 0 ? ncpus : 1];
+	int fd = open_map(dir, OVNMIG_MAP_STATS);
+	uint64_t sum[OVNMIG_STAT_MAX];
 	__u32 k;
 
-	fd = open_map(dir, OVNMIG_MAP_STATS);
-	if (fd < 0)
+	if (fd < 0 || stats_sum(fd, libbpf_num_possible_cpus(), sum))
 		return 1;
-	for (k = 0; k < OVNMIG_STAT_MAX; k++) {
-		unsigned long long sum = 0;
-
-		if (bpf_map_lookup_elem(fd, &k, vals))
-			return 1;
-		for (c = 0; c < ncpus; c++)
-			sum += vals[c].packets;
-		if (sum)
-			printf("%s=%llu ", stat_names[k], sum);
-	}
+	for (k = 0; k < OVNMIG_STAT_MAX; k++)
+		if (sum[k])
+			printf("%s=%llu ", stat_names[k],
+			       (unsigned long long)sum[k]);
 	printf("\n");
 	return 0;
 }
 
 static int cmd_stat(const char *dir, const char *name)
 {
-	int ncpus = libbpf_num_possible_cpus(), fd, c;
-	struct ovnmig_counter vals[ncpus > 0 ? ncpus : 1];
-	unsigned long long sum = 0;
+	uint64_t sum[OVNMIG_STAT_MAX];
 	__u32 k;
+	int fd;
 
 	for (k = 0; k < OVNMIG_STAT_MAX; k++)
 		if (!strcmp(stat_names[k], name))
@@ -296,11 +304,95 @@ static int cmd_stat(const char *dir, const char *name)
 		return 2;
 	}
 	fd = open_map(dir, OVNMIG_MAP_STATS);
-	if (fd < 0 || bpf_map_lookup_elem(fd, &k, vals))
+	if (fd < 0 || stats_sum(fd, libbpf_num_possible_cpus(), sum))
 		return 1;
-	for (c = 0; c < ncpus; c++)
-		sum += vals[c].packets;
-	printf("%llu\n", sum);
+	printf("%llu\n", (unsigned long long)sum[k]);
+	return 0;
+}
+
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/*
+ * steer's decision (steer.h, the code the TC program runs) through
+ * steer_sim, loaded with the pins of DIR: what steer would do now with
+ * the agent's maps, config and lease.  Counts in the pinned stats too.
+ */
+static int cmd_sim(const char *dir, int argc, char **argv)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, o, .pin_root_path = dir);
+	struct { struct ovnmig_steer_sim h; __u8 opts[8]; } pkt = {};
+	uint64_t a[OVNMIG_STAT_MAX], b[OVNMIG_STAT_MAX];
+	unsigned long long seen[OVNMIG_STAT_MAX] = {};
+	int ncpus = libbpf_num_possible_cpus();
+	struct steer_sim *ss;
+	struct ovnmig_ip dst;
+	long i, count = argc > 3 ? atol(argv[3]) : 1;
+	long ms = argc > 4 ? atol(argv[4]) : 10;
+	int rc = 1, sfd;
+	__u32 k;
+
+	if (argc < 3 || argc > 5 || count < 1 || count > 100000 || ms < 0 ||
+	    parse_ip(argv[2], &dst) != 4)
+		return 2;
+	pkt.h.key.tunnel_id = strtoul(argv[0], NULL, 0);
+	pkt.h.key.tunnel_ttl = 64;
+	pkt.h.key.tunnel_flags = htons(0x0001 | 0x0004 | 0x0100 | 0x0400 |
+				       0x0800);
+	pkt.h.key.local_ipv4 = ntohl(dst.v4);	/* on transmit: the dst */
+	pkt.h.opts_len = 8;
+	pkt.opts[0] = OVNMIG_OVN_OPT_CLASS >> 8;
+	pkt.opts[1] = OVNMIG_OVN_OPT_CLASS & 0xff;
+	pkt.opts[2] = OVNMIG_OVN_OPT_TYPE;
+	pkt.opts[3] = OVNMIG_OVN_OPT_LEN / 4;
+	pkt.opts[6] = strtoul(argv[1], NULL, 0) >> 8;
+	pkt.opts[7] = strtoul(argv[1], NULL, 0) & 0xff;
+	ss = steer_sim__open_opts(&o);
+	if (!ss || steer_sim__load(ss)) {
+		fprintf(stderr, PROG ": sim: %s\n", strerror(errno));
+		goto out;
+	}
+	sfd = bpf_map__fd(ss->maps.ovnmig_stats);
+	for (i = 0; i < count; i++) {
+		LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = &pkt,
+			    .data_size_in = sizeof(pkt), .repeat = 1);
+
+		if (i && ms)
+			usleep(ms * 1000);
+		if (stats_sum(sfd, ncpus, a) ||
+		    bpf_prog_test_run_opts(bpf_program__fd(ss->progs.steer_sim),
+					   &t) || stats_sum(sfd, ncpus, b)) {
+			fprintf(stderr, PROG ": sim: %s\n", strerror(errno));
+			goto out;
+		}
+		for (k = 0; k < OVNMIG_STAT_MAX; k++)
+			seen[k] += b[k] - a[k];
+	}
+	for (k = 0; k < OVNMIG_STAT_MAX; k++)
+		if (seen[k])
+			printf("%s=%llu ", stat_names[k], seen[k]);
+	printf("\n");
+	rc = 0;
+out:
+	steer_sim__destroy(ss);
+	return rc;
+}
+
+static int cmd_lease(const char *dir)
+{
+	int fd = open_map(dir, OVNMIG_MAP_CONFIG);
+	struct ovnmig_config c;
+	__u32 zero = 0;
+
+	if (fd < 0 || bpf_map_lookup_elem(fd, &zero, &c))
+		return 1;
+	printf("%llu %llu\n", (unsigned long long)c.lease_ns,
+	       (unsigned long long)c.lease_renewed_ns);
 	return 0;
 }
 
@@ -321,6 +413,13 @@ int main(int argc, char **argv)
 			rc = cmd_ifmac(argv[1], argv[3], argv[4]);
 		else if (!strcmp(argv[2], "skel") && argc == 3)
 			rc = cmd_skel(argv[1]);
+		else if (!strcmp(argv[2], "sim"))
+			rc = cmd_sim(argv[1], argc - 3, argv + 3);
+		else if (!strcmp(argv[2], "now") && argc == 3)
+			rc = printf("%llu\n",
+				    (unsigned long long)mono_ns()) < 0;
+		else if (!strcmp(argv[2], "lease") && argc == 3)
+			rc = cmd_lease(argv[1]);
 		else if (!strcmp(argv[2], "stats") && argc == 3)
 			rc = cmd_stats(argv[1]);
 		else if (!strcmp(argv[2], "stat") && argc == 4)

@@ -44,6 +44,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "bpftest.h"
+#include "statsum.h"
 #include "pkt.h"
 #include "sim.h"
 #include "bounce.skel.h"
@@ -79,18 +80,7 @@ static uint32_t below(uint32_t n)
 
 static int read_stats(uint64_t *out)
 {
-	struct ovnmig_counter vals[ncpus];
-	uint32_t k;
-	int c;
-
-	for (k = 0; k < OVNMIG_STAT_MAX; k++) {
-		if (bpf_map_lookup_elem(stats_fd, &k, vals))
-			return -1;
-		out[k] = 0;
-		for (c = 0; c < ncpus; c++)
-			out[k] += vals[c].packets;
-	}
-	return 0;
+	return stats_sum(stats_fd, ncpus, out);
 }
 
 /* The one counter that moved by one, or -1 (and why) if not exactly one. */
@@ -800,7 +790,9 @@ static void bounce_mutate(unsigned count, uint64_t seed)
 static void bounce_setup(struct bounce *bs)
 {
 	uint64_t now = now_ns();
-	struct ovnmig_config c = { .local_v4 = v4(LOCAL_V4), .fwd_active = 1 };
+	/* The agent's lease fresh: the judge knows no lease. */
+	struct ovnmig_config c = { .local_v4 = v4(LOCAL_V4), .fwd_active = 1,
+				   .lease_ns = now + 3600ull * 1000000000ull };
 	uint32_t zero = 0;
 	size_t i;
 
@@ -1098,7 +1090,8 @@ static void steer_setup(struct steer_sim *ss)
 {
 	uint64_t now = now_ns();
 	struct ovnmig_config c = { .steer_active = 1,
-				   .flags = OVNMIG_CFG_STEER_VNI_FILTER };
+				   .flags = OVNMIG_CFG_STEER_VNI_FILTER,
+				   .lease_ns = now + 3600ull * 1000000000ull };
 	uint32_t zero = 0, idx = 0x123456 / 64;
 	uint64_t bit = 1ull << (0x123456 % 64);
 	size_t i;
