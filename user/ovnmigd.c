@@ -94,7 +94,7 @@ struct agent {
 	bool strays;		/* entries in the maps the policy does not
 				 * track (added by hand) */
 	uint64_t wake_ns, start_ns, last_sweep_ns;
-	struct ovnmig_ip last_local;
+	struct ovnmig_ip last_local[2];	/* IPv4, IPv6 */
 	/* ovnmig_chassis as last written (sorted); dirty: look again. */
 	struct ovnmig_chassis_key *chassis_keys;
 	int n_chassis_keys;
@@ -410,21 +410,32 @@ static bool synced(struct agent *a)
 static void update_local_ip(struct agent *a)
 {
 	const struct sbview_local *l = lk_local(a);
-	struct ovnmig_ip ip = {};
-	bool v6;
+	int i, f;
 
-	if (!l || !l->n_encaps)
-		return;
-	v6 = l->encaps[0].family == AF_INET6;
-	if (v6)
-		memcpy(ip.v6, &l->encaps[0].v6, 16);
-	else
-		ip.v4 = l->encaps[0].v4.s_addr;
-	if (!memcmp(&ip, &a->last_local, sizeof(ip)))
-		return;
-	a->last_local = ip;
-	if (maps_set_local(&a->m, &ip, v6))
-		log_warn("maps: setting the local address failed");
+	/*
+	 * The first address of each family (ovn-encap-ip may list one of
+	 * each): bounce admits only packets addressed to this host, so a
+	 * chassis with IPv4 and IPv6 tunnels needs both.
+	 */
+	for (f = 0; l && f < 2; f++) {
+		bool v6 = f == 1;
+		struct ovnmig_ip ip = {};
+
+		for (i = 0; i < l->n_encaps; i++)
+			if ((l->encaps[i].family == AF_INET6) == v6)
+				break;
+		if (i == l->n_encaps)
+			continue;
+		if (v6)
+			memcpy(ip.v6, &l->encaps[i].v6, 16);
+		else
+			ip.v4 = l->encaps[i].v4.s_addr;
+		if (!memcmp(&ip, &a->last_local[f], sizeof(ip)))
+			continue;
+		a->last_local[f] = ip;
+		if (maps_set_local(&a->m, &ip, v6))
+			log_warn("maps: setting the local address failed");
+	}
 }
 
 /*
@@ -570,6 +581,19 @@ static void sync_nexthops(struct agent *a, bool sweep)
 	if (written || removed)
 		log_info("maps: next hops for bounce: %d written, %d removed",
 			 written, removed);
+}
+
+/* How long until sync_nexthops() takes a pending watch event; -1: none. */
+static int nexthop_wait_ms(struct agent *a)
+{
+	uint64_t since;
+
+	if (a->m.nexthop_fd < 0 || !a->nhw || !nexthop_watch_dirty(a->nhw))
+		return -1;
+	since = maps_now_ns() - a->nh_sync_ns;
+	if (since >= NH_MIN_GAP_NS)
+		return 0;
+	return (int)((NH_MIN_GAP_NS - since) / 1000000ull) + 1;
 }
 
 /* ---- control commands ---- */
@@ -1408,6 +1432,12 @@ static void loop(struct agent *a)
 		ht = a->http ? metrics_http_timeout(a->http) : -1;
 		if (ht >= 0 && ht < to)
 			to = ht;
+		/* A neighbour answer inside the 100 ms gap was drained from
+		 * the watch already: wake for it at the gap's end, not at
+		 * the next sweep (a new pointer waits on exactly that). */
+		ht = nexthop_wait_ms(a);
+		if (ht >= 0 && ht < to)
+			to = ht;
 		r = poll(pfd, n, to);
 		if (r < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
@@ -1427,12 +1457,13 @@ static void loop(struct agent *a)
 			reconcile(a);
 			renew_lease(a);
 		}
+		/* The batch is in the maps: now its events, before the
+		 * rtnetlink round trips of the next hops below. */
+		flush_events(a);
 		update_local_ip(a);
 		if (a->chassis_dirty)
 			sync_chassis(a);
 		sync_nexthops(a, false);
-		/* The batch is in the maps: now its events. */
-		flush_events(a);
 		ctl_server_run(a->ctl);
 		if (a->http)
 			metrics_http_run(a->http);

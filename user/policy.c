@@ -1100,12 +1100,17 @@ void policy_adopt_steer(struct policy *p, const struct ovnmig_port_key *k,
 			const struct ovnmig_steer *v)
 {
 	uint64_t key = mkkey(k->dp_key, k->port_key);
-	const struct sbview_binding *b = binding_by_key(p, key);
+	const struct sbview_binding *b;
 	const struct sbview_chassis *c = NULL;
 	struct ovnmig_ip ip;
 	struct rec *r;
 	bool v6;
 
+	/* An operator's entry (abi.h): not the agent's to keep or remove;
+	 * it ends at its own expiry (maps_sweep). */
+	if (v->flags & OVNMIG_F_MANUAL)
+		return;
+	b = binding_by_key(p, key);
 	r = (struct rec *)htab_find(&p->recs, key);
 	if (r && (r->has_steer || r->map_steer))
 		return;		/* decided since start: that is newer */
@@ -1144,12 +1149,15 @@ void policy_adopt_fwd(struct policy *p, const struct ovnmig_port_key *k,
 		      const struct ovnmig_fwd *v)
 {
 	uint64_t key = mkkey(k->dp_key, k->port_key);
-	const struct sbview_binding *b = binding_by_key(p, key);
+	const struct sbview_binding *b;
 	const struct sbview_chassis *c = NULL;
 	struct ovnmig_ip ip;
 	struct rec *r;
 	bool v6;
 
+	if (v->flags & OVNMIG_F_MANUAL)
+		return;		/* the operator's, as for steer */
+	b = binding_by_key(p, key);
 	r = (struct rec *)htab_find(&p->recs, key);
 	if (r && (r->has_fwd || r->map_fwd))
 		return;

@@ -794,6 +794,48 @@ static void t_reconcile(void)
 	      "n_steer=%d", policy_n_steer(pol));
 }
 
+/* Entries an operator wrote by hand (OVNMIG_F_MANUAL) are not the
+ * agent's: a restart neither adopts them (they would outlive its lease)
+ * nor removes them when the SB does not back them. */
+static void t_reconcile_manual(void)
+{
+	struct ovnmig_port_key k1 = { 6, 3, 0 }, k2 = { 6, 4, 0 };
+	struct ovnmig_steer s = {
+		.expires_ns = fake_now + 1000000000ull, .generation = 3,
+		.flags = OVNMIG_F_MANUAL,
+	};
+	struct ovnmig_fwd f = {
+		.expires_ns = fake_now + 1000000000ull, .generation = 3,
+		.flags = OVNMIG_F_MANUAL,
+	};
+	struct fent *e;
+
+	reset("C");
+	add_binding("p1", 6, 3, "B");	/* the SB would back this one */
+	sync_all();
+	s.old_remote.v4 = ip("198.18.0.11");
+	s.new_remote.v4 = ip("198.18.0.77");	/* not B's address */
+	e = slot(steer_map, &k1, true); e->s = s;
+	f.new_host.v4 = ip("198.18.0.77");	/* no port backs it */
+	e = slot(fwd_map, &k2, true); e->f = f;
+	policy_adopt_steer(pol, &k1, &s);
+	policy_adopt_fwd(pol, &k2, &f);
+	check(policy_flush(pol) == 0, "manual reconcile batch written",
+	      "sink error");
+	e = slot(steer_map, &k1, false);
+	check(e && e->s.new_remote.v4 == ip("198.18.0.77") &&
+	      (e->s.flags & OVNMIG_F_MANUAL),
+	      "reconcile leaves a hand-written steer entry as it is",
+	      "changed or removed");
+	e = slot(fwd_map, &k2, false);
+	check(e && (e->f.flags & OVNMIG_F_MANUAL),
+	      "reconcile leaves a hand-written pointer nothing backs",
+	      "removed");
+	check(policy_n_steer(pol) == 0 && policy_n_fwd(pol) == 0,
+	      "hand-written entries are not adopted",
+	      "n_steer=%d n_fwd=%d", policy_n_steer(pol), policy_n_fwd(pol));
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -809,6 +851,7 @@ int main(void)
 	t_batch();
 	t_ipv6();
 	t_reconcile();
+	t_reconcile_manual();
 	policy_destroy(pol);
 	printf("1..%d\n", n_test);
 	return n_fail ? 1 : 0;

@@ -202,7 +202,8 @@ struct ovnmig_nexthop {
  * renews it every second to now + its --lease, once it has reconciled
  * the maps with the SB; so if the agent dies or hangs, its entries stop
  * applying within the lease, and a restarted agent that reconciles
- * within the lease continues it without a gap.  0: no lease.
+ * within the lease continues it without a gap.  0: never renewed, so
+ * no agent entry applies.
  * lease_renewed_ns is when it was last renewed (for status only; the
  * datapath does not read it).  Both CLOCK_MONOTONIC ns.
  */
