@@ -1100,17 +1100,12 @@ void policy_adopt_steer(struct policy *p, const struct ovnmig_port_key *k,
 			const struct ovnmig_steer *v)
 {
 	uint64_t key = mkkey(k->dp_key, k->port_key);
-	const struct sbview_binding *b;
+	const struct sbview_binding *b = binding_by_key(p, key);
 	const struct sbview_chassis *c = NULL;
 	struct ovnmig_ip ip;
 	struct rec *r;
 	bool v6;
 
-	/* An operator's entry (abi.h): not the agent's to keep or remove;
-	 * it ends at its own expiry (maps_sweep). */
-	if (v->flags & OVNMIG_F_MANUAL)
-		return;
-	b = binding_by_key(p, key);
 	r = (struct rec *)htab_find(&p->recs, key);
 	if (r && (r->has_steer || r->map_steer))
 		return;		/* decided since start: that is newer */
@@ -1132,9 +1127,15 @@ void policy_adopt_steer(struct policy *p, const struct ovnmig_port_key *k,
 	}
 	r->has_steer = true;
 	p->n_steer++;
+	/*
+	 * Adopted, it is the agent's now, bound to its lease: an entry
+	 * written by hand while no agent ran keeps OVNMIG_F_MANUAL only
+	 * until here, else it would outlive this agent's death.
+	 */
 	r->steer = *v;
+	r->steer.flags &= ~OVNMIG_F_MANUAL;
 	set_name(&r->new_ch, c->name);
-	if (ip_eq(&ip, &v->new_remote)) {
+	if (ip_eq(&ip, &v->new_remote) && !(v->flags & OVNMIG_F_MANUAL)) {
 		p->c.reconcile_kept++;
 		return;
 	}
@@ -1149,15 +1150,12 @@ void policy_adopt_fwd(struct policy *p, const struct ovnmig_port_key *k,
 		      const struct ovnmig_fwd *v)
 {
 	uint64_t key = mkkey(k->dp_key, k->port_key);
-	const struct sbview_binding *b;
+	const struct sbview_binding *b = binding_by_key(p, key);
 	const struct sbview_chassis *c = NULL;
 	struct ovnmig_ip ip;
 	struct rec *r;
 	bool v6;
 
-	if (v->flags & OVNMIG_F_MANUAL)
-		return;		/* the operator's, as for steer */
-	b = binding_by_key(p, key);
 	r = (struct rec *)htab_find(&p->recs, key);
 	if (r && (r->has_fwd || r->map_fwd))
 		return;
@@ -1179,9 +1177,10 @@ void policy_adopt_fwd(struct policy *p, const struct ovnmig_port_key *k,
 		return;
 	}
 	r->fwd = *v;
+	r->fwd.flags &= ~OVNMIG_F_MANUAL;	/* the agent's now, as for steer */
 	r->vif_down = false;
 	set_name(&r->fwd_ch, c->name);
-	if (ip_eq(&ip, &v->new_host)) {
+	if (ip_eq(&ip, &v->new_host) && !(v->flags & OVNMIG_F_MANUAL)) {
 		p->c.reconcile_kept++;
 		return;
 	}

@@ -794,9 +794,10 @@ static void t_reconcile(void)
 	      "n_steer=%d", policy_n_steer(pol));
 }
 
-/* Entries an operator wrote by hand (OVNMIG_F_MANUAL) are not the
- * agent's: a restart neither adopts them (they would outlive its lease)
- * nor removes them when the SB does not back them. */
+/* Entries an operator wrote by hand (OVNMIG_F_MANUAL) while no agent
+ * ran are reconciled like the agent's own at its start: one the SB backs
+ * is adopted and so bound to the lease (the flag cleared), one nothing
+ * backs is removed. */
 static void t_reconcile_manual(void)
 {
 	struct ovnmig_port_key k1 = { 6, 3, 0 }, k2 = { 6, 4, 0 };
@@ -811,10 +812,10 @@ static void t_reconcile_manual(void)
 	struct fent *e;
 
 	reset("C");
-	add_binding("p1", 6, 3, "B");	/* the SB would back this one */
+	add_binding("p1", 6, 3, "B");	/* the SB backs this one */
 	sync_all();
 	s.old_remote.v4 = ip("198.18.0.11");
-	s.new_remote.v4 = ip("198.18.0.77");	/* not B's address */
+	s.new_remote.v4 = ip("198.18.0.12");	/* B's address */
 	e = slot(steer_map, &k1, true); e->s = s;
 	f.new_host.v4 = ip("198.18.0.77");	/* no port backs it */
 	e = slot(fwd_map, &k2, true); e->f = f;
@@ -823,17 +824,15 @@ static void t_reconcile_manual(void)
 	check(policy_flush(pol) == 0, "manual reconcile batch written",
 	      "sink error");
 	e = slot(steer_map, &k1, false);
-	check(e && e->s.new_remote.v4 == ip("198.18.0.77") &&
-	      (e->s.flags & OVNMIG_F_MANUAL),
-	      "reconcile leaves a hand-written steer entry as it is",
-	      "changed or removed");
-	e = slot(fwd_map, &k2, false);
-	check(e && (e->f.flags & OVNMIG_F_MANUAL),
-	      "reconcile leaves a hand-written pointer nothing backs",
-	      "removed");
-	check(policy_n_steer(pol) == 0 && policy_n_fwd(pol) == 0,
-	      "hand-written entries are not adopted",
-	      "n_steer=%d n_fwd=%d", policy_n_steer(pol), policy_n_fwd(pol));
+	check(e && e->s.new_remote.v4 == ip("198.18.0.12") &&
+	      !(e->s.flags & OVNMIG_F_MANUAL),
+	      "reconcile adopts a hand-written entry the SB backs, under the lease",
+	      "missing or still manual");
+	check(!slot(fwd_map, &k2, false),
+	      "reconcile removes a hand-written pointer nothing backs",
+	      "still there");
+	check(policy_n_steer(pol) == 1, "the adopted hand entry is tracked",
+	      "n_steer=%d", policy_n_steer(pol));
 }
 
 int main(void)
