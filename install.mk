@@ -43,13 +43,13 @@ install: programs install-dkms
 	$(Q)$(INSTALL) -m 0755 $(INST_PROGS) $(D)$(SBINDIR)/
 	$(Q)$(INSTALL) -m 0644 $(INST_BPF) $(D)$(PKGLIBDIR)/
 	$(Q)$(INSTALL) -m 0644 $(INST_MAN) $(D)$(MANDIR)/man8/
-	$(Q)sed 's|/usr/sbin/ovnmigd|$(SBINDIR)/ovnmigd|g' user/ovnmigd.service \
+	$(Q)sed 's|/usr/sbin/ovnmigd|$(SBINDIR)/ovnmigd|g' user/agent/ovnmigd.service \
 		>$(D)$(UNITDIR)/ovnmigd.service
 	$(Q)chmod 0644 $(D)$(UNITDIR)/ovnmigd.service
 	$(Q)if [ -e $(D)$(SYSCONFDIR)/default/ovnmigd ]; then \
 		echo "install: keeping $(D)$(SYSCONFDIR)/default/ovnmigd"; \
 	else \
-		$(INSTALL) -m 0644 user/ovnmigd.default $(D)$(SYSCONFDIR)/default/ovnmigd; \
+		$(INSTALL) -m 0644 user/agent/ovnmigd.default $(D)$(SYSCONFDIR)/default/ovnmigd; \
 	fi
 
 install-dkms:
@@ -68,7 +68,7 @@ uninstall:
 	$(Q)rm -rf $(D)$(INST_KSRC)
 	$(Q)rmdir $(D)$(PKGLIBDIR) 2>/dev/null || true
 	$(Q)f=$(D)$(SYSCONFDIR)/default/ovnmigd; \
-	if [ -e $$f ] && ! cmp -s $$f user/ovnmigd.default; then \
+	if [ -e $$f ] && ! cmp -s $$f user/agent/ovnmigd.default; then \
 		echo "uninstall: keeping $$f (changed)"; else rm -f $$f; fi
 
 # make deb: dpkg-buildpackage -b in a copy of the tree under build/ (it

@@ -11,8 +11,8 @@
 #                      old-schema bench bench-client)
 #   make fuzz          libFuzzer on the update parser (FUZZ_SECONDS=300)
 
-OVSDB_SRCS	:= user/stream.c user/jsonrpc.c user/ovsdb.c user/sbview.c
-OVSDB_HDRS	:= user/stream.h user/jsonrpc.h user/ovsdb.h user/sbview.h
+OVSDB_SRCS	:= user/ovsdb/stream.c user/ovsdb/jsonrpc.c user/ovsdb/ovsdb.c user/sb/sbview.c
+OVSDB_HDRS	:= user/ovsdb/stream.h user/ovsdb/jsonrpc.h user/ovsdb/ovsdb.h user/sb/sbview.h
 OVSDB_DIR	:= $(BUILD)/user/ovsdb
 OVSDB_ASAN_DIR	:= $(BUILD)/user/asan/ovsdb
 OVSDB_LIB	:= $(BUILD)/user/libovnmig-ovsdb.a
@@ -21,13 +21,13 @@ OVSDB_LDLIBS	:= -ljansson -lssl -lcrypto
 OVSDB_CFLAGS	:= $(CFLAGS) -Iuser -D_GNU_SOURCE
 OVSDB_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer
-# Tools and tests (each one .c file in user/ plus the library).
+# Tools and tests (each one .c file in user/sb/ plus the library).
 OVSDB_PROGS	:= ovsdb-follow ovsdb-test
 
 # Keep the objects (not intermediates): several makes may share build/.
 OVSDB_OBJS	:= $(foreach d,$(OVSDB_DIR) $(OVSDB_ASAN_DIR), \
 		     $(patsubst user/%.c,$(d)/%.o,$(OVSDB_SRCS)) \
-		     $(patsubst %,$(d)/%.o,$(subst -,_,$(OVSDB_PROGS))))
+		     $(patsubst %,$(d)/sb/%.o,$(subst -,_,$(OVSDB_PROGS))))
 .SECONDARY: $(OVSDB_OBJS)
 
 $(OVSDB_DIR)/%.o: user/%.c $(OVSDB_HDRS)
@@ -50,11 +50,11 @@ $(OVSDB_ASAN_LIB): $(patsubst user/%.c,$(OVSDB_ASAN_DIR)/%.o,$(OVSDB_SRCS))
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(BUILD)/user/ovsdb-%: $(OVSDB_DIR)/ovsdb_%.o $(OVSDB_LIB)
+$(BUILD)/user/ovsdb-%: $(OVSDB_DIR)/sb/ovsdb_%.o $(OVSDB_LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(OVSDB_CFLAGS) -o $@ $^ $(OVSDB_LDLIBS)
 
-$(BUILD)/user/asan/ovsdb-%: $(OVSDB_ASAN_DIR)/ovsdb_%.o $(OVSDB_ASAN_LIB)
+$(BUILD)/user/asan/ovsdb-%: $(OVSDB_ASAN_DIR)/sb/ovsdb_%.o $(OVSDB_ASAN_LIB)
 	$(call msg,LD-ASAN,$@)
 	$(Q)$(CC) $(OVSDB_CFLAGS) $(OVSDB_SAN) -o $@ $^ $(OVSDB_LDLIBS)
 

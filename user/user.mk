@@ -21,20 +21,21 @@ USER_CFLAGS	+= -DOVNMIG_NO_SKEL
 USER_SKELS	:=
 endif
 
-USER_COMMON	:= user/maps.c user/maps_chassis.c user/maps_attach.c user/ctl.c user/ctl_maps.c \
-		   user/log.c user/metrics.c user/nexthop.c
+USER_COMMON	:= user/lib/maps.c user/lib/maps_chassis.c user/lib/maps_attach.c \
+		   user/ctl/ctl.c user/ctl/ctl_maps.c user/lib/log.c user/lib/metrics.c \
+		   user/lib/nexthop.c
 
 # name: sources, libraries
 USER_PROGS	:= policy-test ovnmigctl
-policy-test_SRCS := user/policy_test.c user/policy.c
+policy-test_SRCS := user/agent/policy_test.c user/agent/policy.c
 policy-test_LIBS :=
-ovnmigctl_SRCS	:= user/ovnmigctl.c $(USER_COMMON)
+ovnmigctl_SRCS	:= user/ctl/ovnmigctl.c $(USER_COMMON)
 ovnmigctl_LIBS	:= -lbpf -lelf -lz -ljansson
 
 # ovnmigd needs the OVSDB follower (part A) to link.
 ifneq ($(wildcard user/ovsdb.mk),)
 USER_PROGS	+= ovnmigd
-ovnmigd_SRCS	:= user/ovnmigd.c user/policy.c user/metrics_http.c \
+ovnmigd_SRCS	:= user/agent/ovnmigd.c user/agent/policy.c user/agent/metrics_http.c \
 		   $(USER_COMMON)
 ovnmigd_LIBS	:= $(OVSDB_LIB) -lbpf -lelf -lz -ljansson -lssl -lcrypto \
 		   -lmicrohttpd
@@ -50,13 +51,13 @@ endif
 
 # The benchmark driver (bench/bench-agent); no sanitizer variant.
 USER_BENCH	:= $(USER_DIR)/ovnmigd-bench
-$(USER_BENCH): user/ovnmigd_bench.c include/ovnmig/abi.h
+$(USER_BENCH): user/agent/ovnmigd_bench.c include/ovnmig/abi.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(USER_CFLAGS) -o $@ $< -lbpf -lelf -lz -ljansson
 ALL_TARGETS	+= $(USER_BENCH)
 
-USER_HDRS	:= $(wildcard user/*.h) include/ovnmig/abi.h
+USER_HDRS	:= $(wildcard user/*/*.h) include/ovnmig/abi.h
 
 define user_prog
 $(USER_DIR)/$(1): $($(1)_SRCS) $(USER_HDRS) $(USER_SKELS) $(filter %.a,$($(1)_LIBS))

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * ovnmig generic-netlink ABI: the one contract between ovnmig.ko
- * (kmod/) and the agent's event source (user/vifevents.c).  Family name,
+ * (kmod/) and the agent's event source (user/agent/vifevents.c).  Family name,
  * version, commands, attributes, multicast groups and event kinds are
  * defined here and nowhere else.  Values are ABI: only append.
  */

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
 """A GET_PORT dump of the ovnmig genl family, read chunk by chunk with
-raw netlink (an oracle independent of user/vifevents.c).
+raw netlink (an oracle independent of user/agent/vifevents.c).
 
 Usage: genl_dump.py [--pause READY GO]
 Prints one line per port "port IFINDEX NAME", then "chunks N",

@@ -14,9 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "jsonrpc.h"
-#include "ovsdb.h"
-#include "sbview.h"
+#include "ovsdb/jsonrpc.h"
+#include "ovsdb/ovsdb.h"
+#include "sb/sbview.h"
 
 static struct sbview *view;
 static volatile size_t sink;

@@ -556,7 +556,7 @@ int main(int argc, char **argv)
 			  atoi(argv[5]), ip.s_addr, atoi(argv[7]));
 	} else {
 		fprintf(stderr, "usage: see the comment at the top of "
-			"user/ovnmigd_bench.c\n");
+			"user/agent/ovnmigd_bench.c\n");
 		return 2;
 	}
 	return 0;

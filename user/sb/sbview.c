@@ -25,8 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonrpc.h"
-#include "ovsdb.h"
+#include "ovsdb/jsonrpc.h"
+#include "ovsdb/ovsdb.h"
 #include "sbview.h"
 
 #define MAX_SET		4096	/* elements of any set we accept */

@@ -15,10 +15,10 @@
 #include <linux/if_link.h>
 
 #include "ctl.h"
-#include "log.h"
-#include "maps.h"
-#include "maps_attach.h"
-#include "metrics.h"
+#include "lib/log.h"
+#include "lib/maps.h"
+#include "lib/maps_attach.h"
+#include "lib/metrics.h"
 
 static bool json_out, pretty, no_agent, prometheus, create_maps;
 static const char *sock_path = CTL_DEFAULT_SOCKET;

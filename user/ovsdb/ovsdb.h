@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
-#include "sbview.h"
+#include "sb/sbview.h"
 
 struct ovsdb_sess;
 struct jsonrpc_raw;

@@ -13,7 +13,7 @@
 #include <bpf/bpf.h>
 
 #include "ctl.h"
-#include "nexthop.h"
+#include "lib/nexthop.h"
 
 const struct ctl_command ctlmaps_commands[] = {
 	CTL_MAPS_COMMANDS(NULL),

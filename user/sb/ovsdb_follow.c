@@ -12,7 +12,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "ovsdb.h"
+#include "ovsdb/ovsdb.h"
 #include "sbview.h"
 
 static struct sbview *view;

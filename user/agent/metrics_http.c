@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <microhttpd.h>
 
-#include "metrics.h"
+#include "lib/metrics.h"
 #include "metrics_http.h"
 
 /* Scrapers are few; a connection that sends nothing is dropped soon. */

@@ -22,7 +22,7 @@
 
 #include <poll.h>
 #include <jansson.h>
-#include "maps.h"
+#include "lib/maps.h"
 
 #define CTL_DEFAULT_SOCKET	"/run/ovnmig/ovnmigd.ctl"
 #define CTL_MAX_CONNS		16

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
-#include "log.h"
+#include "lib/log.h"
 
 /*
  * Nothing here blocks and nothing frees a connection while a request or

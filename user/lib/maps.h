@@ -31,7 +31,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <ovnmig/abi.h>
-#include "policy.h"
+#include "agent/policy.h"
 
 #define MAPS_DEFAULT_BPFFS	"/sys/fs/bpf"
 
@@ -126,7 +126,7 @@ bool maps_vni_isset(const struct maps *m, uint32_t vni);
 int maps_vni_list(const struct maps *m, uint32_t *out, int max);
 
 /*
- * Who may use a forwarding pointer (abi.h; user/maps_chassis.c).
+ * Who may use a forwarding pointer (abi.h; user/lib/maps_chassis.c).
  * maps_chassis_sync() makes ovnmig_chassis hold exactly the @n keys of
  * @want (sorted and deduplicated in place: maps_chassis_normalize(),
  * which returns the new count), stamping @generation; it writes the new

@@ -37,10 +37,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "jsonrpc.h"
-#include "ovsdb.h"
+#include "ovsdb/jsonrpc.h"
+#include "ovsdb/ovsdb.h"
 #include "sbview.h"
-#include "stream.h"
+#include "ovsdb/stream.h"
 
 #define SB_SCHEMA	"/usr/share/ovn/ovn-sb.ovsschema"
 #define OVS_SCHEMA	"/usr/share/openvswitch/vswitch.ovsschema"

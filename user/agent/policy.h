@@ -36,7 +36,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <ovnmig/abi.h>
-#include "sbview.h"
+#include "sb/sbview.h"
 
 /*
  * Default maximum age of an entry: 15 minutes.  The reported stalls are

@@ -22,16 +22,16 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "ctl.h"
-#include "jsonrpc.h"
-#include "log.h"
-#include "maps.h"
-#include "maps_attach.h"
-#include "metrics.h"
+#include "ctl/ctl.h"
+#include "ovsdb/jsonrpc.h"
+#include "lib/log.h"
+#include "lib/maps.h"
+#include "lib/maps_attach.h"
+#include "lib/metrics.h"
 #include "metrics_http.h"
-#include "nexthop.h"
+#include "lib/nexthop.h"
 #include "policy.h"
-#include "sbview.h"
+#include "sb/sbview.h"
 #ifdef OVNMIG_HAVE_VIFEVENTS
 #include "vifevents.h"
 #endif
