@@ -36,6 +36,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <ovnmig/abi.h>
+#include "lib/maps.h"
 #include "sb/sbview.h"
 
 /*
@@ -63,19 +64,6 @@ struct policy_lookup {
 					 const struct sbview_binding *b),
 			       void *arg);
 	void *ctx;
-};
-
-enum policy_op_kind { POLICY_STEER, POLICY_FWD };
-
-/* One map change; del: remove the key, else write the value. */
-struct policy_op {
-	enum policy_op_kind kind;
-	bool del;
-	struct ovnmig_port_key key;
-	union {
-		struct ovnmig_steer steer;
-		struct ovnmig_fwd fwd;
-	};
 };
 
 /* Receives the whole batch of one update; returns 0 or -errno. */

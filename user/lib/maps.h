@@ -31,9 +31,24 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <ovnmig/abi.h>
-#include "agent/policy.h"
 
 #define MAPS_DEFAULT_BPFFS	"/sys/fs/bpf"
+
+/*
+ * One map change, as the policy emits them in a batch and maps_apply()
+ * writes them; del: remove the key, else write the value.
+ */
+enum policy_op_kind { POLICY_STEER, POLICY_FWD };
+
+struct policy_op {
+	enum policy_op_kind kind;
+	bool del;
+	struct ovnmig_port_key key;
+	union {
+		struct ovnmig_steer steer;
+		struct ovnmig_fwd fwd;
+	};
+};
 
 struct maps {
 	int steer_fd, fwd_fd, stats_fd, config_fd;

@@ -478,7 +478,7 @@ int ovsdb_parse_uuid(const char *s, uint8_t out[16])
 {
 	int i, n = 0;
 
-	for (i = 0; i < SBVIEW_UUID_LEN; i++) {
+	for (i = 0; i < OVSDB_UUID_LEN; i++) {
 		if (i == 8 || i == 13 || i == 18 || i == 23) {
 			if (s[i] != '-')
 				return -EINVAL;
@@ -493,10 +493,10 @@ int ovsdb_parse_uuid(const char *s, uint8_t out[16])
 			return -EINVAL;
 		out[n++] = h << 4 | l;
 	}
-	return s[SBVIEW_UUID_LEN] ? -EINVAL : 0;
+	return s[OVSDB_UUID_LEN] ? -EINVAL : 0;
 }
 
-void ovsdb_format_uuid(const uint8_t u[16], char out[SBVIEW_UUID_LEN + 1])
+void ovsdb_format_uuid(const uint8_t u[16], char out[OVSDB_UUID_LEN + 1])
 {
 	static const char hx[] = "0123456789abcdef";
 	int i, o = 0;

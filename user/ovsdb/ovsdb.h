@@ -4,7 +4,7 @@
  * connection at a time to one of a list of remotes (a clustered DB gives
  * several), reconnects with backoff, answers the server's echo requests,
  * sends its own when the line is idle (inactivity probe) and hands every
- * other message to its owner.  The owner (sbview.c) builds the monitor
+ * other message to its owner.  The owner (sb/sbview.c) builds the monitor
  * requests and reads the updates.
  *
  * Also the strict datum readers (RFC 7047 section 5.1) that the update
@@ -18,7 +18,9 @@
 #include <stdint.h>
 #include <jansson.h>
 
-#include "sb/sbview.h"
+#include "stream.h"
+
+#define OVSDB_UUID_LEN		36	/* textual UUID, without NUL */
 
 struct ovsdb_sess;
 struct jsonrpc_raw;
@@ -60,14 +62,6 @@ const char *ovsdb_sess_remote(const struct ovsdb_sess *s);
 uint64_t ovsdb_sess_reconnects(const struct ovsdb_sess *s);
 uint64_t ovsdb_sess_errors(const struct ovsdb_sess *s);
 
-/* For the fuzzer and tests: hands msg to the view as if it came from the
- * server of db (0: Southbound, 1: local) while a monitor request of the
- * given method (0: monitor_cond_since, 1: monitor_cond, 2: monitor) is
- * pending.  On an error the view acts as if the connection dropped. */
-struct sbview;
-int sbview_inject(struct sbview *v, int db, int method, const char *msg,
-		  size_t len, char *why, size_t why_len);
-
 uint64_t ovsdb_now_ms(void);
 void ovsdb_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -77,7 +71,7 @@ struct ovsdb_err {
 };
 
 int ovsdb_parse_uuid(const char *s, uint8_t out[16]);
-void ovsdb_format_uuid(const uint8_t u[16], char out[SBVIEW_UUID_LEN + 1]);
+void ovsdb_format_uuid(const uint8_t u[16], char out[OVSDB_UUID_LEN + 1]);
 /* ["uuid", "<uuid>"] */
 int ovsdb_atom_uuid(json_t *j, uint8_t out[16], struct ovsdb_err *e);
 int ovsdb_atom_string(json_t *j, size_t max_len, const char **out,

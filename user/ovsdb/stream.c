@@ -17,7 +17,6 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "sb/sbview.h"
 #include "stream.h"
 
 enum stream_kind { ST_TCP, ST_UNIX, ST_SSL };

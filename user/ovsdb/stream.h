@@ -12,7 +12,13 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-struct ovsdb_ssl_opts;
+/* TLS for "ssl:" targets: PEM files, like ovn-controller's --private-key,
+ * --certificate and --ca-cert. */
+struct ovsdb_ssl_opts {
+	const char *private_key;
+	const char *certificate;
+	const char *ca_cert;
+};
 struct stream;
 
 /* Checks the syntax of target without connecting: 0 or -EINVAL. */

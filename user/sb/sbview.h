@@ -29,8 +29,9 @@
 #include <stdint.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include "ovsdb/ovsdb.h"
 
-#define SBVIEW_UUID_LEN		36	/* textual UUID, without NUL */
+#define SBVIEW_UUID_LEN		OVSDB_UUID_LEN
 #define SBVIEW_NAME_MAX		256
 #define SBVIEW_MAX_ENCAPS	4
 #define SBVIEW_MAX_ADDL		4	/* additional_chassis per binding */
@@ -190,12 +191,6 @@ unsigned int sbview_n_chassis(const struct sbview *v);
  */
 #define SBVIEW_MAX_FDS		2
 
-struct ovsdb_ssl_opts {
-	const char *private_key;	/* PEM files, like ovn-controller's */
-	const char *certificate;	/* --private-key, --certificate and */
-	const char *ca_cert;		/* --ca-cert */
-};
-
 struct sbview_status {
 	bool sb_connected;		/* monitor up and initial sync done */
 	bool local_connected;
@@ -234,5 +229,12 @@ int sbview_fds(const struct sbview *v, struct pollfd *pfd, int max);
 int sbview_timeout(const struct sbview *v);	/* ms, -1: none */
 int sbview_run(struct sbview *v, int timeout_ms);
 void sbview_get_status(const struct sbview *v, struct sbview_status *st);
+
+/* For the fuzzer and tests: hands msg to the view as if it came from the
+ * server of db (0: Southbound, 1: local) while a monitor request of the
+ * given method (0: monitor_cond_since, 1: monitor_cond, 2: monitor) is
+ * pending.  On an error the view acts as if the connection dropped. */
+int sbview_inject(struct sbview *v, int db, int method, const char *msg,
+		  size_t len, char *why, size_t why_len);
 
 #endif /* OVNMIG_SBVIEW_H */
