@@ -45,11 +45,11 @@ CFLAGS	+= $(CPPFLAGS)
 
 ALL_TARGETS :=
 
--include bpf/bpf.mk
--include user/user.mk
--include kmod/kmod.mk
--include tools/tools.mk
--include install.mk
+include bpf/bpf.mk
+include user/user.mk
+include kmod/kmod.mk
+include tools/tools.mk
+include install.mk
 
 .PHONY: all deps check bench demo demo-all baseline fuzz clean
 all: $(ALL_TARGETS)

@@ -31,4 +31,3 @@ $(KMOD_KO): $(KMOD_SRCS) $(TOP)/include/ovnmig/genl.h $(TOP)/kmod/kmod.mk $(TOP)
 .PHONY: kmod
 kmod: $(KMOD_KO)
 
--include $(TOP)/user/vifevents.mk

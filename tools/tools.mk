@@ -2,8 +2,10 @@
 # tools/: the test bed's C helpers.
 #   build/tools/probe      UDP/TCP traffic probe (loss, dups, reorder, gaps)
 #   build/tools/announce   RARP announcer, as QEMU sends after a migration
+#   build/tools/demo-analyze  the demo's analyzer (scripts/demo.d/report)
 
-TOOLS_BIN := $(BUILD)/tools/probe $(BUILD)/tools/announce
+TOOLS_BIN := $(BUILD)/tools/probe $(BUILD)/tools/announce \
+	     $(BUILD)/tools/demo-analyze
 ALL_TARGETS += $(TOOLS_BIN)
 
 $(BUILD)/tools/probe: tools/probe/probe.c
@@ -12,6 +14,11 @@ $(BUILD)/tools/probe: tools/probe/probe.c
 	$(Q)$(CC) $(CFLAGS) -o $@ $< -lpthread
 
 $(BUILD)/tools/announce: tools/probe/announce.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $<
+
+$(BUILD)/tools/demo-analyze: scripts/demo.d/analyze.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $<

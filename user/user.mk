@@ -1,75 +1,106 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# ovnmigd (agent), ovnmigctl (CLI) and their tests.  Every program is
-# built twice: build/user/X (-O2) and build/user/asan/X (ASan+UBSan),
-# which the agent tests run too.
--include user/ovsdb.mk
--include user/vifevents.mk
+# user/: the agent, the CLI and their tools and tests, all by the one
+# rule set below.  A program is a main source plus the layers it links
+# (README, "Source layout"); every source compiles to an object twice,
+#   build/user/obj/...       ($(CFLAGS))
+#   build/user/asan/obj/...  (+ $(USER_SAN): ASan+UBSan, the agent tests'
+#                             AGENT_VARIANT=asan)
+# and every program links twice, build/user/X and build/user/asan/X.
+#
+#   make fuzz    libFuzzer on the OVSDB framer and the Southbound update
+#                parser (clang; FUZZ_SECONDS=300), build/user/fuzz/
 
 USER_DIR	:= $(BUILD)/user
 USER_ASAN_DIR	:= $(BUILD)/user/asan
-USER_CFLAGS	:= $(CFLAGS) -Iuser -D_GNU_SOURCE
-USER_ASAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
+USER_CFLAGS	:= $(CFLAGS) -Iuser -D_GNU_SOURCE $(BPF_SKEL_INC)
+USER_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer
+USER_HDRS	:= $(wildcard user/*/*.h) include/ovnmig/abi.h \
+		   include/ovnmig/genl.h
 
-# Attach needs the datapath's skeletons (bpf/bpf.mk); without them the
-# programs build and attach says why it cannot.
-ifneq ($(BPF_SKELS),)
-USER_CFLAGS	+= $(BPF_SKEL_INC)
-USER_SKELS	:= $(BPF_SKELS)
-else
-USER_CFLAGS	+= -DOVNMIG_NO_SKEL
-USER_SKELS	:=
-endif
-
-USER_COMMON	:= user/lib/maps.c user/lib/maps_chassis.c user/lib/maps_attach.c \
-		   user/ctl/ctl.c user/ctl/ctl_maps.c user/lib/log.c user/lib/metrics.c \
+# The layers: lib <- ovsdb <- sb <- agent;  lib <- ctl <- agent.
+USER_LIB	:= user/lib/log.c user/lib/metrics.c user/lib/maps.c \
+		   user/lib/maps_chassis.c user/lib/maps_attach.c \
 		   user/lib/nexthop.c
+USER_OVSDB	:= user/ovsdb/stream.c user/ovsdb/jsonrpc.c user/ovsdb/ovsdb.c
+USER_SB		:= user/sb/sbview.c
+USER_CTL	:= user/ctl/ctl.c user/ctl/ctl_maps.c
+USER_AGENT	:= user/agent/policy.c user/agent/metrics_http.c \
+		   user/agent/vifevents.c
 
-# name: sources, libraries
-USER_PROGS	:= policy-test ovnmigctl
+# name_SRCS: main source first, then what it links; name_LIBS.
+USER_PROGS	:= ovnmigd ovnmigctl policy-test ovsdb-follow ovsdb-test \
+		   ovnmig-vifwatch ovnmigd-bench
+
+ovnmigd_SRCS	:= user/agent/ovnmigd.c $(USER_AGENT) $(USER_SB) \
+		   $(USER_OVSDB) $(USER_CTL) $(USER_LIB)
+ovnmigd_LIBS	:= -lbpf -lelf -lz -ljansson -lssl -lcrypto -lmicrohttpd -lmnl
+ovnmigctl_SRCS	:= user/ctl/ovnmigctl.c $(USER_CTL) $(USER_LIB)
+ovnmigctl_LIBS	:= -lbpf -lelf -lz -ljansson
 policy-test_SRCS := user/agent/policy_test.c user/agent/policy.c
 policy-test_LIBS :=
-ovnmigctl_SRCS	:= user/ctl/ovnmigctl.c $(USER_COMMON)
-ovnmigctl_LIBS	:= -lbpf -lelf -lz -ljansson
+ovsdb-follow_SRCS := user/sb/ovsdb_follow.c $(USER_SB) $(USER_OVSDB)
+ovsdb-follow_LIBS := -ljansson -lssl -lcrypto
+ovsdb-test_SRCS	:= user/sb/ovsdb_test.c $(USER_SB) $(USER_OVSDB)
+ovsdb-test_LIBS	:= -ljansson -lssl -lcrypto
+# VIF events as the agent sees them (tests, debugging).
+ovnmig-vifwatch_SRCS := user/agent/vifwatch.c user/agent/vifevents.c
+ovnmig-vifwatch_LIBS := -lmnl -lpthread
+# The benchmark driver (bench/bench-agent).
+ovnmigd-bench_SRCS := user/agent/ovnmigd_bench.c
+ovnmigd-bench_LIBS := -lbpf -lelf -lz -ljansson
 
-# ovnmigd needs the OVSDB follower (part A) to link.
-ifneq ($(wildcard user/ovsdb.mk),)
-USER_PROGS	+= ovnmigd
-ovnmigd_SRCS	:= user/agent/ovnmigd.c user/agent/policy.c user/agent/metrics_http.c \
-		   $(USER_COMMON)
-ovnmigd_LIBS	:= $(OVSDB_LIB) -lbpf -lelf -lz -ljansson -lssl -lcrypto \
-		   -lmicrohttpd
-ovnmigd_ASAN_LIBS := $(OVSDB_ASAN_LIB) -lbpf -lelf -lz -ljansson -lssl \
-		   -lcrypto -lmicrohttpd
-ifneq ($(VIFEVENTS_SRCS),)
-ovnmigd_SRCS	+= $(VIFEVENTS_SRCS)
-ovnmigd_LIBS	+= $(VIFEVENTS_LDLIBS)
-ovnmigd_ASAN_LIBS += $(VIFEVENTS_LDLIBS)
-ovnmigd_CFLAGS	:= -DOVNMIG_HAVE_VIFEVENTS
-endif
-endif
+USER_SRCS	:= $(sort $(foreach p,$(USER_PROGS),$($(p)_SRCS)))
+# Keep the objects (not intermediates): several makes may share build/.
+.SECONDARY: $(patsubst user/%.c,$(USER_DIR)/obj/%.o,$(USER_SRCS)) \
+	    $(patsubst user/%.c,$(USER_ASAN_DIR)/obj/%.o,$(USER_SRCS))
 
-# The benchmark driver (bench/bench-agent); no sanitizer variant.
-USER_BENCH	:= $(USER_DIR)/ovnmigd-bench
-$(USER_BENCH): user/agent/ovnmigd_bench.c include/ovnmig/abi.h
+$(USER_DIR)/obj/%.o: user/%.c $(USER_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(USER_CFLAGS) -o $@ $< -lbpf -lelf -lz -ljansson
-ALL_TARGETS	+= $(USER_BENCH)
+	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<
 
-USER_HDRS	:= $(wildcard user/*/*.h) include/ovnmig/abi.h
+$(USER_ASAN_DIR)/obj/%.o: user/%.c $(USER_HDRS)
+	$(call msg,CC-ASAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(USER_CFLAGS) $(USER_SAN) -c -o $@ $<
+
+# attach loads the datapath from its skeletons (bpf/bpf.mk).
+$(USER_DIR)/obj/lib/maps_attach.o $(USER_ASAN_DIR)/obj/lib/maps_attach.o: \
+	$(BPF_SKELS)
 
 define user_prog
-$(USER_DIR)/$(1): $($(1)_SRCS) $(USER_HDRS) $(USER_SKELS) $(filter %.a,$($(1)_LIBS))
-	$$(call msg,CC,$$@)
-	$(Q)mkdir -p $$(@D)
-	$(Q)$(CC) $(USER_CFLAGS) $($(1)_CFLAGS) $(LDFLAGS) -o $$@ $($(1)_SRCS) $($(1)_LIBS)
-$(USER_ASAN_DIR)/$(1): $($(1)_SRCS) $(USER_HDRS) $(USER_SKELS) $(filter %.a,$(or $($(1)_ASAN_LIBS),$($(1)_LIBS)))
-	$$(call msg,CC-ASAN,$$@)
-	$(Q)mkdir -p $$(@D)
-	$(Q)$(CC) $(USER_CFLAGS) $($(1)_CFLAGS) $(USER_ASAN) -o $$@ $($(1)_SRCS) $(or $($(1)_ASAN_LIBS),$($(1)_LIBS))
+$(USER_DIR)/$(1): $(patsubst user/%.c,$(USER_DIR)/obj/%.o,$($(1)_SRCS))
+	$$(call msg,LD,$$@)
+	$(Q)$(CC) $(USER_CFLAGS) $(LDFLAGS) -o $$@ $$^ $($(1)_LIBS)
+$(USER_ASAN_DIR)/$(1): $(patsubst user/%.c,$(USER_ASAN_DIR)/obj/%.o,$($(1)_SRCS))
+	$$(call msg,LD-ASAN,$$@)
+	$(Q)$(CC) $(USER_CFLAGS) $(USER_SAN) -o $$@ $$^ $($(1)_LIBS)
 endef
 $(foreach p,$(USER_PROGS),$(eval $(call user_prog,$(p))))
 
+# libFuzzer needs clang; the target feeds bytes to the framer, the
+# JSON-RPC checks and the update parser of a view with no connection.
+USER_FUZZ	:= $(USER_DIR)/fuzz/ovsdb-fuzz
+USER_FUZZ_SRCS	:= user/fuzz/ovsdb_fuzz.c $(USER_SB) $(USER_OVSDB)
+$(USER_FUZZ): $(USER_FUZZ_SRCS) $(USER_HDRS)
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -std=gnu11 -O1 -g $(CWARN) -I$(TOP)/include -Iuser \
+		-D_GNU_SOURCE -fsanitize=fuzzer $(USER_SAN) -o $@ \
+		$(USER_FUZZ_SRCS) -ljansson -lssl -lcrypto
+
+FUZZ_SECONDS	?= 300
+.PHONY: ovsdb-fuzz
+fuzz: ovsdb-fuzz
+ovsdb-fuzz: $(USER_FUZZ)
+	$(Q)mkdir -p $(BUILD)/fuzz/ovsdb-corpus
+	$(Q)$(USER_FUZZ) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-timeout=10 -rss_limit_mb=1024 \
+		$(BUILD)/fuzz/ovsdb-corpus user/fuzz/corpus
+
+.PHONY: vifwatch
+vifwatch: $(USER_DIR)/ovnmig-vifwatch
+
 ALL_TARGETS	+= $(addprefix $(USER_DIR)/,$(USER_PROGS)) \
-		   $(addprefix $(USER_ASAN_DIR)/,$(USER_PROGS))
+		   $(addprefix $(USER_ASAN_DIR)/,$(USER_PROGS)) $(USER_FUZZ)

@@ -32,9 +32,7 @@
 #include "lib/nexthop.h"
 #include "policy.h"
 #include "sb/sbview.h"
-#ifdef OVNMIG_HAVE_VIFEVENTS
 #include "vifevents.h"
-#endif
 
 #define EVENT_RING	256
 #define EVENT_PEND	4096	/* ~1 MiB: a subscriber's whole queue */
@@ -114,9 +112,7 @@ struct agent {
 	 * sent once its batch is in the maps (flush_events()). */
 	struct agent_event *pend;	/* EVENT_PEND, on first use */
 	unsigned int n_pend;
-#ifdef OVNMIG_HAVE_VIFEVENTS
 	struct vif_events *ve;
-#endif
 };
 
 static volatile sig_atomic_t stop_sig;
@@ -848,7 +844,6 @@ static const struct ctl_command agent_cmds[] = {
 
 /* ---- VIF events from the kernel ---- */
 
-#ifdef OVNMIG_HAVE_VIFEVENTS
 struct find_iface {
 	const char *name;
 	struct sbview_iface found;
@@ -907,7 +902,6 @@ static void on_vif(void *ctx, const struct vif_event *ev)
 	policy_sbview_ops.end(a->p);
 	a->in_update = false;
 }
-#endif
 
 /* ---- main ---- */
 
@@ -1364,7 +1358,6 @@ static int setup(struct agent *a)
 		log_info("metrics on http://%s/metrics",
 			 metrics_http_addr(a->http));
 	}
-#ifdef OVNMIG_HAVE_VIFEVENTS
 	if (strcmp(a->vif_source, "none")) {
 		enum vif_source src = !strcmp(a->vif_source, "kmod") ?
 				      VIF_SRC_KMOD :
@@ -1380,11 +1373,9 @@ static int setup(struct agent *a)
 			log_info("vif events from %s",
 				 vif_source_name(vif_events_source(a->ve)));
 	}
-#endif
 	return 0;
 }
 
-#ifdef OVNMIG_HAVE_VIFEVENTS
 /* Read VIF events; say when ovnmig.ko goes away and comes back. */
 static void vif_run(struct agent *a)
 {
@@ -1400,7 +1391,6 @@ static void vif_run(struct agent *a)
 		log_info("vif events: ovnmig.ko is back: kernel VIF events "
 			 "resume");
 }
-#endif
 
 static void loop(struct agent *a)
 {
@@ -1421,11 +1411,9 @@ static void loop(struct agent *a)
 			pfd[n++] = (struct pollfd){ .fd = nexthop_watch_fd(a->nhw),
 						    .events = POLLIN };
 		}
-#ifdef OVNMIG_HAVE_VIFEVENTS
 		if (a->ve)
 			pfd[n++] = (struct pollfd){ .fd = vif_events_fd(a->ve),
 						    .events = POLLIN };
-#endif
 		to = sbview_timeout(a->v);
 		if (to < 0 || to > SWEEP_MS)
 			to = SWEEP_MS;
@@ -1446,10 +1434,8 @@ static void loop(struct agent *a)
 		a->wake_ns = maps_now_ns();
 		if (nh_i >= 0 && r > 0 && pfd[nh_i].revents)
 			nexthop_watch_run(a->nhw);
-#ifdef OVNMIG_HAVE_VIFEVENTS
 		if (a->ve && r > 0 && pfd[n - 1].revents)
 			vif_run(a);
-#endif
 		a->in_update = true;
 		sbview_run(a->v, 0);
 		a->in_update = false;
@@ -1501,9 +1487,7 @@ static void loop(struct agent *a)
 
 static void teardown(struct agent *a)
 {
-#ifdef OVNMIG_HAVE_VIFEVENTS
 	vif_events_close(a->ve);
-#endif
 	ctl_server_destroy(a->ctl);
 	metrics_http_destroy(a->http);
 	free(a->pend);

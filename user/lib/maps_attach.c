@@ -34,7 +34,6 @@
 #include "maps.h"
 #include "maps_attach.h"
 
-#ifndef OVNMIG_NO_SKEL
 #include "steer.skel.h"
 #include "bounce.skel.h"
 
@@ -458,22 +457,6 @@ int maps_detach(const struct attach_opts *o, char *err, size_t len)
 	}
 	return ret;
 }
-
-#else /* OVNMIG_NO_SKEL */
-
-int maps_attach(const struct attach_opts *o, char *err, size_t len)
-{
-	(void)o;
-	snprintf(err, len, "built without the datapath skeletons");
-	return -EOPNOTSUPP;
-}
-
-int maps_detach(const struct attach_opts *o, char *err, size_t len)
-{
-	return maps_attach(o, err, len);
-}
-
-#endif
 
 /*
  * The root qdisc of @dev, by an RTM_GETQDISC dump (the kernel dumps every
