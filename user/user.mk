@@ -19,11 +19,14 @@ USER_HDRS	:= $(wildcard user/*/*.h) include/ovnmig/abi.h \
 		   include/ovnmig/genl.h
 
 # The layers: lib <- ovsdb <- sb <- agent;  lib <- ctl <- agent.
-USER_LIB	:= user/lib/log.c user/lib/metrics.c user/lib/maps.c \
-		   user/lib/maps_chassis.c user/lib/maps_attach.c \
-		   user/lib/nexthop.c
+# USER_LIB links with libc alone; USER_MAPS, the rest of lib/ (pinned
+# maps, next hops, the metrics formatter), with libbpf and jansson.
+USER_LIB	:= user/lib/util.c user/lib/hmap.c user/lib/log.c
+USER_MAPS	:= user/lib/maps.c user/lib/maps_chassis.c \
+		   user/lib/maps_attach.c user/lib/nexthop.c user/lib/metrics.c
 USER_OVSDB	:= user/ovsdb/stream.c user/ovsdb/jsonrpc.c user/ovsdb/ovsdb.c
-USER_SB		:= user/sb/sbview.c
+USER_SB		:= user/sb/sbview.c user/sb/monitor.c user/sb/update.c \
+		   user/sb/tables.c
 USER_CTL	:= user/ctl/ctl.c user/ctl/ctl_maps.c
 USER_AGENT	:= user/agent/policy.c user/agent/metrics_http.c \
 		   user/agent/vifevents.c
@@ -33,15 +36,15 @@ USER_PROGS	:= ovnmigd ovnmigctl policy-test ovsdb-follow ovsdb-test \
 		   ovnmig-vifwatch ovnmigd-bench
 
 ovnmigd_SRCS	:= user/agent/ovnmigd.c $(USER_AGENT) $(USER_SB) \
-		   $(USER_OVSDB) $(USER_CTL) $(USER_LIB)
+		   $(USER_OVSDB) $(USER_CTL) $(USER_MAPS) $(USER_LIB)
 ovnmigd_LIBS	:= -lbpf -lelf -lz -ljansson -lssl -lcrypto -lmicrohttpd -lmnl
-ovnmigctl_SRCS	:= user/ctl/ovnmigctl.c $(USER_CTL) $(USER_LIB)
+ovnmigctl_SRCS	:= user/ctl/ovnmigctl.c $(USER_CTL) $(USER_MAPS) $(USER_LIB)
 ovnmigctl_LIBS	:= -lbpf -lelf -lz -ljansson
-policy-test_SRCS := user/agent/policy_test.c user/agent/policy.c
+policy-test_SRCS := user/agent/policy_test.c user/agent/policy.c $(USER_LIB)
 policy-test_LIBS :=
-ovsdb-follow_SRCS := user/sb/ovsdb_follow.c $(USER_SB) $(USER_OVSDB)
+ovsdb-follow_SRCS := user/sb/ovsdb_follow.c $(USER_SB) $(USER_OVSDB) $(USER_LIB)
 ovsdb-follow_LIBS := -ljansson -lssl -lcrypto
-ovsdb-test_SRCS	:= user/sb/ovsdb_test.c $(USER_SB) $(USER_OVSDB)
+ovsdb-test_SRCS	:= user/sb/ovsdb_test.c $(USER_SB) $(USER_OVSDB) $(USER_LIB)
 ovsdb-test_LIBS	:= -ljansson -lssl -lcrypto
 # VIF events as the agent sees them (tests, debugging).
 ovnmig-vifwatch_SRCS := user/agent/vifwatch.c user/agent/vifevents.c
@@ -82,7 +85,7 @@ $(foreach p,$(USER_PROGS),$(eval $(call user_prog,$(p))))
 # libFuzzer needs clang; the target feeds bytes to the framer, the
 # JSON-RPC checks and the update parser of a view with no connection.
 USER_FUZZ	:= $(USER_DIR)/fuzz/ovsdb-fuzz
-USER_FUZZ_SRCS	:= user/fuzz/ovsdb_fuzz.c $(USER_SB) $(USER_OVSDB)
+USER_FUZZ_SRCS	:= user/fuzz/ovsdb_fuzz.c $(USER_SB) $(USER_OVSDB) $(USER_LIB)
 $(USER_FUZZ): $(USER_FUZZ_SRCS) $(USER_HDRS)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)

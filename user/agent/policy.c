@@ -13,98 +13,48 @@
 #include <time.h>
 #include <sys/socket.h>
 
+#include "lib/hmap.h"
+#include "lib/util.h"
 #include "policy.h"
 
-/* ---- a small u64-keyed chained hash, nodes embedded in their owners ---- */
+/* ---- records by u64 key (lib/hmap.h) ---- */
 
-struct hnode {
-	struct hnode *next;
+struct knode {
+	struct hnode hn;		/* first: owners cast from it */
 	uint64_t k;
 };
 
-struct htab {
-	struct hnode **b;
-	size_t n_buckets, n;
-};
-
-static size_t hslot(const struct htab *t, uint64_t k)
+static struct knode *htab_find(const struct hmap *m, uint64_t k)
 {
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdull;
-	k ^= k >> 33;
-	return k & (t->n_buckets - 1);
-}
+	struct hnode *h;
 
-static int htab_grow(struct htab *t)
-{
-	size_t nb = t->n_buckets ? t->n_buckets * 2 : 1024, i;
-	struct hnode **b = calloc(nb, sizeof(*b)), *n, *next;
-	struct htab nt = { .b = b, .n_buckets = nb };
+	HMAP_FOR_EACH_HASH(h, m, hash_u64(k)) {
+		struct knode *n = container_of(h, struct knode, hn);
 
-	if (!b)
-		return -ENOMEM;
-	for (i = 0; i < t->n_buckets; i++) {
-		for (n = t->b[i]; n; n = next) {
-			size_t s = hslot(&nt, n->k);
-
-			next = n->next;
-			n->next = b[s];
-			b[s] = n;
-		}
-	}
-	free(t->b);
-	t->b = b;
-	t->n_buckets = nb;
-	return 0;
-}
-
-static struct hnode *htab_find(const struct htab *t, uint64_t k)
-{
-	struct hnode *n;
-
-	if (!t->n_buckets)
-		return NULL;
-	for (n = t->b[hslot(t, k)]; n; n = n->next)
 		if (n->k == k)
 			return n;
+	}
 	return NULL;
 }
 
-static int htab_add(struct htab *t, struct hnode *n)
+static void htab_add(struct hmap *m, struct knode *n)
 {
-	size_t s;
-
-	if (t->n >= t->n_buckets && htab_grow(t))
-		return -ENOMEM;
-	s = hslot(t, n->k);
-	n->next = t->b[s];
-	t->b[s] = n;
-	t->n++;
-	return 0;
+	hmap_insert(m, &n->hn, hash_u64(n->k));
 }
 
-static void htab_del(struct htab *t, struct hnode *n)
+static void htab_del(struct hmap *m, struct knode *n)
 {
-	struct hnode **pp = &t->b[hslot(t, n->k)];
-
-	for (; *pp; pp = &(*pp)->next) {
-		if (*pp == n) {
-			*pp = n->next;
-			t->n--;
-			return;
-		}
-	}
+	hmap_remove(m, &n->hn);
 }
 
-#define htab_for_each_safe(t, i, n, nx)					\
-	for (i = 0; i < (t)->n_buckets; i++)				\
-		for (n = (t)->b[i]; n && ((nx = n->next), 1); n = nx)
+#define htab_for_each_safe(m, i, n, nx)					\
+	HMAP_FOR_EACH_SAFE(n, nx, i, m)
 
 /* ---- state ---- */
 
 /* One port key's entries, as the policy wants them and as written. */
 struct rec {
-	struct hnode h;			/* k = dp_key << 16 | port_key */
+	struct knode h;			/* k = dp_key << 16 | port_key */
 	struct rec *dirty_next;
 	char *port;
 	bool dirty_steer, dirty_fwd, dirty;
@@ -133,7 +83,7 @@ struct rec {
  * ports are kept: a per-binding index would cost megabytes at 100k.
  */
 struct released {
-	struct hnode h;
+	struct knode h;
 	struct sbview_uuid from;
 	bool mc;
 	uint64_t at;
@@ -141,7 +91,7 @@ struct released {
 
 /* Port key -> logical port name, built only while reconciling. */
 struct pname {
-	struct hnode h;
+	struct knode h;
 	char *port;
 };
 
@@ -167,7 +117,7 @@ struct vifev {
 struct policy {
 	struct policy_cfg cfg;
 	struct policy_lookup lk;
-	struct htab recs, released, names;
+	struct hmap recs, released, names;
 	struct rec *dirty;
 	struct move *moves;
 	size_t n_moves, cap_moves;
@@ -235,9 +185,7 @@ static void *grow(void *arr, size_t *cap, size_t need, size_t elem)
 	nc = *cap ? *cap * 2 : 64;
 	while (nc < need)
 		nc *= 2;
-	n = realloc(arr, nc * elem);
-	if (!n)
-		return NULL;
+	n = xrealloc(arr, nc * elem);
 	*cap = nc;
 	return n;
 }
@@ -245,10 +193,8 @@ static void *grow(void *arr, size_t *cap, size_t need, size_t elem)
 struct policy *policy_create(const struct policy_cfg *cfg,
 			     const struct policy_lookup *lookup)
 {
-	struct policy *p = calloc(1, sizeof(*p));
+	struct policy *p = xcalloc(1, sizeof(*p));
 
-	if (!p)
-		return NULL;
 	p->cfg = *cfg;
 	if (!p->cfg.max_age_ns)
 		p->cfg.max_age_ns = POLICY_DEFAULT_MAX_AGE_NS;
@@ -266,13 +212,11 @@ static void free_rec(struct rec *r)
 }
 
 /* A name of the view copied into *dst (it lives only as long as its
- * row); on failure the old one stays. */
+ * row). */
 static void set_name(char **dst, const char *s)
 {
-	char *d = strdup(s ? s : "");
+	char *d = xstrdup(s ? s : "");
 
-	if (!d)
-		return;
 	free(*dst);
 	*dst = d;
 }
@@ -303,8 +247,7 @@ static void names_free(struct policy *p)
 		free(((struct pname *)n)->port);
 		free(n);
 	}
-	free(p->names.b);
-	memset(&p->names, 0, sizeof(p->names));
+	hmap_destroy(&p->names);
 }
 
 void policy_clear(struct policy *p)
@@ -314,8 +257,7 @@ void policy_clear(struct policy *p)
 
 	htab_for_each_safe(&p->recs, i, n, nx)
 		free_rec((struct rec *)n);
-	free(p->recs.b);
-	memset(&p->recs, 0, sizeof(p->recs));
+	hmap_destroy(&p->recs);
 	p->dirty = NULL;
 	p->n_steer = p->n_fwd = p->n_armed = 0;
 }
@@ -331,7 +273,7 @@ void policy_destroy(struct policy *p)
 	names_free(p);
 	htab_for_each_safe(&p->released, i, n, nx)
 		free(n);
-	free(p->released.b);
+	hmap_destroy(&p->released);
 	for (i = 0; i < p->n_gone; i++)
 		free(p->gone_chassis[i]);
 	free(p->gone_chassis);
@@ -348,15 +290,10 @@ static struct rec *rec_get(struct policy *p, uint64_t k, const char *port)
 
 	if (r)
 		return r;
-	r = calloc(1, sizeof(*r));
-	if (!r)
-		return NULL;
+	r = xcalloc(1, sizeof(*r));
 	r->h.k = k;
-	r->port = strdup(port ? port : "");
-	if (!r->port || htab_add(&p->recs, &r->h)) {
-		free_rec(r);
-		return NULL;
-	}
+	r->port = xstrdup(port ? port : "");
+	htab_add(&p->recs, &r->h);
 	return r;
 }
 
@@ -530,13 +467,9 @@ static void queue_move(struct policy *p, const char *port, uint64_t k,
 	struct move *m;
 
 	m = grow(p->moves, &p->cap_moves, p->n_moves + 1, sizeof(*m));
-	if (!m)
-		return;
 	p->moves = m;
 	m = &p->moves[p->n_moves];
-	m->port = strdup(port);
-	if (!m->port)
-		return;
+	m->port = xstrdup(port);
 	p->n_moves++;
 	m->k = k;
 	m->from = *from;
@@ -563,7 +496,7 @@ static void remove_key(struct policy *p, uint64_t k, const char *why)
 
 static void released_del(struct policy *p, uint64_t k)
 {
-	struct hnode *n = htab_find(&p->released, k);
+	struct knode *n = htab_find(&p->released, k);
 
 	if (n) {
 		htab_del(&p->released, n);
@@ -577,14 +510,9 @@ static void released_set(struct policy *p, uint64_t k,
 	struct released *r = (struct released *)htab_find(&p->released, k);
 
 	if (!r) {
-		r = calloc(1, sizeof(*r));
-		if (!r)
-			return;
+		r = xcalloc(1, sizeof(*r));
 		r->h.k = k;
-		if (htab_add(&p->released, &r->h)) {
-			free(r);
-			return;
-		}
+		htab_add(&p->released, &r->h);
 	}
 	r->from = old->chassis;
 	r->mc = old->n_additional > 0;
@@ -610,12 +538,8 @@ static void cb_chassis(void *ctx, const struct sbview_chassis *old,
 		return;
 	/* Deleted: its entries go in end(), when the batch is built. */
 	g = grow(p->gone_chassis, &p->cap_gone, p->n_gone + 1, sizeof(*g));
-	if (!g)
-		return;
 	p->gone_chassis = g;
-	g[p->n_gone] = strdup(old->name);
-	if (g[p->n_gone])
-		p->n_gone++;
+	g[p->n_gone++] = xstrdup(old->name);
 }
 
 static void cb_binding(void *ctx, const struct sbview_binding *old,
@@ -680,13 +604,9 @@ static void cb_iface(void *ctx, const struct sbview_iface *old,
 	if (!old && is_up)
 		return;
 	v = grow(p->vifs, &p->cap_vifs, p->n_vifs + 1, sizeof(*v));
-	if (!v)
-		return;
 	p->vifs = v;
 	v = &p->vifs[p->n_vifs];
-	v->port = strdup(port);
-	if (!v->port)
-		return;
+	v->port = xstrdup(port);
 	p->n_vifs++;
 	v->up = is_up;
 }
@@ -735,8 +655,6 @@ static void do_move(struct policy *p, const struct move *m)
 		return;
 	}
 	r = rec_get(p, m->k, m->port);
-	if (!r)
-		return;
 	/* Moved elsewhere than the VIF-down announced, or multichassis:
 	 * the plain move rules decide. */
 	disarm(p, r);
@@ -802,9 +720,7 @@ vif_destination(struct policy *p, const struct sbview_binding *b,
 	bool mine = false;
 
 	/* Two FQDNs easily pass 255 bytes: the whole option, copied. */
-	buf = strdup(b->requested_opt);
-	if (!buf)
-		return NULL;
+	buf = xstrdup(b->requested_opt);
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		n++;
@@ -869,8 +785,6 @@ static void do_vif(struct policy *p, const struct vifev *v)
 	 * nothing; remember B and the pointer for the SB move.
 	 */
 	r = rec_get(p, mkkey(b->dp_key, b->port_key), v->port);
-	if (!r)
-		return;
 	if (!r->armed)
 		p->n_armed++;
 	r->armed = true;
@@ -928,8 +842,6 @@ int policy_flush(struct policy *p)
 	if (!cnt)
 		return 0;
 	ops = grow(p->ops, &p->cap_ops, cnt, sizeof(*ops));
-	if (!ops)
-		return -ENOMEM;
 	p->ops = ops;
 	for (r = p->dirty; r; r = r->dirty_next) {
 		struct policy_op *o;
@@ -1042,7 +954,7 @@ int policy_expire(struct policy *p)
 	}
 	htab_for_each_safe(&p->released, i, n, nx) {
 		if (t - ((struct released *)n)->at >= p->cfg.max_age_ns) {
-			htab_del(&p->released, n);
+			hmap_remove(&p->released, n);
 			free(n);
 		}
 	}
@@ -1060,16 +972,10 @@ static int index_binding(void *arg, const struct sbview_binding *b)
 
 	if (!b->dp_key || !b->port_key)
 		return 0;
-	n = calloc(1, sizeof(*n));
-	if (!n)
-		return -ENOMEM;
+	n = xcalloc(1, sizeof(*n));
 	n->h.k = mkkey(b->dp_key, b->port_key);
-	n->port = strdup(b->logical_port);
-	if (!n->port || htab_add(&p->names, &n->h)) {
-		free(n->port);
-		free(n);
-		return -ENOMEM;
-	}
+	n->port = xstrdup(b->logical_port);
+	htab_add(&p->names, &n->h);
 	return 0;
 }
 
@@ -1110,8 +1016,6 @@ void policy_adopt_steer(struct policy *p, const struct ovnmig_port_key *k,
 	if (r && (r->has_steer || r->map_steer))
 		return;		/* decided since start: that is newer */
 	r = rec_get(p, key, b ? b->logical_port : "");
-	if (!r)
-		return;
 	r->map_steer = true;	/* it is in the map, whatever we decide */
 	if (b && b->port_key < OVNMIG_OVN_MCAST_MIN && !b->type[0])
 		c = p->lk.chassis_by_uuid(p->lk.ctx, b->chassis.s);
@@ -1160,8 +1064,6 @@ void policy_adopt_fwd(struct policy *p, const struct ovnmig_port_key *k,
 	if (r && (r->has_fwd || r->map_fwd))
 		return;
 	r = rec_get(p, key, b ? b->logical_port : "");
-	if (!r)
-		return;
 	r->map_fwd = true;
 	if (b && b->port_key < OVNMIG_OVN_MCAST_MIN && !b->type[0])
 		c = p->lk.chassis_by_uuid(p->lk.ctx, b->chassis.s);
