@@ -622,6 +622,12 @@ static int if_set(struct sbview *v, struct row *r, const char *col,
 	return 0;
 }
 
+/* An update2 insert omits ofport while it is the empty set. */
+static void if_init(struct row *r)
+{
+	((struct if_row *)r)->ofport = -1;
+}
+
 static void if_copy(struct row *dst, const struct row *src)
 {
 	struct if_row *d = (struct if_row *)dst;
@@ -672,21 +678,25 @@ static void free_plain(struct row *r)
 	free(r);
 }
 
+#define TBL(db_, name_, cols_, type_, set_, copy_, free_, equal_)	\
+	.name = name_, .db = db_, .cols = cols_, .size = sizeof(type_),	\
+	.set = set_, .copy = copy_, .free = free_, .equal = equal_,	\
+	.present = ~0u
+
 const struct tbl tbl_defs[T_MAX] = {
-	[T_DP] = { "Datapath_Binding", DB_SB, dp_cols, sizeof(struct dp_row),
-		   {0}, dp_set, dp_copy, dp_free, dp_equal, NULL, NULL, ~0u },
-	[T_ENCAP] = { "Encap", DB_SB, encap_cols, sizeof(struct encap_row),
-		      {0}, encap_set, encap_copy, free_plain, encap_equal,
-		      NULL, NULL, ~0u },
-	[T_CHASSIS] = { "Chassis", DB_SB, ch_cols, sizeof(struct ch_row),
-			{0}, ch_set, ch_copy, ch_free, ch_equal, ch_link,
-			ch_unlink, ~0u },
-	[T_PB] = { "Port_Binding", DB_SB, pb_cols, sizeof(struct pb_row),
-		   {0}, pb_set, pb_copy, pb_free, pb_equal, pb_link,
-		   pb_unlink, ~0u },
-	[T_OVS] = { "Open_vSwitch", DB_LOCAL, ovs_cols, sizeof(struct ovs_row),
-		    {0}, ovs_set, ovs_copy, ovs_free, ovs_equal, NULL, NULL, ~0u },
-	[T_IFACE] = { "Interface", DB_LOCAL, if_cols, sizeof(struct if_row),
-		      {0}, if_set, if_copy, if_free, if_equal, if_link,
-		      if_unlink, ~0u },
+	[T_DP] = { TBL(DB_SB, "Datapath_Binding", dp_cols, struct dp_row,
+		       dp_set, dp_copy, dp_free, dp_equal) },
+	[T_ENCAP] = { TBL(DB_SB, "Encap", encap_cols, struct encap_row,
+			  encap_set, encap_copy, free_plain, encap_equal) },
+	[T_CHASSIS] = { TBL(DB_SB, "Chassis", ch_cols, struct ch_row,
+			    ch_set, ch_copy, ch_free, ch_equal),
+			.link = ch_link, .unlink = ch_unlink },
+	[T_PB] = { TBL(DB_SB, "Port_Binding", pb_cols, struct pb_row,
+		       pb_set, pb_copy, pb_free, pb_equal),
+		   .link = pb_link, .unlink = pb_unlink },
+	[T_OVS] = { TBL(DB_LOCAL, "Open_vSwitch", ovs_cols, struct ovs_row,
+			ovs_set, ovs_copy, ovs_free, ovs_equal) },
+	[T_IFACE] = { TBL(DB_LOCAL, "Interface", if_cols, struct if_row,
+			  if_set, if_copy, if_free, if_equal),
+		      .link = if_link, .unlink = if_unlink, .init = if_init },
 };

@@ -28,8 +28,8 @@ static struct row *row_new(const struct tbl *t, const struct row *from,
 	memcpy(r->uuid, uuid, 16);
 	if (from) {
 		t->copy(r, from);
-	} else if (t == &tbl_defs[T_IFACE]) {
-		((struct if_row *)r)->ofport = -1;
+	} else if (t->init) {
+		t->init(r);
 	}
 	return r;
 }

@@ -108,6 +108,8 @@ struct tbl {
 	void (*link)(struct sbview *v, struct row *r);
 	void (*unlink)(struct sbview *v, struct row *r);
 	uint32_t present;	/* columns the server's schema has (bits) */
+	/* A new row's defaults for the columns an insert leaves out. */
+	void (*init)(struct row *r);
 };
 
 struct change {
