@@ -23,19 +23,18 @@
 #include <unistd.h>
 
 #include "ctl/ctl.h"
-#include "ovsdb/jsonrpc.h"
 #include "lib/log.h"
 #include "lib/maps.h"
 #include "lib/maps_attach.h"
 #include "lib/metrics.h"
-#include "metrics_http.h"
 #include "lib/nexthop.h"
-#include "policy.h"
+#include "ovsdb/jsonrpc.h"
 #include "sb/sbview.h"
+#include "agent.h"
+#include "metrics_http.h"
+#include "policy.h"
 #include "vifevents.h"
 
-#define EVENT_RING	256
-#define EVENT_PEND	4096	/* ~1 MiB: a subscriber's whole queue */
 #define SWEEP_MS	1000
 /*
  * Default lease: 10 s.  Renewed every second or two (the sweep), so a
@@ -55,65 +54,6 @@
 #define EXIT_USAGE	2
 #define EXIT_LOCKED	3	/* another ovnmigd works on these maps */
 #define EXIT_FOREIGN	4	/* --attach: a program not ovnmig's is there */
-
-struct agent {
-	/* options */
-	const char *sb_remote, *ovs_remote, *bpffs, *ctl_path;
-	const char *genev_dev, *underlay_dev, *vif_source;
-	const char *metrics_listen;
-	struct ovsdb_ssl_opts ssl;
-	uint32_t max_entries, xdp_flags;
-	uint64_t max_age_ns, lease_ns;
-	uint64_t lease_renewals, lease_failures;
-	bool attach, no_vni_filter, replace_xdp;
-	int lock_fd;			/* the single-instance lock */
-	int exit_code;			/* when setup fails */
-	char steer_refused[96];		/* why steering is off, or "" */
-	uint64_t steer_refusals;	/* times it went off */
-	uint64_t last_qdisc_ns;
-	struct sbview_local local_override;
-	bool have_override;
-
-	struct sbview *v;
-	struct policy *p;
-	struct maps m;
-	struct ctl_server *ctl;
-	struct metrics_http *http;
-	struct metrics lat;
-	uint32_t generation;
-	bool reconciled, in_update;
-	uint64_t synced_ns;		/* start -> reconciled */
-	int big_n;			/* largest batch: changes, */
-	uint64_t big_ns;		/* wake-up -> written, of which */
-	uint64_t big_db_ns;		/* reading and parsing the update, */
-	uint64_t big_policy_ns;		/* the policy's decisions, */
-	uint64_t big_write_ns;		/* the map write */
-	uint64_t end_ns;		/* the update's end() began */
-	bool strays;		/* entries in the maps the policy does not
-				 * track (added by hand) */
-	uint64_t wake_ns, start_ns, last_sweep_ns;
-	struct ovnmig_ip last_local[2];	/* IPv4, IPv6 */
-	/* ovnmig_chassis as last written (sorted); dirty: look again. */
-	struct ovnmig_chassis_key *chassis_keys;
-	int n_chassis_keys;
-	bool chassis_dirty, chassis_synced;
-	int ifmac_err;			/* last MAC error logged */
-	/* bounce's next hops (nexthop.h); fwd_dirty: a batch wrote fwd. */
-	struct nexthop_watch *nhw;
-	bool fwd_dirty;
-	uint64_t nh_sync_ns;
-	struct agent_event {
-		uint64_t ts_ns;
-		char port[64];
-		char what[192];
-	} ring[EVENT_RING];
-	unsigned int ring_next;
-	/* Events for the subscribers, made while the policy decides and
-	 * sent once its batch is in the maps (flush_events()). */
-	struct agent_event *pend;	/* EVENT_PEND, on first use */
-	unsigned int n_pend;
-	struct vif_events *ve;
-};
 
 static volatile sig_atomic_t stop_sig;
 
@@ -147,14 +87,14 @@ static int lk_foreach_binding(void *ctx,
 	return sbview_foreach_binding(((struct agent *)ctx)->v, cb, arg);
 }
 
-static const struct sbview_local *lk_local(void *ctx)
+const struct sbview_local *agent_local(void *ctx)
 {
 	struct agent *a = ctx;
 	const struct sbview_local *l;
 
-	if (a->have_override && a->local_override.system_id &&
-	    a->local_override.system_id[0])
-		return &a->local_override;
+	if (a->opt.have_override && a->opt.local_override.system_id &&
+	    a->opt.local_override.system_id[0])
+		return &a->opt.local_override;
 	l = sbview_local(a->v);
 	return l;
 }
@@ -236,17 +176,17 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 	else if (a->in_update) {
 		uint64_t t = maps_now_ns(), d = t - a->wake_ns;
 
-		metrics_observe(&a->lat, d);
-		if (n >= a->big_n) {
+		metrics_observe(&a->lat.hist, d);
+		if (n >= a->lat.big_n) {
 			/* Where the time of the largest batch went. */
 			uint64_t e = a->end_ns >= a->wake_ns &&
 				     a->end_ns <= w0 ? a->end_ns : a->wake_ns;
 
-			a->big_n = n;
-			a->big_ns = d;
-			a->big_db_ns = e - a->wake_ns;
-			a->big_policy_ns = w0 - e;
-			a->big_write_ns = t - w0;
+			a->lat.big_n = n;
+			a->lat.big_ns = d;
+			a->lat.big_db_ns = e - a->wake_ns;
+			a->lat.big_policy_ns = w0 - e;
+			a->lat.big_write_ns = t - w0;
 		}
 	}
 	log_info("maps: %d change%s written (%d steer, %d fwd entries)", n,
@@ -254,7 +194,7 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 	return err;
 }
 
-static json_t *event_json(const struct agent_event *e)
+json_t *agent_event_json(const struct agent_event *e)
 {
 	return json_pack("{s:I, s:s, s:s}", "ts_ns", (json_int_t)e->ts_ns,
 			 "port", e->port, "what", e->what);
@@ -266,7 +206,7 @@ static void flush_events(struct agent *a)
 	unsigned int i;
 
 	for (i = 0; i < a->n_pend; i++) {
-		json_t *ev = event_json(&a->pend[i]);
+		json_t *ev = agent_event_json(&a->pend[i]);
 
 		if (ev && a->ctl)
 			ctl_server_broadcast(a->ctl, ev);
@@ -284,7 +224,7 @@ static void flush_events(struct agent *a)
  * EVENT_PEND events builds them as it goes: more than a subscriber's
  * queue holds anyway.
  */
-static void on_event(void *ctx, const char *port, const char *what)
+void agent_note(void *ctx, const char *port, const char *what)
 {
 	struct agent *a = ctx;
 	struct agent_event *e = &a->ring[a->ring_next++ % EVENT_RING];
@@ -302,7 +242,7 @@ static void on_event(void *ctx, const char *port, const char *what)
 	if (a->pend) {
 		a->pend[a->n_pend++] = *e;
 	} else {
-		json_t *ev = event_json(e);	/* no memory: queue it now */
+		json_t *ev = agent_event_json(e);	/* no memory: queue it now */
 
 		if (ev)
 			ctl_server_broadcast(a->ctl, ev);
@@ -358,7 +298,7 @@ static void reconcile(struct agent *a)
 	maps_foreach_fwd(&a->m, adopt_fwd, a->p);
 	policy_flush(a->p);
 	if (!a->reconciled)
-		a->synced_ns = maps_now_ns() - a->start_ns;
+		a->lat.synced_ns = maps_now_ns() - a->start_ns;
 	a->reconciled = true;
 	log_info("reconciled the pinned maps: %llu kept, %llu fixed, "
 		 "%llu removed",
@@ -381,7 +321,7 @@ static void renew_lease(struct agent *a)
 
 	if (!a->reconciled)
 		return;
-	err = maps_lease_renew(&a->m, maps_now_ns(), a->lease_ns);
+	err = maps_lease_renew(&a->m, maps_now_ns(), a->opt.lease_ns);
 	if (!err) {
 		a->lease_renewals++;
 		return;
@@ -399,13 +339,13 @@ static bool synced(struct agent *a)
 	sbview_get_status(a->v, &st);
 	if (!st.sb_connected)
 		return false;
-	return a->have_override || st.local_connected;
+	return a->opt.have_override || st.local_connected;
 }
 
 /* Keep the config's local underlay address current (bounce source). */
 static void update_local_ip(struct agent *a)
 {
-	const struct sbview_local *l = lk_local(a);
+	const struct sbview_local *l = agent_local(a);
 	int i, f;
 
 	/*
@@ -498,7 +438,7 @@ static int chassis_want_cb(void *arg, const struct sbview_chassis *c)
 
 static void sync_chassis(struct agent *a)
 {
-	struct chassis_want w = { .l = lk_local(a) };
+	struct chassis_want w = { .l = agent_local(a) };
 	int added, removed, err;
 
 	if (a->m.chassis_fd < 0 || !synced(a))
@@ -538,13 +478,13 @@ static void update_underlay_mac(struct agent *a)
 {
 	int err;
 
-	if (!a->underlay_dev)
+	if (!a->opt.underlay_dev)
 		return;
-	err = maps_ifmac_set(&a->m, a->underlay_dev);
+	err = maps_ifmac_set(&a->m, a->opt.underlay_dev);
 	if (err > 0)
-		log_info("maps: %s's MAC written for bounce", a->underlay_dev);
+		log_info("maps: %s's MAC written for bounce", a->opt.underlay_dev);
 	else if (err < 0 && err != a->ifmac_err)
-		log_warn("maps: %s: MAC for bounce: %s", a->underlay_dev,
+		log_warn("maps: %s: MAC for bounce: %s", a->opt.underlay_dev,
 			 strerror(-err));
 	a->ifmac_err = err < 0 ? err : 0;
 }
@@ -593,254 +533,6 @@ static int nexthop_wait_ms(struct agent *a)
 }
 
 /* ---- control commands ---- */
-
-/* The lease as the datapath sees it, plus what this agent does with it. */
-static json_t *lease_json(struct agent *a, const struct ovnmig_config *cfg)
-{
-	json_t *o = ctlmaps_lease_json(cfg);
-
-	json_object_set_new(o, "configured_s",
-			    json_integer(a->lease_ns / 1000000000));
-	json_object_set_new(o, "renewing", json_boolean(a->reconciled));
-	json_object_set_new(o, "renewals", json_integer(a->lease_renewals));
-	json_object_set_new(o, "failures", json_integer(a->lease_failures));
-	return o;
-}
-
-static json_t *ctl_json(const struct ctl_server *s)
-{
-	struct ctl_stats cs;
-
-	ctl_server_stats(s, &cs);
-	return json_pack("{s:i, s:i, s:I, s:I, s:I}", "connections", cs.conns,
-			 "subscribers", cs.subscribers,
-			 "queued_bytes", (json_int_t)cs.queued,
-			 "dropped_slow", (json_int_t)cs.dropped_slow,
-			 "dropped_long", (json_int_t)cs.dropped_long);
-}
-
-static int h_status(void *ctx, struct ctl_conn *c, const char *method,
-		    json_t *params, json_t **result, char **error)
-{
-	struct agent *a = ctx;
-	const struct sbview_local *l = lk_local(a);
-	struct sbview_status st;
-	struct ovnmig_config cfg;
-
-	(void)c, (void)method, (void)params, (void)error;
-	sbview_get_status(a->v, &st);
-	maps_config_get(&a->m, &cfg);
-	*result = json_pack("{s:b, s:s, s:i, s:I, s:s, s:i, s:I, s:b, s:s?, s:I, "
-			    "s:{s:b, s:s, s:s, s:I, s:I, s:I, s:I}, "
-			    "s:{s:b, s:I}, "
-			    "s:{s:s, s:i, s:i, s:b, s:b}, s:i, s:i}",
-			    "agent", 1, "version", OVNMIG_VERSION,
-			    "pid", (int)getpid(),
-			    "uptime_s", (json_int_t)((maps_now_ns() -
-						      a->start_ns) / 1000000000),
-			    "system_id", l ? l->system_id : "",
-			    "generation", (int)a->generation,
-			    "max_age_s", (json_int_t)(a->max_age_ns / 1000000000),
-			    "reconciled", a->reconciled,
-			    "steer_refused", a->steer_refused[0] ?
-					     a->steer_refused : NULL,
-			    "steer_refusals", (json_int_t)a->steer_refusals,
-			    "sb", "connected", st.sb_connected,
-			    "remote", st.sb_remote, "txn_id", st.sb_txn_id,
-			    "reconnects", (json_int_t)st.sb_reconnects,
-			    "updates", (json_int_t)st.sb_updates,
-			    "resumes", (json_int_t)st.sb_resumes,
-			    "errors", (json_int_t)st.errors,
-			    "local", "connected", st.local_connected,
-			    "reconnects", (json_int_t)st.local_reconnects,
-			    "maps", "pin_dir", a->m.dir,
-			    "steer_entries", a->m.n_steer,
-			    "fwd_entries", a->m.n_fwd,
-			    "steer_active", cfg.steer_active != 0,
-			    "fwd_active", cfg.fwd_active != 0,
-			    "bindings", (int)sbview_n_bindings(a->v),
-			    "chassis", (int)sbview_n_chassis(a->v));
-	if (*result) {
-		json_t *sb = json_object_get(*result, "sb");
-
-		ctlmaps_vni_status(&a->m, &cfg,
-				   json_object_get(*result, "maps"));
-		ctlmaps_bounce_status(&a->m, json_object_get(*result, "maps"));
-		json_object_set_new(sb, "rows_skipped",
-				    json_integer(st.rows_skipped));
-		json_object_set_new(sb, "index", json_integer(st.sb_index));
-		json_object_set_new(sb, "stale_refused",
-				    json_integer(st.sb_stale_refused));
-		json_object_set_new(*result, "ctl", ctl_json(a->ctl));
-		json_object_set_new(*result, "lease", lease_json(a, &cfg));
-	}
-	return 0;
-}
-
-static json_int_t left_ms(uint64_t exp)
-{
-	uint64_t now = maps_now_ns();
-
-	return exp > now ? (json_int_t)((exp - now) / 1000000) : 0;
-}
-
-static void port_cb(void *ctx, const struct policy_entry_info *e)
-{
-	json_t *arr = ctx;
-
-	if (e->has_steer)
-		json_array_append_new(arr, json_pack(
-			"{s:s, s:i, s:i, s:s, s:s, s:s, s:I}",
-			"port", e->port, "dp_key", (int)e->key.dp_key,
-			"port_key", (int)e->key.port_key, "entry",
-			e->steer.flags & OVNMIG_F_DROP ? "drop" : "steer",
-			"from", e->old_chassis, "to", e->new_chassis,
-			"expires_in_ms", left_ms(e->steer.expires_ns)));
-	if (e->has_fwd)
-		json_array_append_new(arr, json_pack(
-			"{s:s, s:i, s:i, s:s, s:s, s:s, s:I}",
-			"port", e->port, "dp_key", (int)e->key.dp_key,
-			"port_key", (int)e->key.port_key, "entry",
-			e->vif_down ? "fwd-vif" : "fwd",
-			"from", e->old_chassis, "to", e->new_chassis,
-			"expires_in_ms", left_ms(e->fwd.expires_ns)));
-	/* VIF down, nothing written yet: the pointer waits for the move. */
-	if (e->armed)
-		json_array_append_new(arr, json_pack(
-			"{s:s, s:i, s:i, s:s, s:s, s:s, s:I, s:I}",
-			"port", e->port, "dp_key", (int)e->key.dp_key,
-			"port_key", (int)e->key.port_key, "entry", "armed",
-			"from", e->old_chassis, "to", e->new_chassis,
-			"armed_at_ns", (json_int_t)e->armed_at_ns,
-			"expires_in_ms", left_ms(e->armed_until_ns)));
-}
-
-static int h_ports(void *ctx, struct ctl_conn *c, const char *method,
-		   json_t *params, json_t **result, char **error)
-{
-	struct agent *a = ctx;
-
-	(void)c, (void)method, (void)params, (void)error;
-	*result = json_array();
-	policy_foreach(a->p, port_cb, *result);
-	return 0;
-}
-
-static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
-		     json_t *params, json_t **result, char **error)
-{
-	const struct policy_counters *pc;
-	struct agent *a = ctx;
-	struct ovnmig_config cfg;
-	struct sbview_status st;
-	json_t *dp = NULL, *pol;
-	const struct sbview_local *l = lk_local(a);
-	int err;
-
-	(void)c, (void)method;
-	err = ctlmaps_call(&a->m, "stats", params, &dp, error);
-	if (err)
-		return err;
-	pc = policy_counters(a->p);
-	maps_config_get(&a->m, &cfg);
-	pol = json_object();
-#define PC_JSON(f, name) json_object_set_new(pol, name, json_integer(pc->f));
-	POLICY_COUNTERS(PC_JSON)
-#undef PC_JSON
-	sbview_get_status(a->v, &st);
-	*result = json_pack("{s:o, s:o, s:{s:i, s:i}, s:{s:I, s:I, s:I, s:I, "
-			    "s:I, s:b, s:b}, s:o}",
-			    "datapath", dp, "policy", pol,
-			    "entries", "steer", a->m.n_steer, "fwd",
-			    a->m.n_fwd,
-			    "db", "sb_reconnects", (json_int_t)st.sb_reconnects,
-			    "local_reconnects",
-			    (json_int_t)st.local_reconnects,
-			    "sb_updates", (json_int_t)st.sb_updates,
-			    "sb_resumes", (json_int_t)st.sb_resumes,
-			    "errors", (json_int_t)st.errors,
-			    "sb_connected", st.sb_connected,
-			    "local_connected", st.local_connected,
-			    "reaction_latency", metrics_latency_json(&a->lat));
-	json_object_set_new(*result, "build",
-			    json_pack("{s:s, s:s}", "version", OVNMIG_VERSION,
-				      "chassis", l ? l->system_id : ""));
-	json_object_set_new(*result, "largest_batch",
-			    json_pack("{s:i, s:f, s:f, s:f, s:f}",
-				      "changes", a->big_n, "ms", a->big_ns / 1e6,
-				      "db_ms", a->big_db_ns / 1e6,
-				      "policy_ms", a->big_policy_ns / 1e6,
-				      "write_ms", a->big_write_ns / 1e6));
-	json_object_set_new(json_object_get(*result, "db"), "sb_rows_skipped",
-			    json_integer(st.rows_skipped));
-	json_object_set_new(json_object_get(*result, "db"), "sb_stale_refused",
-			    json_integer(st.sb_stale_refused));
-	json_object_set_new(*result, "synced_after_ms",
-			    json_real(a->synced_ns / 1e6));
-	json_object_set_new(*result, "ctl", ctl_json(a->ctl));
-	json_object_set_new(*result, "lease", lease_json(a, &cfg));
-	return 0;
-}
-
-/* The endpoint's view: the same object as "ovnmigctl metrics". */
-static json_t *http_metrics(void *ctx)
-{
-	json_t *params = json_array(), *result = NULL;
-	char *error = NULL;
-
-	h_metrics(ctx, NULL, "metrics", params, &result, &error);
-	json_decref(params);
-	free(error);
-	return result;
-}
-
-static int h_events(void *ctx, struct ctl_conn *c, const char *method,
-		    json_t *params, json_t **result, char **error)
-{
-	struct agent *a = ctx;
-	unsigned int i, first;
-
-	(void)method, (void)params, (void)error;
-	ctl_conn_subscribe(c);
-	*result = json_array();
-	first = a->ring_next > EVENT_RING ? a->ring_next - EVENT_RING : 0;
-	for (i = first; i < a->ring_next; i++)
-		json_array_append_new(*result,
-				      event_json(&a->ring[i % EVENT_RING]));
-	return 0;
-}
-
-static int h_maps(void *ctx, struct ctl_conn *c, const char *method,
-		  json_t *params, json_t **result, char **error)
-{
-	struct agent *a = ctx;
-	int err;
-
-	(void)c;
-	err = ctlmaps_call(&a->m, method, params, result, error);
-	/* Entries added by hand are the operator's: the policy leaves them
-	 * to their expiry.  After a flush it forgets what it had. */
-	if (!err && strstr(method, "/flush")) {
-		policy_clear(a->p);
-		maps_recount(&a->m);
-	}
-	if (!err && strstr(method, "/add"))
-		a->strays = true;
-	if (!err && strcmp(method, "steer/list") &&
-	    strcmp(method, "bounce/list") && strcmp(method, "stats") &&
-	    strcmp(method, "maps/status"))
-		on_event(a, "", method);
-	return err;
-}
-
-static const struct ctl_command agent_cmds[] = {
-	{ "status", "", 0, 0, h_status },
-	{ "ports", "", 0, 0, h_ports },
-	{ "metrics", "", 0, 0, h_metrics },
-	{ "events", "", 0, 0, h_events },
-	CTL_MAPS_COMMANDS(h_maps),
-	{ NULL, NULL, 0, 0, NULL },
-};
 
 /* ---- VIF events from the kernel ---- */
 
@@ -985,21 +677,21 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct sbview_local *lo = &a->local_override;
+	struct sbview_local *lo = &a->opt.local_override;
 	char *end;
 	long v;
 	int o;
 
 	while ((o = getopt_long(argc, argv, "vhV", opts, NULL)) != -1) {
 		switch (o) {
-		case O_SB: a->sb_remote = optarg; break;
-		case O_OVS: a->ovs_remote = optarg; break;
-		case O_KEY: a->ssl.private_key = optarg; break;
-		case O_CERT: a->ssl.certificate = optarg; break;
-		case O_CA: a->ssl.ca_cert = optarg; break;
+		case O_SB: a->opt.sb_remote = optarg; break;
+		case O_OVS: a->opt.ovs_remote = optarg; break;
+		case O_KEY: a->opt.ssl.private_key = optarg; break;
+		case O_CERT: a->opt.ssl.certificate = optarg; break;
+		case O_CA: a->opt.ssl.ca_cert = optarg; break;
 		case O_SYSID:
 			lo->system_id = optarg;
-			a->have_override = true;
+			a->opt.have_override = true;
 			break;
 		case O_ENCAP: {
 			struct ovnmig_ip ip;
@@ -1019,8 +711,8 @@ static int parse_args(struct agent *a, int argc, char **argv)
 			strcpy(lo->encaps[0].type, "geneve");
 			break;
 		}
-		case O_BPFFS: a->bpffs = optarg; break;
-		case O_CTL: a->ctl_path = optarg; break;
+		case O_BPFFS: a->opt.bpffs = optarg; break;
+		case O_CTL: a->opt.ctl_path = optarg; break;
 		case O_EXPIRY:
 		case O_MAXAGE:
 			v = strtol(optarg, &end, 10);
@@ -1037,7 +729,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 					 "while the SB shows their move, at "
 					 "most --max-age; taking it as "
 					 "--max-age %ld", v);
-			a->max_age_ns = v * 1000000000ull;
+			a->opt.max_age_ns = v * 1000000000ull;
 			break;
 		case O_LEASE:
 			v = strtol(optarg, &end, 10);
@@ -1045,7 +737,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 				log_err("--lease: %s: 3..3600 seconds", optarg);
 				return 2;
 			}
-			a->lease_ns = v * 1000000000ull;
+			a->opt.lease_ns = v * 1000000000ull;
 			break;
 		case O_MAX:
 			v = strtol(optarg, &end, 10);
@@ -1054,15 +746,15 @@ static int parse_args(struct agent *a, int argc, char **argv)
 					optarg);
 				return 2;
 			}
-			a->max_entries = v;
+			a->opt.max_entries = v;
 			break;
-		case O_ATTACH: a->attach = true; break;
-		case O_GENEV: a->genev_dev = optarg; break;
-		case O_UNDER: a->underlay_dev = optarg; break;
-		case O_XDPSKB: a->xdp_flags = 2 /* XDP_FLAGS_SKB_MODE */; break;
-		case O_REPLXDP: a->replace_xdp = true; break;
-		case O_VIF: a->vif_source = optarg; break;
-		case O_NOVNI: a->no_vni_filter = true; break;
+		case O_ATTACH: a->opt.attach = true; break;
+		case O_GENEV: a->opt.genev_dev = optarg; break;
+		case O_UNDER: a->opt.underlay_dev = optarg; break;
+		case O_XDPSKB: a->opt.xdp_flags = 2 /* XDP_FLAGS_SKB_MODE */; break;
+		case O_REPLXDP: a->opt.replace_xdp = true; break;
+		case O_VIF: a->opt.vif_source = optarg; break;
+		case O_NOVNI: a->opt.no_vni_filter = true; break;
 		case O_METRICS: {
 			struct sockaddr_storage ss;
 			char why[128];
@@ -1071,7 +763,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 				log_err("--metrics-listen: %s", why);
 				return 2;
 			}
-			a->metrics_listen = optarg;
+			a->opt.metrics_listen = optarg;
 			break;
 		}
 		case O_DBMAX:
@@ -1108,7 +800,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
  */
 static void setup_vni_filter(struct agent *a)
 {
-	bool on = !a->no_vni_filter;
+	bool on = !a->opt.no_vni_filter;
 	int err = maps_vni_filter(&a->m, on);
 
 	if (err && on) {
@@ -1163,12 +855,12 @@ static int take_lock(struct agent *a)
 	size_t i;
 	int fd, pid;
 
-	if (snprintf(path, sizeof(path), "%s/%s/ovnmigd_lock", a->bpffs,
+	if (snprintf(path, sizeof(path), "%s/%s/ovnmigd_lock", a->opt.bpffs,
 		     OVNMIG_PIN_SUBDIR) >= (int)sizeof(path)) {
-		log_err("--bpffs %s: path too long", a->bpffs);
+		log_err("--bpffs %s: path too long", a->opt.bpffs);
 		return -ENAMETOOLONG;
 	}
-	for (i = strlen(a->bpffs) + 1; path[i]; i++) {
+	for (i = strlen(a->opt.bpffs) + 1; path[i]; i++) {
 		if (path[i] != '/')
 			continue;
 		path[i] = 0;
@@ -1195,11 +887,11 @@ static int take_lock(struct agent *a)
 			if (pid)
 				log_err("another ovnmigd (pid %d) is running on "
 					"the maps in %s/%s; exiting", pid,
-					a->bpffs, OVNMIG_PIN_SUBDIR);
+					a->opt.bpffs, OVNMIG_PIN_SUBDIR);
 			else
 				log_err("another ovnmigd is running on the maps "
 					"in %s/%s (it holds %s); exiting",
-					a->bpffs, OVNMIG_PIN_SUBDIR, path);
+					a->opt.bpffs, OVNMIG_PIN_SUBDIR, path);
 			a->exit_code = EXIT_LOCKED;
 		} else {
 			log_err("%s: lock: %s", path, strerror(errno));
@@ -1227,14 +919,14 @@ static void check_qdisc(struct agent *a)
 	int err;
 
 	a->last_qdisc_ns = maps_now_ns();
-	if (!a->genev_dev || !*a->genev_dev)
+	if (!a->opt.genev_dev || !*a->opt.genev_dev)
 		return;
-	err = attach_root_qdisc(a->genev_dev, kind, sizeof(kind));
+	err = attach_root_qdisc(a->opt.genev_dev, kind, sizeof(kind));
 	if (!err && strcmp(kind, "noqueue") && strcmp(kind, "noop"))
 		snprintf(why, sizeof(why), "qdisc %s on %s", kind,
-			 a->genev_dev);
+			 a->opt.genev_dev);
 	else if (err && err != -ENODEV && err != -ENOENT)
-		log_warn("%s: root qdisc: %s", a->genev_dev, strerror(-err));
+		log_warn("%s: root qdisc: %s", a->opt.genev_dev, strerror(-err));
 	if (strcmp(why, a->steer_refused)) {
 		if (*why) {
 			if (!a->steer_refused[0])
@@ -1244,7 +936,7 @@ static void check_qdisc(struct agent *a)
 				"packet before the next is steered)", why);
 		} else {
 			log_info("steering again: %s has no queue",
-				 a->genev_dev);
+				 a->opt.genev_dev);
 		}
 		snprintf(a->steer_refused, sizeof(a->steer_refused), "%s",
 			 why);
@@ -1257,12 +949,12 @@ static int setup(struct agent *a)
 {
 	struct policy_lookup lk = {
 		.chassis_by_uuid = lk_ch_uuid, .chassis_by_name = lk_ch_name,
-		.binding_by_port = lk_binding, .local = lk_local,
+		.binding_by_port = lk_binding, .local = agent_local,
 		.foreach_binding = lk_foreach_binding, .ctx = a,
 	};
 	struct policy_cfg pc = {
-		.max_age_ns = a->max_age_ns, .sink = sink, .sink_ctx = a,
-		.event = on_event, .event_ctx = a,
+		.max_age_ns = a->opt.max_age_ns, .sink = sink, .sink_ctx = a,
+		.event = agent_note, .event_ctx = a,
 	};
 	uint32_t gen = 0;
 	int err;
@@ -1270,13 +962,13 @@ static int setup(struct agent *a)
 	err = take_lock(a);
 	if (err)
 		return err;
-	if (a->attach) {
+	if (a->opt.attach) {
 		struct attach_opts ao = {
-			.bpffs = a->bpffs, .genev_dev = a->genev_dev,
-			.underlay_dev = a->underlay_dev,
-			.max_entries = a->max_entries,
-			.xdp_flags = a->xdp_flags,
-			.replace_xdp = a->replace_xdp,
+			.bpffs = a->opt.bpffs, .genev_dev = a->opt.genev_dev,
+			.underlay_dev = a->opt.underlay_dev,
+			.max_entries = a->opt.max_entries,
+			.xdp_flags = a->opt.xdp_flags,
+			.replace_xdp = a->opt.replace_xdp,
 		};
 		char why[512];
 
@@ -1287,13 +979,13 @@ static int setup(struct agent *a)
 				a->exit_code = EXIT_FOREIGN;
 			return err;
 		}
-		log_info("attached: steer on %s%s%s", a->genev_dev,
-			 a->underlay_dev ? ", bounce on " : "",
-			 a->underlay_dev ? a->underlay_dev : "");
+		log_info("attached: steer on %s%s%s", a->opt.genev_dev,
+			 a->opt.underlay_dev ? ", bounce on " : "",
+			 a->opt.underlay_dev ? a->opt.underlay_dev : "");
 	}
-	err = maps_open(&a->m, a->bpffs, true, a->max_entries);
+	err = maps_open(&a->m, a->opt.bpffs, true, a->opt.max_entries);
 	if (err) {
-		log_err("maps: %s/%s: %s", a->bpffs, OVNMIG_PIN_SUBDIR,
+		log_err("maps: %s/%s: %s", a->opt.bpffs, OVNMIG_PIN_SUBDIR,
 			strerror(-err));
 		return err;
 	}
@@ -1324,31 +1016,31 @@ static int setup(struct agent *a)
 	a->v = sbview_create(&agent_sbview_ops, a);
 	if (!a->v)
 		return -ENOMEM;
-	err = sbview_connect_sb(a->v, a->sb_remote,
-				a->ssl.private_key ? &a->ssl : NULL);
+	err = sbview_connect_sb(a->v, a->opt.sb_remote,
+				a->opt.ssl.private_key ? &a->opt.ssl : NULL);
 	if (err) {
-		log_err("--sb %s: %s", a->sb_remote, strerror(-err));
+		log_err("--sb %s: %s", a->opt.sb_remote, strerror(-err));
 		return err;
 	}
-	if (strcmp(a->ovs_remote, "none")) {
-		err = sbview_connect_local(a->v, a->ovs_remote);
+	if (strcmp(a->opt.ovs_remote, "none")) {
+		err = sbview_connect_local(a->v, a->opt.ovs_remote);
 		if (err) {
-			log_err("--ovs %s: %s", a->ovs_remote, strerror(-err));
+			log_err("--ovs %s: %s", a->opt.ovs_remote, strerror(-err));
 			return err;
 		}
-	} else if (!a->have_override) {
+	} else if (!a->opt.have_override) {
 		log_err("--ovs none needs --system-id");
 		return -EINVAL;
 	}
-	a->ctl = ctl_server_create(a->ctl_path, agent_cmds, a, &err);
+	a->ctl = ctl_server_create(a->opt.ctl_path, agent_commands, a, &err);
 	if (!a->ctl) {
-		log_err("control socket %s: %s", a->ctl_path, strerror(-err));
+		log_err("control socket %s: %s", a->opt.ctl_path, strerror(-err));
 		return err;
 	}
-	if (a->metrics_listen) {
+	if (a->opt.metrics_listen) {
 		char why[256];
 
-		a->http = metrics_http_create(a->metrics_listen, http_metrics,
+		a->http = metrics_http_create(a->opt.metrics_listen, agent_metrics_json,
 					      a, why, sizeof(why));
 		if (!a->http) {
 			err = -errno;
@@ -1358,16 +1050,16 @@ static int setup(struct agent *a)
 		log_info("metrics on http://%s/metrics",
 			 metrics_http_addr(a->http));
 	}
-	if (strcmp(a->vif_source, "none")) {
-		enum vif_source src = !strcmp(a->vif_source, "kmod") ?
+	if (strcmp(a->opt.vif_source, "none")) {
+		enum vif_source src = !strcmp(a->opt.vif_source, "kmod") ?
 				      VIF_SRC_KMOD :
-				      !strcmp(a->vif_source, "rtnl") ?
+				      !strcmp(a->opt.vif_source, "rtnl") ?
 				      VIF_SRC_RTNL : VIF_SRC_AUTO;
 
 		a->ve = vif_events_open(src, on_vif, a);
 		if (!a->ve)
 			log_warn("vif events (%s): %s; following the OVS DB "
-				 "link state only", a->vif_source,
+				 "link state only", a->opt.vif_source,
 				 strerror(errno));
 		else
 			log_info("vif events from %s",
@@ -1503,12 +1195,16 @@ static void teardown(struct agent *a)
 int main(int argc, char **argv)
 {
 	struct agent a = {
-		.sb_remote = "unix:/var/run/ovn/ovnsb_db.sock",
-		.ovs_remote = "unix:/var/run/openvswitch/db.sock",
-		.bpffs = MAPS_DEFAULT_BPFFS, .ctl_path = CTL_DEFAULT_SOCKET,
-		.genev_dev = "genev_sys_6081", .vif_source = "auto",
-		.max_age_ns = POLICY_DEFAULT_MAX_AGE_NS,
-		.lease_ns = DEFAULT_LEASE_NS, .lock_fd = -1,
+		.opt = {
+			.sb_remote = "unix:/var/run/ovn/ovnsb_db.sock",
+			.ovs_remote = "unix:/var/run/openvswitch/db.sock",
+			.bpffs = MAPS_DEFAULT_BPFFS,
+			.ctl_path = CTL_DEFAULT_SOCKET,
+			.genev_dev = "genev_sys_6081", .vif_source = "auto",
+			.max_age_ns = POLICY_DEFAULT_MAX_AGE_NS,
+			.lease_ns = DEFAULT_LEASE_NS,
+		},
+		.lock_fd = -1,
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	int err;
@@ -1524,7 +1220,7 @@ int main(int argc, char **argv)
 	err = setup(&a);
 	if (!err) {
 		log_info("started (pid %d), following %s", (int)getpid(),
-			 a.sb_remote);
+			 a.opt.sb_remote);
 		loop(&a);
 		log_info("stopping on signal %d; entries stay pinned",
 			 (int)stop_sig);

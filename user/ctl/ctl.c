@@ -284,6 +284,15 @@ static int send_json(int fd, json_t *msg)
 	return err;
 }
 
+const struct ctl_command *ctl_command_find(const struct ctl_command *cmds,
+					   const char *name)
+{
+	for (; cmds && cmds->name; cmds++)
+		if (!strcmp(cmds->name, name))
+			return cmds;
+	return NULL;
+}
+
 static int builtin_list(struct ctl_server *s, json_t **result)
 {
 	const struct ctl_command *c;
@@ -339,10 +348,8 @@ static void dispatch(struct ctl_server *s, struct ctl_conn *c,
 	} else if (!strcmp(method, "version")) {
 		result = json_string("ovnmigd " OVNMIG_VERSION);
 	} else {
-		for (cmd = s->cmds; cmd && cmd->name; cmd++)
-			if (!strcmp(cmd->name, method))
-				break;
-		if (!cmd || !cmd->name) {
+		cmd = ctl_command_find(s->cmds, method);
+		if (!cmd) {
 			if (asprintf(&error, "unknown command '%s'; use "
 				     "list-commands", method) < 0)
 				error = NULL;

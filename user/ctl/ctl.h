@@ -51,12 +51,23 @@ struct ctl_conn;
 typedef int (*ctl_handler)(void *ctx, struct ctl_conn *c, const char *method,
 			   json_t *params, json_t **result, char **error);
 
+/* What a command does, for the server's owner to act on (ovnmigd). */
+#define CTL_F_WRITE	(1u << 0)	/* changes the maps: an event */
+#define CTL_F_HAND	(1u << 1)	/* adds entries by hand (the operator's) */
+#define CTL_F_FLUSH	(1u << 2)	/* empties a map */
+
+/* One command: name, usage of its arguments, how many, handler, flags. */
 struct ctl_command {
 	const char *name;
 	const char *usage;
 	int min_args, max_args;
 	ctl_handler fn;
+	unsigned int flags;		/* CTL_F_* */
 };
+
+/* The command @name of the NULL-terminated @cmds, or NULL. */
+const struct ctl_command *ctl_command_find(const struct ctl_command *cmds,
+					   const char *name);
 
 struct ctl_server *ctl_server_create(const char *path,
 				     const struct ctl_command *cmds,
@@ -116,25 +127,26 @@ json_t *ctlmaps_lease_json(const struct ovnmig_config *c);
  * handler (NULL in ovnmigctl's copy).
  */
 #define CTL_MAPS_COMMANDS(fn)						\
-	{ "steer/list", "", 0, 0, fn },					\
+	{ "steer/list", "", 0, 0, fn, 0 },				\
 	{ "steer/add", "DP PORT OLD-REMOTE NEW-REMOTE [SECONDS] [drop]",	\
-	  4, 6, fn },							\
-	{ "steer/del", "DP PORT", 2, 2, fn },				\
-	{ "steer/flush", "", 0, 0, fn },				\
-	{ "bounce/list", "", 0, 0, fn },				\
-	{ "bounce/add", "DP PORT NEW-HOST [SECONDS]", 3, 4, fn },	\
-	{ "bounce/del", "DP PORT", 2, 2, fn },				\
-	{ "bounce/flush", "", 0, 0, fn },				\
-	{ "chassis/list", "", 0, 0, fn },				\
-	{ "chassis/add", "ADDRESS", 1, 1, fn },				\
-	{ "chassis/del", "ADDRESS", 1, 1, fn },				\
-	{ "nexthop/list", "", 0, 0, fn },				\
-	{ "nexthop/resolve", "ADDRESS [SECONDS]", 1, 2, fn },		\
-	{ "nexthop/del", "ADDRESS", 1, 1, fn },				\
-	{ "underlay/list", "", 0, 0, fn },				\
-	{ "underlay/set", "DEV", 1, 1, fn },				\
-	{ "stats", "", 0, 0, fn },					\
-	{ "maps/status", "", 0, 0, fn }
+	  4, 6, fn, CTL_F_WRITE | CTL_F_HAND },				\
+	{ "steer/del", "DP PORT", 2, 2, fn, CTL_F_WRITE },		\
+	{ "steer/flush", "", 0, 0, fn, CTL_F_WRITE | CTL_F_FLUSH },	\
+	{ "bounce/list", "", 0, 0, fn, 0 },				\
+	{ "bounce/add", "DP PORT NEW-HOST [SECONDS]", 3, 4, fn,		\
+	  CTL_F_WRITE | CTL_F_HAND },					\
+	{ "bounce/del", "DP PORT", 2, 2, fn, CTL_F_WRITE },		\
+	{ "bounce/flush", "", 0, 0, fn, CTL_F_WRITE | CTL_F_FLUSH },	\
+	{ "chassis/list", "", 0, 0, fn, 0 },				\
+	{ "chassis/add", "ADDRESS", 1, 1, fn, CTL_F_WRITE | CTL_F_HAND }, \
+	{ "chassis/del", "ADDRESS", 1, 1, fn, CTL_F_WRITE },		\
+	{ "nexthop/list", "", 0, 0, fn, 0 },				\
+	{ "nexthop/resolve", "ADDRESS [SECONDS]", 1, 2, fn, CTL_F_WRITE }, \
+	{ "nexthop/del", "ADDRESS", 1, 1, fn, CTL_F_WRITE },		\
+	{ "underlay/list", "", 0, 0, fn, 0 },				\
+	{ "underlay/set", "DEV", 1, 1, fn, CTL_F_WRITE },		\
+	{ "stats", "", 0, 0, fn, 0 },					\
+	{ "maps/status", "", 0, 0, fn, 0 }
 
 extern const struct ctl_command ctlmaps_commands[];	/* fn == NULL */
 

@@ -17,7 +17,7 @@
 
 const struct ctl_command ctlmaps_commands[] = {
 	CTL_MAPS_COMMANDS(NULL),
-	{ NULL, NULL, 0, 0, NULL },
+	{ NULL, NULL, 0, 0, NULL, 0 },
 };
 
 static const char *arg(json_t *params, size_t i)
