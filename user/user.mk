@@ -28,8 +28,8 @@ USER_OVSDB	:= user/ovsdb/stream.c user/ovsdb/jsonrpc.c user/ovsdb/ovsdb.c
 USER_SB		:= user/sb/sbview.c user/sb/monitor.c user/sb/update.c \
 		   user/sb/tables.c
 USER_CTL	:= user/ctl/ctl.c user/ctl/ctl_maps.c
-USER_AGENT	:= user/agent/commands.c user/agent/policy.c user/agent/metrics_http.c \
-		   user/agent/vifevents.c
+USER_AGENT	:= user/agent/commands.c user/agent/policy.c \
+		   user/agent/metrics_http.c user/agent/vifevents.c
 
 # name_SRCS: main source first, then what it links; name_LIBS.
 USER_PROGS	:= ovnmigd ovnmigctl policy-test ovsdb-follow ovsdb-test \
@@ -47,10 +47,10 @@ ovsdb-follow_LIBS := -ljansson -lssl -lcrypto
 ovsdb-test_SRCS	:= user/sb/ovsdb_test.c $(USER_SB) $(USER_OVSDB) $(USER_LIB)
 ovsdb-test_LIBS	:= -ljansson -lssl -lcrypto
 # VIF events as the agent sees them (tests, debugging).
-ovnmig-vifwatch_SRCS := user/agent/vifwatch.c user/agent/vifevents.c
+ovnmig-vifwatch_SRCS := user/agent/vifwatch.c user/agent/vifevents.c $(USER_LIB)
 ovnmig-vifwatch_LIBS := -lmnl -lpthread
 # The benchmark driver (bench/bench-agent).
-ovnmigd-bench_SRCS := user/agent/ovnmigd_bench.c
+ovnmigd-bench_SRCS := user/agent/ovnmigd_bench.c $(USER_LIB)
 ovnmigd-bench_LIBS := -lbpf -lelf -lz -ljansson
 
 USER_SRCS	:= $(sort $(foreach p,$(USER_PROGS),$($(p)_SRCS)))
@@ -67,6 +67,12 @@ $(USER_ASAN_DIR)/obj/%.o: user/%.c $(USER_HDRS)
 	$(call msg,CC-ASAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(USER_CFLAGS) $(USER_SAN) -c -o $@ $<
+
+# The C tests write TAP with selftests/lib/tap.h.
+USER_TEST_OBJS	:= $(foreach d,$(USER_DIR) $(USER_ASAN_DIR), \
+		     $(d)/obj/sb/ovsdb_test.o $(d)/obj/agent/policy_test.o)
+$(USER_TEST_OBJS): USER_CFLAGS += -Iselftests/lib
+$(USER_TEST_OBJS): selftests/lib/tap.h
 
 # attach loads the datapath from its skeletons (bpf/bpf.mk).
 $(USER_DIR)/obj/lib/maps_attach.o $(USER_ASAN_DIR)/obj/lib/maps_attach.o: \

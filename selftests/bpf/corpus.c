@@ -28,6 +28,7 @@
 
 #define PROG "corpus"
 #include "testnet.h"
+#include "simpkt.h"
 
 static const char *const stat_names[] = {
 #define N(id, name) name,
@@ -146,7 +147,7 @@ static void bounce_case(const char *name, const struct pkt_spec *s,
 		tap_result(0, name, "%s", why);
 		return;
 	}
-	tap_result(1, name, "");
+	tap_result(1, name, "%s", "");
 }
 
 /*
@@ -831,44 +832,6 @@ static void steer_put(uint32_t vni, uint16_t port, int is6, const char *old,
 		fprintf(stderr, PROG ": steer update: %s\n", strerror(errno));
 }
 
-struct sim_pkt {
-	struct ovnmig_steer_sim h;
-	uint8_t opts[256];
-};
-
-/* A tunnel key as get_tunnel_key returns it on transmit: dst in local. */
-static size_t sim_build(struct sim_pkt *p, int is6, const char *dst,
-			uint16_t tflags, enum ovn_pos pos, uint16_t egress)
-{
-	struct pkt_spec s;
-	uint8_t g[2048];
-	size_t optlen;
-
-	memset(p, 0, sizeof(*p));
-	p->h.key.tunnel_id = 0x123456;
-	p->h.key.tunnel_tos = 0x10;
-	p->h.key.tunnel_ttl = 64;
-	p->h.key.tunnel_flags = htons(tflags);
-	if (is6) {
-		p->h.get_flags = BPF_F_TUNINFO_IPV6;
-		v6(dst, p->h.key.local_ipv6);
-		p->h.key.tunnel_label = 0x12345;
-	} else {
-		p->h.key.local_ipv4 = ntohl(v4(dst));
-	}
-	/* Reuse the wire builder for the options. */
-	pkt_default(&s);
-	s.ovn = pos;
-	s.egress = egress;
-	pkt_build(&s, g);
-	optlen = (g[14 + 20 + 8] & 0x3f) * 4;
-	memcpy(p->opts, g + 14 + 20 + 8 + 8, optlen);
-	p->h.opts_len = optlen;
-	return sizeof(p->h) + optlen;
-}
-
-#define TF_OVS	(0x0001 | 0x0004 | 0x0100 | 0x0400 | 0x0800) /* csum key df crit geneve */
-
 static void steer_case(const char *name, struct sim_pkt *in, size_t len,
 		       const struct sim_pkt *want, uint32_t want_ret,
 		       int want_stat)
@@ -902,7 +865,7 @@ static void steer_case(const char *name, struct sim_pkt *in, size_t len,
 		tap_result(0, name, "%s", why);
 		return;
 	}
-	tap_result(1, name, "");
+	tap_result(1, name, "%s", "");
 }
 
 static void steer_corpus(void)

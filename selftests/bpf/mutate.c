@@ -52,6 +52,7 @@
 
 #define PROG "mutate"
 #include "testnet.h"
+#include "simpkt.h"
 #define MAXPKT 1024
 
 static const char *const stat_names[] = {
@@ -850,11 +851,6 @@ static void bounce_setup(struct bounce *bs)
 
 /* ---- steer_sim ---- */
 
-struct sim_pkt {
-	struct ovnmig_steer_sim h;
-	uint8_t opts[256];
-};
-
 struct steer_ent {
 	uint16_t port;
 	int v6;
@@ -871,7 +867,6 @@ static const struct steer_ent sents[] = {
 	{ 12, 1, "2001:db8:ff::1", "2001:db8:ff::2", 0, 0 },
 };
 
-#define TF_OVS	(0x0001 | 0x0004 | 0x0100 | 0x0400 | 0x0800)
 #define TF_KEEP	(0x0001 | 0x0004 | 0x0100 | 0x0400 | 0x0800 | 0x2000)
 
 /*
@@ -951,35 +946,6 @@ static int steer_expect(const struct sim_pkt *p, size_t len,
 	return OVNMIG_STAT_STEER_STEERED;
 }
 
-static size_t steer_seed(struct sim_pkt *p, int is6, const char *dst,
-			 enum ovn_pos pos, uint16_t egress)
-{
-	struct pkt_spec s;
-	uint8_t g[2048];
-	size_t optlen;
-
-	memset(p, 0, sizeof(*p));
-	p->h.key.tunnel_id = 0x123456;
-	p->h.key.tunnel_tos = 0x10;
-	p->h.key.tunnel_ttl = 64;
-	p->h.key.tunnel_flags = htons(TF_OVS);
-	if (is6) {
-		p->h.get_flags = BPF_F_TUNINFO_IPV6;
-		v6(dst, p->h.key.local_ipv6);
-		p->h.key.tunnel_label = 0x12345;
-	} else {
-		p->h.key.local_ipv4 = ntohl(v4(dst));
-	}
-	pkt_default(&s);
-	s.ovn = pos;
-	s.egress = egress;
-	pkt_build(&s, g);
-	optlen = (g[14 + 20 + 8] & 0x3f) * 4;
-	memcpy(p->opts, g + 14 + 20 + 8 + 8, optlen);
-	p->h.opts_len = optlen;
-	return sizeof(p->h) + optlen;
-}
-
 /*
  * test_run itself refuses an skb whose Ethernet type says IPv4 or IPv6
  * but that is too short for that header: the program never runs.
@@ -1006,11 +972,11 @@ static void steer_mutate(struct steer_sim *ss, unsigned count, uint64_t seed)
 
 	for (i = 0; i < sizeof(pos) / sizeof(pos[0]); i++)
 		for (j = 0; j < sizeof(ports) / sizeof(ports[0]); j++) {
-			lens[n] = steer_seed(&seeds[n], 0, "198.18.0.1", pos[i],
-					     ports[j]);
+			lens[n] = sim_build(&seeds[n], 0, "198.18.0.1", TF_OVS,
+					    pos[i], ports[j]);
 			n++;
-			lens[n] = steer_seed(&seeds[n], 1, "2001:db8:ff::1",
-					     pos[i], ports[j]);
+			lens[n] = sim_build(&seeds[n], 1, "2001:db8:ff::1",
+					    TF_OVS, pos[i], ports[j]);
 			n++;
 		}
 	rng = seed;

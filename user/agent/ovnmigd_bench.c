@@ -51,19 +51,13 @@
 #include <jansson.h>
 #include <ovnmig/abi.h>
 
+#include "lib/util.h"
+
 #define TIMEOUT_NS	(5ull * 1000000000ull)
 
 static char *rbuf;
 static size_t rlen, rcap;
 static int next_id = 1;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 static void die(const char *what, const char *why)
 {
@@ -244,10 +238,10 @@ static void moves(int fd, int mfd, uint32_t dpk, const char *prefix, int n,
 				   "OVN_Southbound", "op", "update", "table",
 				   "Port_Binding", "where", "logical_port",
 				   "==", name, "row", "chassis", uuid(ch));
-		t0 = now_ns();
+		t0 = mono_ns();
 		id = send_req(fd, "transact", params);
 		for (;;) {
-			t = now_ns();
+			t = mono_ns();
 			if (entry_there(mfd, dpk, i, ip))
 				break;
 			if (t - t0 > TIMEOUT_NS) {
@@ -281,10 +275,10 @@ static void evac(int fd, int mfd, uint32_t dpk, const char *dp, int n,
 			   "OVN_Southbound", "op", "update", "table",
 			   "Port_Binding", "where", "datapath", "==",
 			   uuid(dp), "row", "chassis", uuid(ch));
-	t0 = now_ns();
+	t0 = mono_ns();
 	id = send_req(fd, "transact", params);
 	while (left > 0) {
-		t = now_ns();
+		t = mono_ns();
 		if (t - t0 > TIMEOUT_NS)
 			break;
 		for (i = 1; i <= n; i++) {
@@ -292,13 +286,13 @@ static void evac(int fd, int mfd, uint32_t dpk, const char *dp, int n,
 				continue;
 			seen[i] = true;
 			if (!first)
-				first = now_ns();
+				first = mono_ns();
 			left--;
 		}
 		if (left)
 			sched_yield();
 	}
-	t = now_ns();
+	t = mono_ns();
 	check_txn(wait_reply(fd, id));
 	printf("{\"ports\": %d, \"missing\": %d, \"first_entry_ms\": %.3f, "
 	       "\"last_entry_ms\": %.3f}\n", n, left,
@@ -312,7 +306,7 @@ static uint64_t scrape_once(const struct sockaddr_in *sa)
 	static const char req[] = "GET /metrics HTTP/1.1\r\nHost: ovnmigd\r\n"
 				  "Connection: close\r\n\r\n";
 	char buf[16384], head[16] = "";
-	uint64_t t0 = now_ns();
+	uint64_t t0 = mono_ns();
 	size_t got = 0;
 	ssize_t r;
 	int fd;
@@ -336,7 +330,7 @@ static uint64_t scrape_once(const struct sockaddr_in *sa)
 	close(fd);
 	if (r < 0 || strncmp(head, "HTTP/1.1 200", 12))
 		return 0;
-	return now_ns() - t0;
+	return mono_ns() - t0;
 }
 
 static void scrape(const char *addr, int seconds)
@@ -358,8 +352,8 @@ static void scrape(const char *addr, int seconds)
 	lat = calloc(cap, sizeof(*lat));
 	if (!lat)
 		die("scrape", "out of memory");
-	end = now_ns() + seconds * 1000000000ull;
-	while (now_ns() < end && n < cap) {
+	end = mono_ns() + seconds * 1000000000ull;
+	while (mono_ns() < end && n < cap) {
 		uint64_t t = scrape_once(&sa);
 
 		if (t)
@@ -445,7 +439,7 @@ static json_t *ctl_line(int fd, uint64_t deadline)
 	for (;;) {
 		char *nl = rlen ? memchr(rbuf, '\n', rlen) : NULL;
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		uint64_t now = now_ns();
+		uint64_t now = mono_ns();
 		ssize_t r;
 
 		if (nl) {
@@ -468,7 +462,7 @@ static json_t *ctl_line(int fd, uint64_t deadline)
 static void ctl_first(const char *path, int mfd, uint32_t dpk, int n,
 		      __be32 ip, int seconds)
 {
-	uint64_t deadline = now_ns() + seconds * 1000000000ull;
+	uint64_t deadline = mono_ns() + seconds * 1000000000ull;
 	int fd = ctl_connect(path, 0), i, there = 0;
 	json_t *m;
 	char *ev;
@@ -513,7 +507,7 @@ static void ctl_raw(const char *path, int bytes)
 	/* Done sending, as socat or a shell would be: the reply must
 	 * still come. */
 	shutdown(fd, SHUT_WR);
-	m = ctl_line(fd, now_ns() + 5000000000ull);
+	m = ctl_line(fd, mono_ns() + 5000000000ull);
 	out = m ? json_dumps(m, JSON_COMPACT) : NULL;
 	printf("{\"reply\": %s}\n", out ? out : "null");
 	free(out);

@@ -134,17 +134,9 @@ struct policy {
 	size_t cap_ops;
 };
 
-static uint64_t mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static uint64_t now(const struct policy *p)
 {
-	return p->cfg.now_ns ? p->cfg.now_ns() : mono_now();
+	return p->cfg.now_ns ? p->cfg.now_ns() : mono_ns();
 }
 
 static uint64_t mkkey(uint32_t dp, uint32_t port)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "policy.h"
+#include "tap.h"
 
 #define MAXCH	8
 #define MAXB	1100
@@ -35,7 +36,6 @@ struct fent {
 static struct fent steer_map[MAXM], fwd_map[MAXM];
 static int sink_calls, last_batch;
 
-static int n_fail, n_test;
 
 static uint64_t clk(void)
 {
@@ -243,22 +243,8 @@ static void move(struct sbview_binding *b, const char *to)
 	o->end(pol);
 }
 
-static void check(bool ok, const char *name, const char *fmt, ...)
-{
-	char why[256] = "";
-	va_list ap;
-
-	n_test++;
-	if (ok) {
-		printf("ok %d %s\n", n_test, name);
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	n_fail++;
-	printf("not ok %d %s # %s\n", n_test, name, why);
-}
+/* TAP: selftests/lib/tap.h; check() is this suite's name. */
+#define check		tap_result
 
 static struct fent *steer_of(const struct sbview_binding *b)
 {
@@ -852,6 +838,5 @@ int main(void)
 	t_reconcile();
 	t_reconcile_manual();
 	policy_destroy(pol);
-	printf("1..%d\n", n_test);
-	return n_fail ? 1 : 0;
+	return tap_finish();
 }

@@ -23,6 +23,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
+#include "lib/util.h"
 #include "vifevents.h"
 
 #define VE_RCVBUF	(4 << 20)	/* room for bursts of port flaps */
@@ -81,14 +82,6 @@ const char *vif_source_name(enum vif_source src)
 	case VIF_SRC_RTNL: return "rtnl";
 	default: return "auto";
 	}
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
 /* NLMSG_ERROR and NLMSG_DONE of nl_request(), as libmnl's own do. */

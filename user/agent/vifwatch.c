@@ -22,6 +22,7 @@
 #include <net/if.h>
 #include <linux/rtnetlink.h>
 
+#include "lib/util.h"
 #include "vifevents.h"
 
 static const char *prog = "ovnmig-vifwatch";
@@ -55,14 +56,6 @@ static void usage(FILE *f)
 		"                                    latency of 'link down' to event\n"
 		"Exit: 0 ok, 1 error, 2 usage, 3 timeout before COUNT events.\n",
 		prog, prog, prog, prog);
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
 static void print_event(void *ctx, const struct vif_event *ev)

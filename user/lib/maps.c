@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "maps.h"
+#include "util.h"
 
 #define VNI_BYTES	((size_t)OVNMIG_STEER_VNI_WORDS * sizeof(uint64_t))
 
@@ -28,10 +29,7 @@ const char *const maps_stat_names[OVNMIG_STAT_MAX] = {
 
 uint64_t maps_now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	return mono_ns();
 }
 
 static int mkdir_p(const char *path)

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "jsonrpc.h"
+#include "lib/util.h"
 #include "ovsdb.h"
 #include "stream.h"
 
@@ -44,10 +45,7 @@ struct ovsdb_sess {
 
 uint64_t ovsdb_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
+	return mono_ms();
 }
 
 void ovsdb_log(const char *fmt, ...)

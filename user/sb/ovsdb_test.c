@@ -37,53 +37,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/util.h"
 #include "ovsdb/jsonrpc.h"
 #include "ovsdb/ovsdb.h"
-#include "sbview.h"
 #include "ovsdb/stream.h"
+#include "sbview.h"
+#include "tap.h"
 
 #define SB_SCHEMA	"/usr/share/ovn/ovn-sb.ovsschema"
 #define OVS_SCHEMA	"/usr/share/openvswitch/vswitch.ovsschema"
 #define MAX_SRV		3
 
-/* ---- TAP ---- */
-
-static int tap_n, tap_fail, tap_skip;
-
-static void ok(bool cond, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void ok(bool cond, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	tap_n++;
-	if (cond) {
-		printf("ok %d %s\n", tap_n, name);
-	} else {
-		tap_fail++;
-		printf("not ok %d %s # ", tap_n, name);
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf("\n");
-	}
-	fflush(stdout);
-}
-
-static void skip(const char *name, const char *why)
-{
-	tap_n++;
-	tap_skip++;
-	printf("ok %d %s # SKIP %s\n", tap_n, name, why);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
+/* TAP: selftests/lib/tap.h; ok() and skip() are this suite's names. */
+#define ok		tap_result
+#define skip		tap_skip_one
 
 /* ---- servers we start (and always stop) ---- */
 
@@ -408,7 +375,7 @@ static void cb_binding(void *ctx, const struct sbview_binding *o,
 
 	(void)ctx;
 	if (!n_evs)
-		first_ev_ns = now_ns();
+		first_ev_ns = mono_ns();
 	cur_batch++;
 	if (!record_evs) {	/* benchmarks: count only */
 		n_evs++;
@@ -730,7 +697,7 @@ static void test_sb(void)
 
 	/* A move A -> B: one update, one callback, old and new. */
 	reset_evs();
-	t0 = now_ns();
+	t0 = mono_ns();
 	r = move("p1", 2);
 	ok(r && wait_for(have_evs, (void *)1, 2000) && n_evs == 1 &&
 	   evs[0].has_old && evs[0].has_new &&
@@ -875,7 +842,7 @@ static void test_sb(void)
 				      "\"row\":{\"chassis\":[\"uuid\",\"%s\"]}}",
 				      i ? "," : "", 1001 + i, ch_uuid[3]);
 		snprintf(buf + o, cap - o, "]");
-		t0 = now_ns();
+		t0 = mono_ns();
 		r = txn("%s", buf);
 		free(buf);
 		ok(r && wait_for(have_evs, (void *)1000, 5000) && n_evs == 1000 &&
@@ -883,7 +850,7 @@ static void test_sb(void)
 		   "sb: batch of 1,000 moves in one update",
 		   "%zu events in %d updates", n_evs, n_end);
 		printf("# 1,000 moves -> last callback: %.3f ms\n",
-		       (now_ns() - t0) / 1e6);
+		       (mono_ns() - t0) / 1e6);
 		json_decref(r);
 	}
 
@@ -2129,10 +2096,10 @@ static void bench(int n)
 	rss0 = rss_kb("VmRSS");
 	view = sbview_create(&ops, NULL);
 	sbview_connect_sb(view, sock, NULL);
-	t0 = now_ns();
+	t0 = mono_ns();
 	if (!wait_for(is_synced, NULL, 60000))
 		return;
-	t_sync = now_ns() - t0;
+	t_sync = mono_ns() - t0;
 	long rss = rss_kb("VmRSS"), hwm = rss_kb("VmHWM");
 
 	/* Moves by _uuid, which the server finds without a scan, so the
@@ -2154,7 +2121,7 @@ static void bench(int n)
 		json_t *r;
 
 		reset_evs();
-		t0 = now_ns();
+		t0 = mono_ns();
 		r = txn("[{\"op\":\"update\",\"table\":\"Port_Binding\","
 			"\"where\":[[\"_uuid\",\"==\",[\"uuid\",\"%s\"]]],"
 			"\"row\":{\"chassis\":[\"uuid\",\"%s\"]}}]",
@@ -2205,9 +2172,9 @@ static void bench_client(int n)
 	struct rusage ru0, ru1;
 
 	getrusage(RUSAGE_SELF, &ru0);
-	t0 = now_ns();
+	t0 = mono_ns();
 	err = sbview_inject(view, 0, 0, buf, o, why, sizeof(why));
-	t1 = now_ns();
+	t1 = mono_ns();
 	getrusage(RUSAGE_SELF, &ru1);
 	rss1 = rss_kb("VmRSS");
 	free(buf);
@@ -2223,10 +2190,10 @@ static void bench_client(int n)
 			"{\"Port_Binding\":{\"%08x-4444-4444-8444-444444444444\":{\"modify\":"
 			"{\"chassis\":%s}}}}]}", (i / 2 * 97) % n + 16,
 			i % 2 ? "[\"uuid\",\"" U_CH "\"]" : "[\"set\",[]]");
-		uint64_t a0 = now_ns();
+		uint64_t a0 = mono_ns();
 
 		sbview_inject(view, 0, 0, msg, len, why, sizeof(why));
-		lat[i] = now_ns() - a0;
+		lat[i] = mono_ns() - a0;
 	}
 	qsort(lat, 1000, sizeof(lat[0]), cmp_u64);
 	printf("{\"client_only_bindings\": %u, \"message_bytes\": %zu, "
@@ -2288,6 +2255,6 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (strncmp(mode, "bench", 5))
-		printf("1..%d\n", tap_n);
+		return tap_finish();
 	return tap_fail ? 1 : 0;
 }
