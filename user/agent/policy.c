@@ -993,95 +993,111 @@ static const struct sbview_binding *binding_by_key(struct policy *p,
 	return b;
 }
 
-
-void policy_adopt_steer(struct policy *p, const struct ovnmig_port_key *k,
-			const struct ovnmig_steer *v)
+/*
+ * Reconcile, for an entry of either map: NULL when it is removed (nothing
+ * in the SB backs it any more, or the port is bound here: no steering to
+ * ourselves, and a pointer's B could not deliver yet) or when an update
+ * since start already decided the key (that is newer).  Else its record,
+ * with where the SB has the port now: chassis *cp, address *ip.
+ */
+static struct rec *adopt(struct policy *p, enum policy_op_kind kind,
+			 const struct ovnmig_port_key *k, uint32_t flags,
+			 uint64_t expires_ns, const struct sbview_chassis **cp,
+			 struct ovnmig_ip *ip)
 {
+	bool steer = kind == POLICY_STEER, v6;
 	uint64_t key = mkkey(k->dp_key, k->port_key);
 	const struct sbview_binding *b = binding_by_key(p, key);
 	const struct sbview_chassis *c = NULL;
-	struct ovnmig_ip ip;
 	struct rec *r;
-	bool v6;
 
 	r = (struct rec *)htab_find(&p->recs, key);
-	if (r && (r->has_steer || r->map_steer))
-		return;		/* decided since start: that is newer */
+	if (r && (steer ? r->has_steer || r->map_steer :
+			  r->has_fwd || r->map_fwd))
+		return NULL;
 	r = rec_get(p, key, b ? b->logical_port : "");
-	r->map_steer = true;	/* it is in the map, whatever we decide */
+	/* It is in the map, whatever we decide. */
+	if (steer) {
+		r->map_steer = r->has_steer = true;
+		p->n_steer++;
+	} else {
+		r->map_fwd = r->has_fwd = true;
+		p->n_fwd++;
+	}
 	if (b && b->port_key < OVNMIG_OVN_MCAST_MIN && !b->type[0])
 		c = p->lk.chassis_by_uuid(p->lk.ctx, b->chassis.s);
-	if (!c || is_local(p, c) || v->expires_ns <= now(p) ||
-	    !chassis_ip(c, v->flags & OVNMIG_F_IPV6 ? AF_INET6 : AF_INET,
-			&ip, &v6)) {
-		/* Nothing backs it any more (or it is ours now). */
-		r->has_steer = true;
-		p->n_steer++;
-		clear_steer(p, r);
+	if (!c || is_local(p, c) || expires_ns <= now(p) ||
+	    !chassis_ip(c, flags & OVNMIG_F_IPV6 ? AF_INET6 : AF_INET, ip,
+			&v6)) {
+		if (steer)
+			clear_steer(p, r);
+		else
+			clear_fwd(p, r);
 		p->c.reconcile_removed++;
-		return;
+		return NULL;
 	}
-	r->has_steer = true;
-	p->n_steer++;
-	/*
-	 * Adopted, it is the agent's now, bound to its lease: an entry
-	 * written by hand while no agent ran keeps OVNMIG_F_MANUAL only
-	 * until here, else it would outlive this agent's death.
-	 */
-	r->steer = *v;
-	r->steer.flags &= ~OVNMIG_F_MANUAL;
-	set_name(&r->new_ch, c->name);
-	if (ip_eq(&ip, &v->new_remote) && !(v->flags & OVNMIG_F_MANUAL)) {
+	*cp = c;
+	return r;
+}
+
+/* Kept if it points where the SB has the port, else follow the port. */
+static void adopt_target(struct policy *p, struct rec *r,
+			 enum policy_op_kind kind, const struct ovnmig_ip *ip,
+			 uint32_t flags)
+{
+	bool steer = kind == POLICY_STEER;
+	struct ovnmig_ip *to = steer ? &r->steer.new_remote : &r->fwd.new_host;
+
+	if (ip_eq(ip, to) && !(flags & OVNMIG_F_MANUAL)) {
 		p->c.reconcile_kept++;
 		return;
 	}
 	/* The port moved on while we were away: follow it. */
-	r->steer.new_remote = ip;
-	r->steer.generation = p->cfg.generation;
-	mark(p, r, true, false);
+	*to = *ip;
+	if (steer)
+		r->steer.generation = p->cfg.generation;
+	else
+		r->fwd.generation = p->cfg.generation;
+	mark(p, r, steer, !steer);
 	p->c.reconcile_fixed++;
+}
+
+/*
+ * Adopted, an entry is the agent's, bound to its lease: one written by
+ * hand while no agent ran keeps OVNMIG_F_MANUAL only until here, else it
+ * would outlive this agent's death.
+ */
+void policy_adopt_steer(struct policy *p, const struct ovnmig_port_key *k,
+			const struct ovnmig_steer *v)
+{
+	const struct sbview_chassis *c;
+	struct ovnmig_ip ip;
+	struct rec *r;
+
+	r = adopt(p, POLICY_STEER, k, v->flags, v->expires_ns, &c, &ip);
+	if (!r)
+		return;
+	r->steer = *v;
+	r->steer.flags &= ~OVNMIG_F_MANUAL;
+	set_name(&r->new_ch, c->name);
+	adopt_target(p, r, POLICY_STEER, &ip, v->flags);
 }
 
 void policy_adopt_fwd(struct policy *p, const struct ovnmig_port_key *k,
 		      const struct ovnmig_fwd *v)
 {
-	uint64_t key = mkkey(k->dp_key, k->port_key);
-	const struct sbview_binding *b = binding_by_key(p, key);
-	const struct sbview_chassis *c = NULL;
+	const struct sbview_chassis *c;
 	struct ovnmig_ip ip;
 	struct rec *r;
-	bool v6;
 
-	r = (struct rec *)htab_find(&p->recs, key);
-	if (r && (r->has_fwd || r->map_fwd))
+	r = adopt(p, POLICY_FWD, k, v->flags, v->expires_ns, &c, &ip);
+	if (!r)
 		return;
-	r = rec_get(p, key, b ? b->logical_port : "");
-	r->map_fwd = true;
-	if (b && b->port_key < OVNMIG_OVN_MCAST_MIN && !b->type[0])
-		c = p->lk.chassis_by_uuid(p->lk.ctx, b->chassis.s);
-	/* Still bound here: no pointer is right (B cannot deliver yet),
-	 * the is_local() test below removes it. */
-	r->has_fwd = true;
-	p->n_fwd++;
-	if (!c || is_local(p, c) || v->expires_ns <= now(p) ||
-	    !chassis_ip(c, v->flags & OVNMIG_F_IPV6 ? AF_INET6 : AF_INET,
-			&ip, &v6)) {
-		clear_fwd(p, r);
-		p->c.reconcile_removed++;
-		return;
-	}
 	r->fwd = *v;
-	r->fwd.flags &= ~OVNMIG_F_MANUAL;	/* the agent's now, as for steer */
+	r->fwd.flags &= ~OVNMIG_F_MANUAL;
 	r->vif_down = false;
 	set_name(&r->fwd_ch, c->name);
-	if (ip_eq(&ip, &v->new_host) && !(v->flags & OVNMIG_F_MANUAL)) {
-		p->c.reconcile_kept++;
-		return;
-	}
-	r->fwd.new_host = ip;
-	r->fwd.generation = p->cfg.generation;
-	mark(p, r, false, true);
-	p->c.reconcile_fixed++;
+	adopt_target(p, r, POLICY_FWD, &ip, v->flags);
 }
 
 const struct policy_counters *policy_counters(const struct policy *p)
