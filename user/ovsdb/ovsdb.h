@@ -4,7 +4,7 @@
  * connection at a time to one of a list of remotes (a clustered DB gives
  * several), reconnects with backoff, answers the server's echo requests,
  * sends its own when the line is idle (inactivity probe) and hands every
- * other message to its owner.  The owner (sb/sbview.c) builds the monitor
+ * other message to its owner.  The owner (sb/monitor.c) builds the monitor
  * requests and reads the updates.
  *
  * Also the strict datum readers (RFC 7047 section 5.1) that the update

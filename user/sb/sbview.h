@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * sbview: the typed view of the OVN Southbound and local OVS databases
- * that ovnmigd's policy works from.  The OVSDB client (ovsdb.c) keeps it
- * up to date from monitor updates; the policy (policy.c) only reads it
- * and gets told what changed.
+ * that ovnmigd's policy works from.  It keeps itself up to date from
+ * the monitor updates of its OVSDB sessions (ovsdb/ovsdb.h; how, in
+ * sb/view.h); the policy (agent/policy.c) only reads it and gets told
+ * what changed.
  *
  * Contract between the follower (producer) and the policy (consumer):
  * - Every monitor update (one JSON-RPC "update"/"update2"/"update3", or
