@@ -29,6 +29,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -74,10 +75,10 @@ static const char *const conf_name[NCONF] = {
 	[STEER_TC]	= "steer tc egress",
 };
 
-enum load { UDP, RTT, TCP, NLOAD };
+enum load { UDP, UDP_CPU, RTT, TCP, NLOAD };
 
-static const char *const load_name[NLOAD] = { "udp_pps", "rtt_us",
-					       "tcp_mbit" };
+static const char *const load_name[NLOAD] = { "udp_pps", "udp_cpu_ns",
+					       "rtt_us", "tcp_mbit" };
 
 static double result[NCONF][NLOAD][MAX_ROUNDS];
 /* How long attaching and detaching took (us): is it fast enough to be
@@ -89,6 +90,16 @@ static uint64_t now_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* CPU time of the calling thread: softirq receive work done in its
+ * context included, the host's other load excluded. */
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
@@ -193,6 +204,8 @@ static void geneve_build(void)
 struct job {
 	enum load load;
 	int ready_fd;		/* receiver writes one byte when bound */
+	int done;		/* the sender has sent everything */
+	uint64_t cpu;		/* the receiver thread's CPU time, ns */
 	uint64_t count;		/* packets or bytes received */
 	double value;
 	int err;
@@ -258,6 +271,9 @@ static void *receiver(void *arg)
 		for (;;) {
 			ssize_t n = read(fd, buf, sizeof(buf));
 
+			if (n < 0 && errno == EAGAIN &&
+			    !__atomic_load_n(&j->done, __ATOMIC_ACQUIRE))
+				continue;	/* a loaded host's pause */
 			if (n <= 0)
 				break;
 			j->count += n;
@@ -272,20 +288,25 @@ static void *receiver(void *arg)
 	}
 	if (write(j->ready_fd, &one, 1) != 1)
 		return NULL;
-	/* Quiet for RTT_WAIT_MS after the sender stopped: done. */
+	/* Quiet for RTT_WAIT_MS after the sender stopped: done (a loaded
+	 * host may pause longer than that mid-stream). */
 	set_timeout(fd, RTT_WAIT_MS);
+	j->cpu = cpu_ns();
 	for (;;) {
 		struct sockaddr_in from;
 		socklen_t fl = sizeof(from);
 		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0,
 				     (struct sockaddr *)&from, &fl);
 
-		if (n < 0)
+		if (n < 0 && __atomic_load_n(&j->done, __ATOMIC_ACQUIRE))
 			break;
+		if (n < 0)
+			continue;
 		j->count++;
 		if (j->load == RTT)
 			sendto(fd, buf, n, 0, (struct sockaddr *)&from, fl);
 	}
+	j->cpu = cpu_ns() - j->cpu;
 	close(fd);
 	return NULL;
 }
@@ -309,14 +330,15 @@ static double median(const double *v, int n)
 }
 
 /* Sender side; returns the figure of @load (see load_name). */
-static double send_load(enum load load, uint64_t *received, int *err)
+static double send_load(enum load load, uint64_t *received, int *err,
+			double *udp_cpu)
 {
 	struct sockaddr_in dst = addr_of(RX_ADDR, OVNMIG_GENEVE_UDP_PORT);
 	struct job j = { .load = load };
 	uint64_t t0, t1 = 0;
 	double value = -1;
 	pthread_t th;
-	int pfd[2], fd;
+	int pfd[2], fd = -1;
 	char c;
 
 	if (pipe(pfd))
@@ -351,6 +373,7 @@ static double send_load(enum load load, uint64_t *received, int *err)
 			;
 		t1 = now_ns();
 		close(fd);
+		__atomic_store_n(&j.done, 1, __ATOMIC_RELEASE);
 		pthread_join(th, NULL);
 		value = j.count * 8.0 / ((t1 - t0) / 1e3);	/* Mbit/s */
 		goto done;
@@ -368,19 +391,26 @@ static double send_load(enum load load, uint64_t *received, int *err)
 			m[i].msg_hdr.msg_iov = &iov;
 			m[i].msg_hdr.msg_iovlen = 1;
 		}
+		uint64_t c0 = cpu_ns();
+
 		t0 = now_ns();
 		while (sent < UDP_PACKETS) {
 			int n = sendmmsg(fd, m, UDP_BATCH, 0);
 
-			if (n <= 0 && errno != ENOBUFS && errno != EAGAIN)
+			if (n <= 0 && errno != ENOBUFS && errno != EAGAIN &&
+			    errno != ECONNREFUSED)
 				goto fail;
 			if (n > 0)
 				sent += n;
 		}
 		t1 = now_ns();
+		c0 = cpu_ns() - c0;
 		close(fd);
+		__atomic_store_n(&j.done, 1, __ATOMIC_RELEASE);
 		pthread_join(th, NULL);
 		value = j.count / ((t1 - t0) / 1e9);
+		if (j.count)
+			*udp_cpu = (double)(c0 + j.cpu) / j.count;
 		goto done;
 	} else {
 		static double rtt[RTT_COUNT];
@@ -397,6 +427,7 @@ static double send_load(enum load load, uint64_t *received, int *err)
 			rtt[got++] = (now_ns() - t0) / 1e3;
 		}
 		close(fd);
+		__atomic_store_n(&j.done, 1, __ATOMIC_RELEASE);
 		pthread_join(th, NULL);
 		value = median(rtt, got);
 		goto done;
@@ -406,6 +437,7 @@ fail:
 	if (fd >= 0)
 		close(fd);
 join:
+	__atomic_store_n(&j.done, 1, __ATOMIC_RELEASE);
 	pthread_join(th, NULL);
 done:
 	close(pfd[0]);
@@ -513,10 +545,18 @@ int main(int argc, char **argv)
 	struct utsname u;
 	FILE *out;
 
+	/* A receiver gone early must not kill us with SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2 || rounds < 1 || rounds > MAX_ROUNDS) {
 		fprintf(stderr, "usage: " PROG " JSONFILE [ROUNDS 1..%d]\n",
 			MAX_ROUNDS);
 		return 2;
+	}
+	/* Before minutes of measuring: the file can be written. */
+	out = fopen(argv[1], "w");
+	if (!out) {
+		fprintf(stderr, PROG ": %s: %s\n", argv[1], strerror(errno));
+		return 1;
 	}
 	if (setup()) {
 		fprintf(stderr, PROG ": cannot set up the namespaces\n");
@@ -549,7 +589,10 @@ int main(int argc, char **argv)
 			for (l = 0; l < NLOAD; l++) {
 				uint64_t got = 0;
 
-				result[c][l][r] = send_load(l, &got, &err);
+				if (l == UDP_CPU)
+					continue;	/* from the UDP run */
+				result[c][l][r] = send_load(l, &got, &err,
+							    &result[c][UDP_CPU][r]);
 				seen[c][l] += got;
 				if (err) {
 					fprintf(stderr, PROG ": %s %s: %s\n",
@@ -578,20 +621,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	out = fopen(argv[1], "w");
-	if (!out) {
-		fprintf(stderr, PROG ": %s: %s\n", argv[1], strerror(errno));
-		return 1;
-	}
 	uname(&u);
 	fprintf(out, "{\"bench\":\"syspath\",\"kernel\":\"%s\",\"rounds\":%d,"
 		"\"load_before\":%.2f,\"load_after\":%.2f,\"udp_packets\":%d,"
 		"\"udp_payload\":%zu,\"rtt_count\":%d,\"tcp_bytes\":%u,"
 		"\"cases\":[", u.release, rounds, load0, load1, UDP_PACKETS,
 		geneve_len, RTT_COUNT, TCP_BYTES);
-	printf("%-18s %12s %7s %10s %7s %10s %7s %9s %9s\n", "attached",
-	       "udp pkt/s", "ratio", "rtt us", "ratio", "tcp Mbit/s", "ratio",
-	       "attach us", "detach us");
+	printf("%-18s %10s %6s %9s %6s %7s %6s %10s %6s %9s %9s\n",
+	       "attached", "udp pkt/s", "ratio", "cpu ns/pkt", "ratio",
+	       "rtt us", "ratio", "tcp Mbit/s", "ratio", "attach us",
+	       "detach us");
 	for (c = 0; c < NCONF; c++) {
 		double m[NLOAD], base[NLOAD];
 
@@ -599,8 +638,9 @@ int main(int argc, char **argv)
 			m[l] = median(result[c][l], rounds);
 			base[l] = median(result[NONE][l], rounds);
 		}
-		printf("%-18s %12.0f %7.3f %10.1f %7.3f %10.0f %7.3f %9.0f %9.0f\n",
-		       conf_name[c], m[UDP], m[UDP] / base[UDP], m[RTT],
+		printf("%-18s %10.0f %6.3f %9.0f %6.3f %7.1f %6.3f %10.0f %6.3f "
+		       "%9.0f %9.0f\n", conf_name[c], m[UDP], m[UDP] / base[UDP],
+		       m[UDP_CPU], m[UDP_CPU] / base[UDP_CPU], m[RTT],
 		       m[RTT] / base[RTT], m[TCP], m[TCP] / base[TCP],
 		       median(attach_us[c], rounds),
 		       median(detach_us[c], rounds));
