@@ -291,18 +291,9 @@ static void bounce_sweep(struct agent *a, uint64_t now)
 static int sink(void *ctx, const struct policy_op *ops, int n)
 {
 	struct agent *a = ctx;
-	uint64_t w0;
+	uint64_t w0 = maps_now_ns();
 	int err;
 
-	/* bounce on demand: attached before its first entry lands. */
-	for (int i = 0; a->bh && !a->bounce_on && i < n; i++) {
-		if (ops[i].kind == POLICY_FWD && !ops[i].del) {
-			a->bounce_idle_ns = 0;
-			bounce_set(a, true);
-			break;
-		}
-	}
-	w0 = maps_now_ns();
 	/* The policy's counts are the maps' unless someone added entries
 	 * by hand: then count, or the idle flag could hide theirs. */
 	err = maps_apply(&a->m, ops, n, a->strays ? -1 : policy_n_steer(a->p),
@@ -329,6 +320,16 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 	}
 	log_info("maps: %d change%s written (%d steer, %d fwd entries)", n,
 		 n == 1 ? "" : "s", a->m.n_steer, a->m.n_fwd);
+	/* bounce on demand: attached right after its first entry landed,
+	 * not before, so that the batch's steer entries (other senders'
+	 * repair) do not wait the attach's 10-20 ms. */
+	for (int i = 0; a->bh && !a->bounce_on && i < n; i++) {
+		if (ops[i].kind == POLICY_FWD && !ops[i].del) {
+			a->bounce_idle_ns = 0;
+			bounce_set(a, true);
+			break;
+		}
+	}
 	return err;
 }
 
