@@ -23,6 +23,7 @@
 #include <linux/pkt_cls.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "bench.h"
 #include "pkt.h"
 #include "sim.h"
 #include "bounce.skel.h"
@@ -178,19 +179,6 @@ static double floor_of(const char *name, const char **calls)
 		return sum;
 	}
 	return -1;
-}
-
-static double load_avg(void)
-{
-	double l = -1;
-	FILE *f = fopen("/proc/loadavg", "r");
-
-	if (f) {
-		if (fscanf(f, "%lf", &l) != 1)
-			l = -1;
-		fclose(f);
-	}
-	return l;
 }
 
 static struct result res[64];

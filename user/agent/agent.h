@@ -28,6 +28,8 @@ struct agent_opts {
 	uint32_t max_entries, xdp_flags;
 	uint64_t max_age_ns, lease_ns;
 	bool attach, no_vni_filter, replace_xdp;
+	const char *bounce_attach;	/* always, on-demand or auto */
+	uint64_t bounce_keep_ns;	/* on demand: kept after the last */
 	/* --system-id and --local-ip: instead of the local OVS DB's. */
 	struct sbview_local local_override;
 	bool have_override;
@@ -82,6 +84,13 @@ struct agent {
 	struct nexthop_watch *nhw;
 	bool fwd_dirty;
 	uint64_t nh_sync_ns;
+	/* bounce on demand (lib/maps_attach.h): attached while forwarding
+	 * entries exist and opt.bounce_keep_ns after the last went. */
+	struct bounce_hold *bh;
+	bool bounce_on;			/* as last set or seen */
+	uint64_t bounce_idle_ns;	/* no fwd entry since; 0: some */
+	uint64_t bounce_attaches, bounce_detaches, bounce_attach_ns;
+	char bounce_err[192];		/* last attach/detach failure */
 	struct agent_event ring[EVENT_RING];
 	unsigned int ring_next;
 	/* Events for the subscribers, made while the policy decides and

@@ -18,6 +18,24 @@
 #include "policy.h"
 
 /* The lease as the datapath sees it, plus what this agent does with it. */
+/* bounce's attachment (--bounce-attach): how, whether, how often. */
+static json_t *bounce_json(struct agent *a)
+{
+	json_t *o = json_pack("{s:s, s:s, s:b, s:I, s:I}", "dev",
+			      a->opt.underlay_dev, "attach",
+			      a->bh ? "on-demand" : "always", "attached",
+			      a->bh ? a->bounce_on : true, "attaches",
+			      (json_int_t)a->bounce_attaches, "detaches",
+			      (json_int_t)a->bounce_detaches);
+
+	if (o && a->bounce_attaches)
+		json_object_set_new(o, "last_attach_ms",
+				    json_real(a->bounce_attach_ns / 1e6));
+	if (o && a->bounce_err[0])
+		json_object_set_new(o, "error", json_string(a->bounce_err));
+	return o;
+}
+
 static json_t *lease_json(struct agent *a, const struct ovnmig_config *cfg)
 {
 	json_t *o = ctlmaps_lease_json(cfg);
@@ -96,6 +114,9 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 				    json_integer(st.sb_stale_refused));
 		json_object_set_new(*result, "ctl", ctl_json(a->ctl));
 		json_object_set_new(*result, "lease", lease_json(a, &cfg));
+		if (a->opt.attach && a->opt.underlay_dev)
+			json_object_set_new(*result, "bounce",
+					    bounce_json(a));
 	}
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,13 @@
 /* genev_sys_6081's root qdisc is checked this often (a dump walks every
  * device's qdiscs under RTNL: not every second). */
 #define QDISC_CHECK_MS	5000
+/*
+ * bounce on demand is detached this long after the last forwarding entry
+ * went (--bounce-keep): an evacuation comes in waves, and each attach
+ * costs its wave's first batch its duration (10-20 ms on a loaded 2-core
+ * host, bench-syspath), while an idle attachment costs only throughput.
+ */
+#define BOUNCE_KEEP_NS	(30ull * 1000000000ull)
 
 /* Exit statuses (ovnmigd.8 EXIT STATUS). */
 #define EXIT_FAIL	1
@@ -157,6 +165,80 @@ static const struct sbview_ops agent_sbview_ops = {
 	.connection = t_connection,
 };
 
+/* ---- bounce on demand ---- */
+
+/* Attach (@on) or detach bounce on demand; failures logged once each. */
+static void bounce_set(struct agent *a, bool on)
+{
+	char why[sizeof(a->bounce_err)];
+	uint64_t t0 = maps_now_ns();
+	int err;
+
+	if (!a->bh || a->bounce_on == on)
+		return;
+	err = bounce_hold_set(a->bh, on, why, sizeof(why));
+	if (err) {
+		if (strcmp(why, a->bounce_err))
+			log_err("bounce: %s: %s", on ? "attach" : "detach",
+				why);
+		snprintf(a->bounce_err, sizeof(a->bounce_err), "%s", why);
+		return;
+	}
+	a->bounce_err[0] = 0;
+	a->bounce_on = on;
+	if (on) {
+		a->bounce_attaches++;
+		a->bounce_attach_ns = maps_now_ns() - t0;
+	} else {
+		a->bounce_detaches++;
+	}
+	log_info("bounce %s on %s (%d forwarding entries), in %.1f ms",
+		 on ? "attached" : "detached", a->opt.underlay_dev,
+		 a->m.n_fwd, (maps_now_ns() - t0) / 1e6);
+}
+
+/* Once a second and after a reconcile: entries (the agent's, or an
+ * operator's) want bounce; none for --bounce-keep: away with it. */
+static void bounce_sweep(struct agent *a, uint64_t now)
+{
+	if (!a->bh)
+		return;
+	a->bounce_on = bounce_hold_attached(a->bh);
+	if (a->m.n_fwd > 0) {
+		a->bounce_idle_ns = 0;
+		bounce_set(a, true);
+		return;
+	}
+	if (!a->bounce_idle_ns)
+		a->bounce_idle_ns = now;
+	if (now - a->bounce_idle_ns >= a->opt.bounce_keep_ns)
+		bounce_set(a, false);
+}
+
+/*
+ * bounce on demand (--bounce-attach): XDP on a virtual NIC, or in generic
+ * mode, costs every packet the NIC receives, a migration or not (the
+ * chassis' own TCP most: bench-syspath), so it is attached only while it
+ * has work.  A physical NIC in native mode keeps it attached: attaching
+ * there may reset the NIC's rings (driver dependent), which must not
+ * happen at the start of a migration.
+ */
+static bool bounce_on_demand(const struct agent *a)
+{
+	char path[PATH_MAX];
+
+	if (!a->opt.underlay_dev || !strcmp(a->opt.bounce_attach, "always"))
+		return false;
+	if (!strcmp(a->opt.bounce_attach, "on-demand"))
+		return true;
+	if (a->opt.xdp_flags & 2 /* XDP_FLAGS_SKB_MODE */)
+		return true;
+	/* No bus device behind it: veth, a bond's or a VLAN's upper. */
+	snprintf(path, sizeof(path), "/sys/class/net/%s/device",
+		 a->opt.underlay_dev);
+	return access(path, F_OK) != 0;
+}
+
 /* ---- policy output ---- */
 
 static int sink(void *ctx, const struct policy_op *ops, int n)
@@ -191,6 +273,16 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 	}
 	log_info("maps: %d change%s written (%d steer, %d fwd entries)", n,
 		 n == 1 ? "" : "s", a->m.n_steer, a->m.n_fwd);
+	/* bounce on demand: attached right after its first entry landed,
+	 * not before, so that the batch's steer entries (other senders'
+	 * repair) do not wait the attach's 10-20 ms. */
+	for (int i = 0; a->bh && !a->bounce_on && i < n; i++) {
+		if (ops[i].kind == POLICY_FWD && !ops[i].del) {
+			a->bounce_idle_ns = 0;
+			bounce_set(a, true);
+			break;
+		}
+	}
 	return err;
 }
 
@@ -627,6 +719,11 @@ static void usage(FILE *f)
 "  --genev DEV           Geneve device for steer (default genev_sys_6081)\n"
 "  --underlay DEV        underlay NIC for bounce (XDP); default none\n"
 "  --xdp-skb             attach bounce in generic (skb) mode\n"
+"  --bounce-attach WHEN  always, on-demand (only while forwarding entries\n"
+"                        exist, and 30 s after) or auto: on-demand on a\n"
+"                        virtual NIC or with --xdp-skb (default auto)\n"
+"  --bounce-keep SEC     on demand: detach SEC after the last forwarding\n"
+"                        entry went (default 30)\n"
 "  --replace-xdp         let --attach replace an XDP program that is not\n"
 "                        ovnmig's (default: refuse, exit status 4)\n"
 "  --vif-events SRC      auto, kmod, rtnl or none (default auto)\n"
@@ -648,7 +745,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 	enum { O_SB = 256, O_OVS, O_KEY, O_CERT, O_CA, O_SYSID, O_ENCAP,
 	       O_BPFFS, O_CTL, O_EXPIRY, O_MAX, O_ATTACH, O_GENEV, O_UNDER,
 	       O_XDPSKB, O_VIF, O_NOVNI, O_METRICS, O_REPLXDP, O_DBMAX,
-	       O_MAXAGE, O_LEASE };
+	       O_MAXAGE, O_LEASE, O_BATTACH, O_BKEEP };
 	static const struct option opts[] = {
 		{ "sb", required_argument, NULL, O_SB },
 		{ "ovs", required_argument, NULL, O_OVS },
@@ -668,6 +765,8 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		{ "underlay", required_argument, NULL, O_UNDER },
 		{ "xdp-skb", no_argument, NULL, O_XDPSKB },
 		{ "replace-xdp", no_argument, NULL, O_REPLXDP },
+		{ "bounce-attach", required_argument, NULL, O_BATTACH },
+		{ "bounce-keep", required_argument, NULL, O_BKEEP },
 		{ "vif-events", required_argument, NULL, O_VIF },
 		{ "no-vni-filter", no_argument, NULL, O_NOVNI },
 		{ "metrics-listen", required_argument, NULL, O_METRICS },
@@ -753,6 +852,25 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		case O_UNDER: a->opt.underlay_dev = optarg; break;
 		case O_XDPSKB: a->opt.xdp_flags = 2 /* XDP_FLAGS_SKB_MODE */; break;
 		case O_REPLXDP: a->opt.replace_xdp = true; break;
+		case O_BATTACH:
+			if (strcmp(optarg, "always") &&
+			    strcmp(optarg, "on-demand") &&
+			    strcmp(optarg, "auto")) {
+				log_err("--bounce-attach: %s: always, "
+					"on-demand or auto", optarg);
+				return 2;
+			}
+			a->opt.bounce_attach = optarg;
+			break;
+		case O_BKEEP:
+			v = strtol(optarg, &end, 10);
+			if (!*optarg || *end || v < 0 || v > 86400) {
+				log_err("--bounce-keep: %s: 0..86400 seconds",
+					optarg);
+				return 2;
+			}
+			a->opt.bounce_keep_ns = v * 1000000000ull;
+			break;
 		case O_VIF: a->opt.vif_source = optarg; break;
 		case O_NOVNI: a->opt.no_vni_filter = true; break;
 		case O_METRICS: {
@@ -969,6 +1087,7 @@ static int setup(struct agent *a)
 			.max_entries = a->opt.max_entries,
 			.xdp_flags = a->opt.xdp_flags,
 			.replace_xdp = a->opt.replace_xdp,
+			.hold = bounce_on_demand(a) ? &a->bh : NULL,
 		};
 		char why[512];
 
@@ -979,9 +1098,13 @@ static int setup(struct agent *a)
 				a->exit_code = EXIT_FOREIGN;
 			return err;
 		}
-		log_info("attached: steer on %s%s%s", a->opt.genev_dev,
+		if (a->bh)
+			a->bounce_on = bounce_hold_attached(a->bh);
+		log_info("attached: steer on %s%s%s%s", a->opt.genev_dev,
 			 a->opt.underlay_dev ? ", bounce on " : "",
-			 a->opt.underlay_dev ? a->opt.underlay_dev : "");
+			 a->opt.underlay_dev ? a->opt.underlay_dev : "",
+			 a->bh ? " on demand (while forwarding entries exist)"
+			       : "");
 	}
 	err = maps_open(&a->m, a->opt.bpffs, true, a->opt.max_entries);
 	if (err) {
@@ -1134,6 +1257,7 @@ static void loop(struct agent *a)
 		if (!a->reconciled && synced(a)) {
 			reconcile(a);
 			renew_lease(a);
+			bounce_sweep(a, maps_now_ns());
 		}
 		/* The batch is in the maps: now its events, before the
 		 * rtnetlink round trips of the next hops below. */
@@ -1152,6 +1276,7 @@ static void loop(struct agent *a)
 			sync_chassis(a);
 			update_underlay_mac(a);
 			sync_nexthops(a, true);
+			bounce_sweep(a, now);
 			/* The active flags are cached for the batches; an
 			 * operator's write (ovnmigctl -m) is corrected here. */
 			maps_recheck_active(&a->m);
@@ -1186,6 +1311,7 @@ static void teardown(struct agent *a)
 	sbview_destroy(a->v);
 	policy_destroy(a->p);
 	nexthop_watch_close(a->nhw);
+	bounce_hold_free(a->bh);
 	free(a->chassis_keys);
 	maps_close(&a->m);
 	if (a->lock_fd >= 0)
@@ -1203,6 +1329,8 @@ int main(int argc, char **argv)
 			.genev_dev = "genev_sys_6081", .vif_source = "auto",
 			.max_age_ns = POLICY_DEFAULT_MAX_AGE_NS,
 			.lease_ns = DEFAULT_LEASE_NS,
+			.bounce_attach = "auto",
+			.bounce_keep_ns = BOUNCE_KEEP_NS,
 		},
 		.lock_fd = -1,
 	};

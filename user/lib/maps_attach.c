@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/if_link.h>
@@ -252,6 +253,67 @@ static int ifmac_write(struct bounce *bo, const char *dev)
 	return 0;
 }
 
+static int detach_xdp(const struct attach_opts *o, int ifi, char *err,
+		      size_t len);
+
+/* bounce loaded but attached only on demand (maps_attach.h). */
+struct bounce_hold {
+	struct bounce *bo;
+	struct attach_opts o;
+	char dev[IF_NAMESIZE];
+};
+
+static int hold_new(const struct attach_opts *o, struct bounce **bo)
+{
+	struct bounce_hold *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return -ENOMEM;
+	h->o = *o;
+	h->o.hold = NULL;
+	h->o.genev_dev = NULL;
+	snprintf(h->dev, sizeof(h->dev), "%s", o->underlay_dev);
+	h->o.underlay_dev = h->dev;
+	h->bo = *bo;
+	*bo = NULL;
+	*o->hold = h;
+	return 0;
+}
+
+bool bounce_hold_attached(const struct bounce_hold *h)
+{
+	char name[BPF_OBJ_NAME_LEN + 16];
+	int ifi = if_nametoindex(h->dev);
+	uint32_t mode, id = ifi ? xdp_prog_id(ifi, &mode) : 0;
+
+	return id && prog_is_ours(id, "bounce", OVNMIG_MAP_FWD, name,
+				  sizeof(name));
+}
+
+int bounce_hold_set(struct bounce_hold *h, bool on, char *err, size_t len)
+{
+	int ifi = if_nametoindex(h->dev);
+
+	*err = 0;
+	if (!ifi)
+		return fail(err, len, "%s: %s", h->dev, strerror(errno)),
+		       -ENODEV;
+	if (!on)
+		return detach_xdp(&h->o, ifi, err, len);
+	if (bounce_hold_attached(h))
+		return 0;
+	return attach_xdp(&h->o, ifi, bpf_program__fd(h->bo->progs.bounce),
+			  err, len);
+}
+
+void bounce_hold_free(struct bounce_hold *h)
+{
+	if (!h)
+		return;
+	bounce__destroy(h->bo);
+	free(h);
+}
+
 int maps_attach(const struct attach_opts *o, char *err, size_t len)
 {
 	struct steer *st = NULL;
@@ -352,10 +414,14 @@ int maps_attach(const struct attach_opts *o, char *err, size_t len)
 			     o->underlay_dev, strerror(-ret));
 			goto out;
 		}
-		ret = attach_xdp(o, ifi, bpf_program__fd(bo->progs.bounce),
-				 err, len);
-		if (ret)
-			goto out;
+		/* On demand: kept loaded for bounce_hold_set; an ovnmig
+		 * bounce already attached (a restart) is replaced by this
+		 * build's, as below, and detached when it has no work. */
+		if (!o->hold || xdp_prog_id(ifi, &(uint32_t){ 0 }))
+			ret = attach_xdp(o, ifi, bpf_program__fd(bo->progs.bounce),
+					 err, len);
+		if (!ret && o->hold)
+			ret = hold_new(o, &bo);
 	}
 out:
 	/* The attachments hold the programs; our handles can go. */
@@ -382,10 +448,45 @@ static void note(char *err, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Remove ovnmig's bounce from @ifi, in the mode it was attached in and
+ * only if it is still the program looked at (XDP_FLAGS_REPLACE); a
+ * foreign program is left alone with a note in @err.
+ */
+static int detach_xdp(const struct attach_opts *o, int ifi, char *err,
+		      size_t len)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, xo);
+	char name[BPF_OBJ_NAME_LEN + 16];
+	uint32_t mode, id = xdp_prog_id(ifi, &mode);
+	int fd, r;
+
+	if (!id)
+		return 0;
+	if (!prog_is_ours(id, "bounce", OVNMIG_MAP_FWD, name, sizeof(name))) {
+		note(err, len, "%s: XDP program %u (%s) is not ovnmig's: left "
+		     "attached", o->underlay_dev, id, name);
+		return 0;
+	}
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0 && errno == ENOENT)	/* gone meanwhile */
+		return 0;
+	if (fd < 0)
+		return fail(err, len, "%s: XDP program %u: %s",
+			    o->underlay_dev, id, strerror(errno)), -errno;
+	xo.old_prog_fd = fd;
+	r = bpf_xdp_attach(ifi, -1, mode | XDP_FLAGS_REPLACE, &xo);
+	close(fd);
+	if (r && r != -ENOENT)
+		return fail(err, len, "%s: xdp detach: %s", o->underlay_dev,
+			    strerror(-r)), r;
+	return 0;
+}
+
 int maps_detach(const struct attach_opts *o, char *err, size_t len)
 {
 	char name[BPF_OBJ_NAME_LEN + 16];
-	uint32_t id, mode;
+	uint32_t id;
 	int ret = 0, r, ifi;
 
 	*err = 0;
@@ -420,40 +521,12 @@ int maps_detach(const struct attach_opts *o, char *err, size_t len)
 		}
 	}
 	if (o->underlay_dev && *o->underlay_dev) {
-		LIBBPF_OPTS(bpf_xdp_attach_opts, xo);
-		int fd;
-
 		ifi = if_nametoindex(o->underlay_dev);
 		if (!ifi)
 			return fail(err, len, "%s: %s", o->underlay_dev,
 				    strerror(errno)), -ENODEV;
-		id = xdp_prog_id(ifi, &mode);
-		if (!id)
-			return ret;
-		if (!prog_is_ours(id, "bounce", OVNMIG_MAP_FWD, name,
-				  sizeof(name))) {
-			note(err, len, "%s: XDP program %u (%s) is not "
-			     "ovnmig's: left attached", o->underlay_dev, id,
-			     name);
-			return ret;
-		}
-		/* In the mode it was attached in, and only if it is still
-		 * the program we looked at (XDP_FLAGS_REPLACE). */
-		fd = bpf_prog_get_fd_by_id(id);
-		if (fd < 0 && errno == ENOENT)	/* gone meanwhile */
-			return ret;
-		if (fd < 0)
-			return fail(err, len, "%s: XDP program %u: %s",
-				    o->underlay_dev, id, strerror(errno)),
-			       -errno;
-		xo.old_prog_fd = fd;
-		r = bpf_xdp_attach(ifi, -1, mode | XDP_FLAGS_REPLACE, &xo);
-		close(fd);
-		if (r && r != -ENOENT) {
-			fail(err, len, "%s: xdp detach: %s", o->underlay_dev,
-			     strerror(-r));
-			ret = r;
-		}
+		r = detach_xdp(o, ifi, err, len);
+		ret = ret ? ret : r;
 	}
 	return ret;
 }
