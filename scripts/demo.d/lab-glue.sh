@@ -248,15 +248,40 @@ demo_migrate() {
 _demo_bpffs() { echo "$LAB_DIR/ch$1/bpffs"; }
 _demo_ctl() { echo "$LAB_DIR/ch$1/run/ovnmigd.ctl"; }
 
+# The agent's own pid goes to ovnmigd.pid: lab_ch is a function, so $!
+# of "lab_ch ... &" is a bash subshell whose kill leaves the agent
+# running; a shell that writes its pid and then execs the agent gives the
+# agent's (ovnmigd.bgpid keeps the subshell's, to reap it).
 demo_agent_start() {
 	local k=$1 b
 	b=$(_demo_bpffs "$k")
-	lab_ch "$k" "$BUILD/user/ovnmigd" --sb "tcp:$LAB_UL4.1:6642" \
+	rm -f "$LAB_DIR/ch$k/run/ovnmigd.pid"
+	lab_ch "$k" sh -c 'echo $$ >"$0"; exec "$@"' "$LAB_DIR/ch$k/run/ovnmigd.pid" \
+		"$BUILD/user/ovnmigd" --sb "tcp:$LAB_UL4.1:6642" \
 		--ovs "unix:$LAB_DIR/ch$k/run/db.sock" --bpffs "$b" \
 		--ctl "$(_demo_ctl "$k")" --attach --genev genev_sys_6081 \
 		--underlay eth0 --xdp-skb ${DEMO_AGENT_OPTS:-} \
 		>>"$LAB_DIR/ch$k/log/ovnmigd.log" 2>&1 &
-	echo $! >"$LAB_DIR/ch$k/run/ovnmigd.pid"
+	echo $! >"$LAB_DIR/ch$k/run/ovnmigd.bgpid"
+}
+
+# _demo_agent_stop SIG K...: send SIG to each chassis' agent and wait
+# (at most 10 s each) until it is gone.  Works from any (sub)shell.
+_demo_agent_stop() {
+	local sig=$1 k p i
+	shift
+	for k in "$@"; do
+		p=$(cat "$LAB_DIR/ch$k/run/ovnmigd.pid" 2>/dev/null) || continue
+		rm -f "$LAB_DIR/ch$k/run/ovnmigd.pid"
+		kill "-$sig" "$p" 2>/dev/null
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+		p=$(cat "$LAB_DIR/ch$k/run/ovnmigd.bgpid" 2>/dev/null) &&
+			wait "$p" 2>/dev/null
+	done
+	return 0
 }
 
 _demo_agent_ready() {
@@ -276,15 +301,7 @@ demo_agents_start() {
 	done
 }
 
-demo_agents_kill() {
-	local k p
-	for k in "$@"; do
-		p=$(cat "$LAB_DIR/ch$k/run/ovnmigd.pid" 2>/dev/null) || continue
-		kill -KILL "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-		rm -f "$LAB_DIR/ch$k/run/ovnmigd.pid"
-	done
-}
+demo_agents_kill() { _demo_agent_stop KILL "$@"; }
 
 demo_ovnmig_on() {
 	local k b
@@ -327,15 +344,10 @@ demo_agent_events() {
 }
 
 demo_ovnmig_off() {
-	local k b p
+	local k b
 	for k in 1 2 3; do
 		b=$(_demo_bpffs "$k")
-		p=$(cat "$LAB_DIR/ch$k/run/ovnmigd.pid" 2>/dev/null)
-		if [ -n "$p" ]; then
-			kill -TERM "$p" 2>/dev/null
-			wait "$p" 2>/dev/null
-			rm -f "$LAB_DIR/ch$k/run/ovnmigd.pid"
-		fi
+		_demo_agent_stop TERM "$k"
 		if mountpoint -q "$b" 2>/dev/null; then
 			lab_ch "$k" "$BUILD/user/ovnmigctl" -b "$b" detach \
 				--genev genev_sys_6081 --underlay eth0 >/dev/null 2>&1
