@@ -412,9 +412,15 @@ demo_kill_on_move_stop() {
 # demo_freeze_peer_ctl VM SECS LOG: stop (SIGSTOP) the peer chassis'
 # (ch3) ovn-controller now, and continue it SECS after the SB binds the
 # VM's port to ch2; LOG gets "frozen", "claim_seen" and "thawed" t_ns.
-# Bounded: continued after 60 s whatever the SB says.
-# demo_freeze_stop waits for the watcher and continues the controller
-# in any case.
+# Bounded: continued after 60 s + SECS whatever the SB says.
+# While it is frozen (scenarios 11 and 12, the long stalls):
+#   DEMO_STALL_SAMPLE_S=S: every S seconds from the claim, and once more
+#     just before the thaw, a "sample" line (_demo_stall_sample);
+#   DEMO_STALL_KILL_S=K: K seconds after the claim, every ovnmigd is
+#     killed with -9 ("agents_kill t_ns" just before, after a sample);
+#     they stay dead until the caller restarts them (demo_agents_start).
+# demo_freeze_wait waits for the thaw; demo_freeze_stop also continues
+# the controller in any case.
 demo_freeze_peer_ctl() {
 	local vm=$1 secs=$2 log=$3 pid port
 	port=$(_lab_port "$vm" 0)
@@ -424,10 +430,44 @@ demo_freeze_peer_ctl() {
 	demo_freeze_mon_pid=$claim_mon_pid
 	(
 		_closefds
-		_demo_await_claim "$port" "$claim_ch2" <"$claim_fifo" &&
-			echo "claim_seen ${EPOCHREALTIME/./}000" >>"$log"
+		local claim_us now_us end_us next_us kill_us='' every_us=0 i
+		if _demo_await_claim "$port" "$claim_ch2" <"$claim_fifo"; then
+			claim_us=${EPOCHREALTIME/./}
+			echo "claim_seen ${claim_us}000" >>"$log"
+		else
+			claim_us=${EPOCHREALTIME/./}
+		fi
 		kill "$demo_freeze_mon_pid" 2>/dev/null
-		sleep "$secs"
+		end_us=$((claim_us + secs * 1000000))
+		[ "${DEMO_STALL_SAMPLE_S:-0}" != 0 ] && every_us=$((DEMO_STALL_SAMPLE_S * 1000000))
+		[ -n "${DEMO_STALL_KILL_S:-}" ] && kill_us=$((claim_us + DEMO_STALL_KILL_S * 1000000))
+		[ $every_us != 0 ] && _demo_stall_sample "$log"
+		next_us=$((claim_us + every_us))
+		# Bounded: every pass sleeps until the next sample, the kill
+		# or the thaw, whichever is first.
+		for ((i = 0; i < 10000; i++)); do
+			now_us=${EPOCHREALTIME/./}
+			[ "$now_us" -ge "$end_us" ] && break
+			local t=$end_us
+			[ $every_us != 0 ] && [ "$next_us" -lt "$t" ] && t=$next_us
+			[ -n "$kill_us" ] && [ "$kill_us" -lt "$t" ] && t=$kill_us
+			[ "$t" -gt "$now_us" ] &&
+				sleep "$(awk -v us=$((t - now_us)) 'BEGIN { printf "%.3f", us / 1e6 }')"
+			now_us=${EPOCHREALTIME/./}
+			if [ -n "$kill_us" ] && [ "$now_us" -ge "$kill_us" ]; then
+				[ $every_us != 0 ] && _demo_stall_sample "$log"
+				echo "agents_kill ${EPOCHREALTIME/./}000" >>"$log"
+				demo_agents_kill 1 2 3 2>/dev/null
+				kill_us=
+			fi
+			if [ $every_us != 0 ] && [ "$now_us" -ge "$next_us" ] && [ "$now_us" -lt "$end_us" ]; then
+				_demo_stall_sample "$log"
+				next_us=$((next_us + every_us))
+			fi
+		done
+		# The last look at the datapath while the controller is still
+		# stopped.
+		[ $every_us != 0 ] && _demo_stall_sample "$log"
 		kill -CONT "$pid"
 		echo "thawed ${EPOCHREALTIME/./}000" >>"$log"
 	) &
@@ -436,6 +476,30 @@ demo_freeze_peer_ctl() {
 	# the fifo reader is open by then, so nothing is missed.
 	kill -STOP "$pid"
 	echo "frozen ${EPOCHREALTIME/./}000" >>"$log"
+}
+
+# _demo_stall_sample LOG: one "sample t_ns steered steer_lease_expired
+# forwarded bounce_lease_expired" line: steer's counters on the peer's
+# chassis (ch3), bounce's on the old host (ch1), read from the pinned
+# maps (so even with the agents dead); t_ns is taken before the reads.
+# Nothing when ovnmig is off (no bpffs).
+_demo_stall_sample() {
+	local t k b line
+	t=${EPOCHREALTIME/./}000
+	mountpoint -q "$(_demo_bpffs 3)" 2>/dev/null || return 0
+	line=$(for k in 3 1; do
+		b=$(_demo_bpffs "$k")
+		lab_ch "$k" "$BUILD/user/ovnmigctl" -j -m -b "$b" stats 2>/dev/null || echo '{}'
+	done | jq -rs 'def p(c): .[c].packets // 0;
+		"\(.[0] | p("steer_steered")) \(.[0] | p("steer_lease_expired")) \(.[1] | p("bounce_forwarded") + p("bounce_forwarded_fib")) \(.[1] | p("bounce_lease_expired"))"' 2>/dev/null) ||
+		return 0
+	echo "sample $t $line" >>"$1"
+}
+
+demo_freeze_wait() {
+	[ -n "${demo_thaw_pid:-}" ] && wait "$demo_thaw_pid" 2>/dev/null
+	demo_thaw_pid=
+	return 0
 }
 
 # demo_peer_recompute LOG: the peer's chassis' ovn-controller starts a
