@@ -293,9 +293,12 @@ _demo_agent_ready() {
 demo_agents_start() {
 	local k
 	for k in 1 2 3; do demo_agent_start "$k"; done
+	# Attaching (the verifier) and the first syncs take seconds under
+	# emulation, minutes when the host's cores are shared several times
+	# over (the lab then needs ~190 s instead of ~25 s to come up).
 	for k in 1 2 3; do
-		_lab_wait 30 _demo_agent_ready "$k" || {
-			echo "demo: ovnmigd on ch$k: not ready within 30 s: $(tail -2 "$LAB_DIR/ch$k/log/ovnmigd.log")" >&2
+		_lab_wait 120 _demo_agent_ready "$k" || {
+			echo "demo: ovnmigd on ch$k: not ready within 120 s: $(tail -2 "$LAB_DIR/ch$k/log/ovnmigd.log")" >&2
 			return 1
 		}
 	done
