@@ -415,13 +415,17 @@ demo_kill_on_move_stop() {
 # demo_freeze_peer_ctl VM SECS LOG: stop (SIGSTOP) the peer chassis'
 # (ch3) ovn-controller now, and continue it SECS after the SB binds the
 # VM's port to ch2; LOG gets "frozen", "claim_seen" and "thawed" t_ns.
-# Bounded: continued after 60 s + SECS whatever the SB says.
+# Bounded: continued after 60 s + SECS (+ 300 s, below) whatever happens.
 # While it is frozen (scenarios 11 and 12, the long stalls):
 #   DEMO_STALL_SAMPLE_S=S: every S seconds from the claim, and once more
 #     just before the thaw, a "sample" line (_demo_stall_sample);
 #   DEMO_STALL_KILL_S=K: K seconds after the claim, every ovnmigd is
-#     killed with -9 ("agents_kill t_ns" just before, after a sample);
+#     killed with -9 ("agents_kill t_ns" just before);
 #     they stay dead until the caller restarts them (demo_agents_start).
+# The stall lasts at least SECS, and with samples until
+# DEMO_STALL_MIN_SAMPLES (3) are taken and, with the kill, until two
+# were taken DEMO_STALL_AFTER_KILL_S (11) or more after it; at most
+# 300 s longer.
 # demo_freeze_wait waits for the thaw; demo_freeze_stop also continues
 # the controller in any case.
 demo_freeze_peer_ctl() {
@@ -433,7 +437,7 @@ demo_freeze_peer_ctl() {
 	demo_freeze_mon_pid=$claim_mon_pid
 	(
 		_closefds
-		local claim_us now_us end_us next_us kill_us='' every_us=0 i
+		local claim_us now_us end_us next_us cap_us t every_us=0 i kill_pid=
 		if _demo_await_claim "$port" "$claim_ch2" <"$claim_fifo"; then
 			claim_us=${EPOCHREALTIME/./}
 			echo "claim_seen ${claim_us}000" >>"$log"
@@ -442,32 +446,38 @@ demo_freeze_peer_ctl() {
 		fi
 		kill "$demo_freeze_mon_pid" 2>/dev/null
 		end_us=$((claim_us + secs * 1000000))
+		cap_us=$((end_us + 300000000))
+		# The kill on its own timer: a sample can take many seconds
+		# on a loaded machine and must not delay it.
+		if [ -n "${DEMO_STALL_KILL_S:-}" ]; then
+			(
+				sleep "$DEMO_STALL_KILL_S"
+				echo "agents_kill ${EPOCHREALTIME/./}000" >>"$log"
+				demo_agents_kill 1 2 3 2>/dev/null
+			) &
+			kill_pid=$!
+		fi
 		[ "${DEMO_STALL_SAMPLE_S:-0}" != 0 ] && every_us=$((DEMO_STALL_SAMPLE_S * 1000000))
-		[ -n "${DEMO_STALL_KILL_S:-}" ] && kill_us=$((claim_us + DEMO_STALL_KILL_S * 1000000))
 		[ $every_us != 0 ] && _demo_stall_sample "$log"
 		next_us=$((claim_us + every_us))
-		# Bounded: every pass sleeps until the next sample, the kill
-		# or the thaw, whichever is first.
+		# Bounded (cap_us): until SECS after the claim and until the
+		# samples the run needs are taken (_demo_stall_enough), one
+		# sample every DEMO_STALL_SAMPLE_S or as soon as the last is done.
 		for ((i = 0; i < 10000; i++)); do
 			now_us=${EPOCHREALTIME/./}
-			[ "$now_us" -ge "$end_us" ] && break
-			local t=$end_us
-			[ $every_us != 0 ] && [ "$next_us" -lt "$t" ] && t=$next_us
-			[ -n "$kill_us" ] && [ "$kill_us" -lt "$t" ] && t=$kill_us
+			[ "$now_us" -ge "$end_us" ] && _demo_stall_enough "$log" && break
+			[ "$now_us" -ge "$cap_us" ] && break
+			t=$next_us
+			{ [ $every_us = 0 ] || { [ "$t" -gt "$end_us" ] && [ "$now_us" -lt "$end_us" ]; }; } && t=$end_us
 			[ "$t" -gt "$now_us" ] &&
 				sleep "$(awk -v us=$((t - now_us)) 'BEGIN { printf "%.3f", us / 1e6 }')"
 			now_us=${EPOCHREALTIME/./}
-			if [ -n "$kill_us" ] && [ "$now_us" -ge "$kill_us" ]; then
-				[ $every_us != 0 ] && _demo_stall_sample "$log"
-				echo "agents_kill ${EPOCHREALTIME/./}000" >>"$log"
-				demo_agents_kill 1 2 3 2>/dev/null
-				kill_us=
-			fi
-			if [ $every_us != 0 ] && [ "$now_us" -ge "$next_us" ] && [ "$now_us" -lt "$end_us" ]; then
+			if [ $every_us != 0 ] && [ "$now_us" -ge "$next_us" ]; then
 				_demo_stall_sample "$log"
 				next_us=$((next_us + every_us))
 			fi
 		done
+		[ -n "$kill_pid" ] && wait "$kill_pid"
 		# The last look at the datapath while the controller is still
 		# stopped.
 		[ $every_us != 0 ] && _demo_stall_sample "$log"
@@ -497,6 +507,23 @@ _demo_stall_sample() {
 		"\(.[0] | p("steer_steered")) \(.[0] | p("steer_lease_expired")) \(.[1] | p("bounce_forwarded") + p("bounce_forwarded_fib")) \(.[1] | p("bounce_lease_expired"))"' 2>/dev/null) ||
 		return 0
 	echo "sample $t $line" >>"$1"
+}
+
+# _demo_stall_enough LOG: the samples the stall must last for are in LOG.
+_demo_stall_enough() {
+	[ "${DEMO_STALL_SAMPLE_S:-0}" = 0 ] && return 0
+	awk -v min="${DEMO_STALL_MIN_SAMPLES:-3}" -v kill_s="${DEMO_STALL_KILL_S:-}" \
+	    -v after="${DEMO_STALL_AFTER_KILL_S:-11}" '
+		$1 == "sample" { n++; t[n] = $2 }
+		$1 == "agents_kill" { k = $2 }
+		END {
+			if (n < min) exit 1
+			if (kill_s == "") exit 0
+			if (k == "") exit 1
+			for (i = 1; i <= n; i++)
+				if (t[i] - k >= after * 1e9) m++
+			exit !(m >= 2)
+		}' "$1"
 }
 
 demo_freeze_wait() {

@@ -134,6 +134,7 @@ start_traffic() {
 	# (scenario 2, the move lands during one).
 	if [ "${RUN_FREEZE_S:-0}" != 0 ]; then
 		DEMO_STALL_SAMPLE_S=$RUN_SAMPLE_S DEMO_STALL_KILL_S=$RUN_STALL_KILL_S \
+		DEMO_STALL_AFTER_KILL_S=$RUN_STALL_AFTER_KILL_S \
 			demo_freeze_peer_ctl "$RUN_VM" "$RUN_FREEZE_S" "$d/freeze"
 	fi
 	if [ "${RUN_RECOMPUTE:-0}" = 1 ]; then
@@ -165,15 +166,18 @@ stall_tail() {
 
 # measure_run SCN METHOD [vms=N] [ports=N] [mode=live|abort|cold]
 #             [kill_agent=0|1] [freeze=S] [sample=S] [stall_kill=K]
+#             [after_kill=S]
 #   freeze=S: the peer's ovn-controller stopped from the pause to S s
 #   after the claim; sample=S: the datapath counters every S s of it
 #   (demo_freeze_peer_ctl); stall_kill=K: every ovnmigd killed -9 K s
-#   after the claim, restarted after the thaw.  With sample, the run also
+#   after the claim, restarted after the thaw; the stall then lasts until
+#   two samples were taken after_kill (11: the default lease + 1) s or
+#   more after the kill (demo_freeze_peer_ctl).  With sample, the run also
 #   waits for the thaw, for every chassis to catch up (nbctl --wait=hv
 #   sync, "caught_up" in the freeze log) and samples twice more.
 measure_run() {
 	local scn=$1 method=$2 vms=1 ports=1 mode=live kill_agent=0 freeze=0 recompute=0 kv
-	local sample=0 stall_kill=
+	local sample=0 stall_kill='' after_kill=11
 	local win=${FABRIC_WIN[$1]:-$FABRIC_WIN_S}
 	local d vm i names=() rc=0 tl ev_pause ev_unplug pause_ms
 	shift 2
@@ -187,6 +191,7 @@ measure_run() {
 		recompute=*) recompute=${kv#recompute=} ;;
 		sample=*) sample=${kv#sample=} ;;
 		stall_kill=*) stall_kill=${kv#stall_kill=} ;;
+		after_kill=*) after_kill=${kv#after_kill=} ;;
 		esac
 	done
 	d=$(run_dir "$scn" "$method")
@@ -204,7 +209,7 @@ measure_run() {
 	tl=$d/timeline
 	[[ $method == *ovnmig ]] && demo_dp_stats before "$d"
 	RUN_DIR=$d RUN_VM=$vm RUN_KILL_AGENT=$kill_agent RUN_FREEZE_S=$freeze RUN_RECOMPUTE=$recompute
-	RUN_SAMPLE_S=$sample RUN_STALL_KILL_S=$stall_kill
+	RUN_SAMPLE_S=$sample RUN_STALL_KILL_S=$stall_kill RUN_STALL_AFTER_KILL_S=$after_kill
 	[[ $method == *ovnmig ]] || RUN_STALL_KILL_S=
 	say "$scn $method: migrating ch1 -> ch2 ($mode, pause ${PAUSE_MS} ms) under traffic"
 	if [ "$vms" = 1 ]; then
@@ -326,11 +331,12 @@ scenario_s11() {
 # Scenario 12 (selftests/vm/lab-stall, not in the demo's list): as 11,
 # frozen DEMO_KILL_STALL_S (28) s, and every ovnmigd killed with -9
 # DEMO_STALL_KILL_S (4) s after the claim: steering must stop within the
-# lease and nothing be steered after, until the thaw.
+# lease and nothing be steered after, until the thaw, which waits for two
+# samples taken the default lease (10 s) + 1 s or more after the kill.
 scenario_s12() {
 	case $2 in
 	*ovnmig) measure_run "$1" "$2" freeze="${DEMO_KILL_STALL_S:-28}" \
-		sample="${DEMO_STALL_SAMPLE_S:-4}" stall_kill="${DEMO_STALL_KILL_S:-4}" ;;
+		sample="${DEMO_STALL_SAMPLE_S:-4}" stall_kill="${DEMO_STALL_KILL_S:-4}" after_kill=11 ;;
 	*) not_run "$1" "$2" "no ovnmigd to kill without ovnmig" ;;
 	esac
 }
