@@ -512,6 +512,8 @@ _demo_stall_sample() {
 # _demo_stall_enough LOG: the samples the stall must last for are in LOG.
 _demo_stall_enough() {
 	[ "${DEMO_STALL_SAMPLE_S:-0}" = 0 ] && return 0
+	# No samples without ovnmig (stock methods): SECS only.
+	mountpoint -q "$(_demo_bpffs 3)" 2>/dev/null || return 0
 	awk -v min="${DEMO_STALL_MIN_SAMPLES:-3}" -v kill_s="${DEMO_STALL_KILL_S:-}" \
 	    -v after="${DEMO_STALL_AFTER_KILL_S:-11}" '
 		$1 == "sample" { n++; t[n] = $2 }
