@@ -32,10 +32,14 @@ _wait_file() {
 
 # probe_pair DIR VM: UDP both ways between VM and the peer (and TCP when
 # DEMO_TCP=1), in the background.  UDP runs until probe_stop (bounded by
-# PROBE_MAX_S plus the run's freeze anyway); TCP runs TCP_S seconds so that its survival is
+# PROBE_MAX_S, longer with a freeze, anyway); TCP runs TCP_S seconds so that its survival is
 # judged on a clean end.  Sets udp_pids and tcp_pids.
 probe_pair() {
-	local d=$1 vm=$2 vip pip max=$((PROBE_MAX_S + ${RUN_FREEZE_S:-0}))
+	local d=$1 vm=$2 vip pip max=$PROBE_MAX_S
+	# A stall lasts its seconds from the claim, which can come minutes
+	# after the pause on a loaded host, and up to 300 s more while its
+	# samples are taken (demo_freeze_peer_ctl); then the catch-up.
+	[ "${RUN_FREEZE_S:-0}" != 0 ] && max=$((PROBE_MAX_S + RUN_FREEZE_S + 600))
 	vip=$(demo_vm_ip "$vm")
 	pip=$(demo_peer_ip)
 	udp_pids=() tcp_pids=()
