@@ -248,15 +248,40 @@ demo_migrate() {
 _demo_bpffs() { echo "$LAB_DIR/ch$1/bpffs"; }
 _demo_ctl() { echo "$LAB_DIR/ch$1/run/ovnmigd.ctl"; }
 
+# The agent's own pid goes to ovnmigd.pid: lab_ch is a function, so $!
+# of "lab_ch ... &" is a bash subshell whose kill leaves the agent
+# running; a shell that writes its pid and then execs the agent gives the
+# agent's (ovnmigd.bgpid keeps the subshell's, to reap it).
 demo_agent_start() {
 	local k=$1 b
 	b=$(_demo_bpffs "$k")
-	lab_ch "$k" "$BUILD/user/ovnmigd" --sb "tcp:$LAB_UL4.1:6642" \
+	rm -f "$LAB_DIR/ch$k/run/ovnmigd.pid"
+	lab_ch "$k" sh -c 'echo $$ >"$0"; exec "$@"' "$LAB_DIR/ch$k/run/ovnmigd.pid" \
+		"$BUILD/user/ovnmigd" --sb "tcp:$LAB_UL4.1:6642" \
 		--ovs "unix:$LAB_DIR/ch$k/run/db.sock" --bpffs "$b" \
 		--ctl "$(_demo_ctl "$k")" --attach --genev genev_sys_6081 \
 		--underlay eth0 --xdp-skb ${DEMO_AGENT_OPTS:-} \
 		>>"$LAB_DIR/ch$k/log/ovnmigd.log" 2>&1 &
-	echo $! >"$LAB_DIR/ch$k/run/ovnmigd.pid"
+	echo $! >"$LAB_DIR/ch$k/run/ovnmigd.bgpid"
+}
+
+# _demo_agent_stop SIG K...: send SIG to each chassis' agent and wait
+# (at most 10 s each) until it is gone.  Works from any (sub)shell.
+_demo_agent_stop() {
+	local sig=$1 k p i
+	shift
+	for k in "$@"; do
+		p=$(cat "$LAB_DIR/ch$k/run/ovnmigd.pid" 2>/dev/null) || continue
+		rm -f "$LAB_DIR/ch$k/run/ovnmigd.pid"
+		kill "-$sig" "$p" 2>/dev/null
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+		p=$(cat "$LAB_DIR/ch$k/run/ovnmigd.bgpid" 2>/dev/null) &&
+			wait "$p" 2>/dev/null
+	done
+	return 0
 }
 
 _demo_agent_ready() {
@@ -268,23 +293,18 @@ _demo_agent_ready() {
 demo_agents_start() {
 	local k
 	for k in 1 2 3; do demo_agent_start "$k"; done
+	# Attaching (the verifier) and the first syncs take seconds under
+	# emulation, minutes when the host's cores are shared several times
+	# over (the lab then needs ~190 s instead of ~25 s to come up).
 	for k in 1 2 3; do
-		_lab_wait 30 _demo_agent_ready "$k" || {
-			echo "demo: ovnmigd on ch$k: not ready within 30 s: $(tail -2 "$LAB_DIR/ch$k/log/ovnmigd.log")" >&2
+		_lab_wait 120 _demo_agent_ready "$k" || {
+			echo "demo: ovnmigd on ch$k: not ready within 120 s: $(tail -2 "$LAB_DIR/ch$k/log/ovnmigd.log")" >&2
 			return 1
 		}
 	done
 }
 
-demo_agents_kill() {
-	local k p
-	for k in "$@"; do
-		p=$(cat "$LAB_DIR/ch$k/run/ovnmigd.pid" 2>/dev/null) || continue
-		kill -KILL "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-		rm -f "$LAB_DIR/ch$k/run/ovnmigd.pid"
-	done
-}
+demo_agents_kill() { _demo_agent_stop KILL "$@"; }
 
 demo_ovnmig_on() {
 	local k b
@@ -293,6 +313,13 @@ demo_ovnmig_on() {
 		mkdir -p "$b"
 		mountpoint -q "$b" || mount -t bpf bpf "$b" || return 1
 	done
+	# Once more if the first start is not ready in time: on a host
+	# loaded several times over, the first start (cold caches over 9p,
+	# the verifier) was not ready within 120 s in two runs of two, the
+	# second was in under 60 s.
+	demo_agents_start && return 0
+	echo "demo: starting the agents once more" >&2
+	_demo_agent_stop TERM 1 2 3
 	demo_agents_start
 }
 
@@ -327,15 +354,10 @@ demo_agent_events() {
 }
 
 demo_ovnmig_off() {
-	local k b p
+	local k b
 	for k in 1 2 3; do
 		b=$(_demo_bpffs "$k")
-		p=$(cat "$LAB_DIR/ch$k/run/ovnmigd.pid" 2>/dev/null)
-		if [ -n "$p" ]; then
-			kill -TERM "$p" 2>/dev/null
-			wait "$p" 2>/dev/null
-			rm -f "$LAB_DIR/ch$k/run/ovnmigd.pid"
-		fi
+		_demo_agent_stop TERM "$k"
 		if mountpoint -q "$b" 2>/dev/null; then
 			lab_ch "$k" "$BUILD/user/ovnmigctl" -b "$b" detach \
 				--genev genev_sys_6081 --underlay eth0 >/dev/null 2>&1
@@ -400,9 +422,19 @@ demo_kill_on_move_stop() {
 # demo_freeze_peer_ctl VM SECS LOG: stop (SIGSTOP) the peer chassis'
 # (ch3) ovn-controller now, and continue it SECS after the SB binds the
 # VM's port to ch2; LOG gets "frozen", "claim_seen" and "thawed" t_ns.
-# Bounded: continued after 60 s whatever the SB says.
-# demo_freeze_stop waits for the watcher and continues the controller
-# in any case.
+# Bounded: continued after 60 s + SECS (+ 300 s, below) whatever happens.
+# While it is frozen (scenarios 11 and 12, the long stalls):
+#   DEMO_STALL_SAMPLE_S=S: every S seconds from the claim, and once more
+#     just before the thaw, a "sample" line (_demo_stall_sample);
+#   DEMO_STALL_KILL_S=K: K seconds after the claim, every ovnmigd is
+#     killed with -9 ("agents_kill t_ns": just before the kill);
+#     they stay dead until the caller restarts them (demo_agents_start).
+# The stall lasts at least SECS, and with samples until
+# DEMO_STALL_MIN_SAMPLES (3) are taken and, with the kill, until two
+# were taken DEMO_STALL_AFTER_KILL_S (11) or more after it; at most
+# 300 s longer.
+# demo_freeze_wait waits for the thaw; demo_freeze_stop also continues
+# the controller in any case.
 demo_freeze_peer_ctl() {
 	local vm=$1 secs=$2 log=$3 pid port
 	port=$(_lab_port "$vm" 0)
@@ -412,10 +444,60 @@ demo_freeze_peer_ctl() {
 	demo_freeze_mon_pid=$claim_mon_pid
 	(
 		_closefds
-		_demo_await_claim "$port" "$claim_ch2" <"$claim_fifo" &&
-			echo "claim_seen ${EPOCHREALTIME/./}000" >>"$log"
+		local claim_us now_us end_us next_us cap_us t every_us=0 i kill_pid=
+		if _demo_await_claim "$port" "$claim_ch2" <"$claim_fifo"; then
+			claim_us=${EPOCHREALTIME/./}
+			echo "claim_seen ${claim_us}000" >>"$log"
+		else
+			claim_us=${EPOCHREALTIME/./}
+		fi
 		kill "$demo_freeze_mon_pid" 2>/dev/null
-		sleep "$secs"
+		end_us=$((claim_us + secs * 1000000))
+		cap_us=$((end_us + 300000000))
+		# The kill on its own timer: a sample can take many seconds
+		# on a loaded machine and must not delay it.  The pids are read
+		# first and the stamp and the kill are builtins: in the VM on a
+		# host loaded 15 times over every process start took 5-13 s,
+		# and a kill behind cat and rm came 30 s after its stamp.
+		if [ -n "${DEMO_STALL_KILL_S:-}" ]; then
+			(
+				local k kp pids=()
+				for k in 1 2 3; do
+					read -r kp <"$LAB_DIR/ch$k/run/ovnmigd.pid" 2>/dev/null &&
+						pids+=("$kp")
+				done
+				sleep "$DEMO_STALL_KILL_S"
+				kp=${EPOCHREALTIME/./}000
+				kill -KILL "${pids[@]}" 2>/dev/null
+				echo "agents_kill $kp" >>"$log"
+				demo_agents_kill 1 2 3 2>/dev/null
+			) &
+			kill_pid=$!
+		fi
+		[ "${DEMO_STALL_SAMPLE_S:-0}" != 0 ] && every_us=$((DEMO_STALL_SAMPLE_S * 1000000))
+		[ $every_us != 0 ] && _demo_stall_sample "$log"
+		next_us=$((claim_us + every_us))
+		# Bounded (cap_us): until SECS after the claim and until the
+		# samples the run needs are taken (_demo_stall_enough), one
+		# sample every DEMO_STALL_SAMPLE_S or as soon as the last is done.
+		for ((i = 0; i < 10000; i++)); do
+			now_us=${EPOCHREALTIME/./}
+			[ "$now_us" -ge "$end_us" ] && _demo_stall_enough "$log" && break
+			[ "$now_us" -ge "$cap_us" ] && break
+			t=$next_us
+			{ [ $every_us = 0 ] || { [ "$t" -gt "$end_us" ] && [ "$now_us" -lt "$end_us" ]; }; } && t=$end_us
+			[ "$t" -gt "$now_us" ] &&
+				sleep "$(awk -v us=$((t - now_us)) 'BEGIN { printf "%.3f", us / 1e6 }')"
+			now_us=${EPOCHREALTIME/./}
+			if [ $every_us != 0 ] && [ "$now_us" -ge "$next_us" ]; then
+				_demo_stall_sample "$log"
+				next_us=$((next_us + every_us))
+			fi
+		done
+		[ -n "$kill_pid" ] && wait "$kill_pid"
+		# The last look at the datapath while the controller is still
+		# stopped.
+		[ $every_us != 0 ] && _demo_stall_sample "$log"
 		kill -CONT "$pid"
 		echo "thawed ${EPOCHREALTIME/./}000" >>"$log"
 	) &
@@ -424,6 +506,49 @@ demo_freeze_peer_ctl() {
 	# the fifo reader is open by then, so nothing is missed.
 	kill -STOP "$pid"
 	echo "frozen ${EPOCHREALTIME/./}000" >>"$log"
+}
+
+# _demo_stall_sample LOG: one "sample t_ns steered steer_lease_expired
+# forwarded bounce_lease_expired" line: steer's counters on the peer's
+# chassis (ch3), bounce's on the old host (ch1), read from the pinned
+# maps (so even with the agents dead); t_ns is taken before the reads.
+# Nothing when ovnmig is off (no bpffs).
+_demo_stall_sample() {
+	local t k b line
+	t=${EPOCHREALTIME/./}000
+	mountpoint -q "$(_demo_bpffs 3)" 2>/dev/null || return 0
+	line=$(for k in 3 1; do
+		b=$(_demo_bpffs "$k")
+		lab_ch "$k" "$BUILD/user/ovnmigctl" -j -m -b "$b" stats 2>/dev/null || echo '{}'
+	done | jq -rs 'def p(c): .[c].packets // 0;
+		"\(.[0] | p("steer_steered")) \(.[0] | p("steer_lease_expired")) \(.[1] | p("bounce_forwarded") + p("bounce_forwarded_fib")) \(.[1] | p("bounce_lease_expired"))"' 2>/dev/null) ||
+		return 0
+	echo "sample $t $line" >>"$1"
+}
+
+# _demo_stall_enough LOG: the samples the stall must last for are in LOG.
+_demo_stall_enough() {
+	[ "${DEMO_STALL_SAMPLE_S:-0}" = 0 ] && return 0
+	# No samples without ovnmig (stock methods): SECS only.
+	mountpoint -q "$(_demo_bpffs 3)" 2>/dev/null || return 0
+	awk -v min="${DEMO_STALL_MIN_SAMPLES:-3}" -v kill_s="${DEMO_STALL_KILL_S:-}" \
+	    -v after="${DEMO_STALL_AFTER_KILL_S:-11}" '
+		$1 == "sample" { n++; t[n] = $2 }
+		$1 == "agents_kill" { k = $2 }
+		END {
+			if (n < min) exit 1
+			if (kill_s == "") exit 0
+			if (k == "") exit 1
+			for (i = 1; i <= n; i++)
+				if (t[i] - k >= after * 1e9) m++
+			exit !(m >= 2)
+		}' "$1"
+}
+
+demo_freeze_wait() {
+	[ -n "${demo_thaw_pid:-}" ] && wait "$demo_thaw_pid" 2>/dev/null
+	demo_thaw_pid=
+	return 0
 }
 
 # demo_peer_recompute LOG: the peer's chassis' ovn-controller starts a

@@ -32,20 +32,24 @@ _wait_file() {
 
 # probe_pair DIR VM: UDP both ways between VM and the peer (and TCP when
 # DEMO_TCP=1), in the background.  UDP runs until probe_stop (bounded by
-# PROBE_MAX_S anyway); TCP runs TCP_S seconds so that its survival is
+# PROBE_MAX_S, longer with a freeze, anyway); TCP runs TCP_S seconds so that its survival is
 # judged on a clean end.  Sets udp_pids and tcp_pids.
 probe_pair() {
-	local d=$1 vm=$2 vip pip
+	local d=$1 vm=$2 vip pip max=$PROBE_MAX_S
+	# A stall lasts its seconds from the claim, which can come minutes
+	# after the pause on a loaded host, and up to 300 s more while its
+	# samples are taken (demo_freeze_peer_ctl); then the catch-up.
+	[ "${RUN_FREEZE_S:-0}" != 0 ] && max=$((PROBE_MAX_S + RUN_FREEZE_S + 600))
 	vip=$(demo_vm_ip "$vm")
 	pip=$(demo_peer_ip)
 	udp_pids=() tcp_pids=()
 	_bg ip netns exec "lab-vm-$vm" "$PROBE" udp --listen "$PORT_FWD" --send "$pip:$PORT_REV" \
-		--rate "$RATE" --duration "$PROBE_MAX_S" --start-delay 300 --wait 3 \
+		--rate "$RATE" --duration "$max" --start-delay 300 --wait 3 \
 		--linger 300 --trace "$d/fwd.trace" --json "$d/fwd.json" \
 		--ready "$d/ready-vm" >"$d/probe-vm.log" 2>&1 &
 	udp_pids+=($!)
 	_bg ip netns exec lab-vm-peer "$PROBE" udp --listen "$PORT_REV" --send "$vip:$PORT_FWD" \
-		--rate "$RATE" --duration "$PROBE_MAX_S" --start-delay 300 --wait 3 \
+		--rate "$RATE" --duration "$max" --start-delay 300 --wait 3 \
 		--linger 300 --trace "$d/rev.trace" --json "$d/rev.json" \
 		--ready "$d/ready-peer" >"$d/probe-peer.log" 2>&1 &
 	udp_pids+=($!)
@@ -133,17 +137,51 @@ start_traffic() {
 	# (scenario 10, the lagging sender) or starts a full recompute
 	# (scenario 2, the move lands during one).
 	if [ "${RUN_FREEZE_S:-0}" != 0 ]; then
-		demo_freeze_peer_ctl "$RUN_VM" "$RUN_FREEZE_S" "$d/freeze"
+		DEMO_STALL_SAMPLE_S=$RUN_SAMPLE_S DEMO_STALL_KILL_S=$RUN_STALL_KILL_S \
+		DEMO_STALL_AFTER_KILL_S=$RUN_STALL_AFTER_KILL_S \
+			demo_freeze_peer_ctl "$RUN_VM" "$RUN_FREEZE_S" "$d/freeze"
 	fi
 	if [ "${RUN_RECOMPUTE:-0}" = 1 ]; then
 		demo_peer_recompute "$d/recompute"
 	fi
 }
 
+# stall_tail DIR: after a long freeze (measure_run's sample=): the thaw,
+# then every chassis caught up with the NB (bounded: 120 s), then two
+# samples 2 s apart from 1 s after ("post": steer has nothing left to do once OVN has
+# repointed), then POST_S more of traffic.
+stall_tail() {
+	local d=$1 i
+	demo_freeze_wait
+	if lab_nbctl --timeout=120 --wait=hv sync >/dev/null 2>&1; then
+		echo "caught_up ${EPOCHREALTIME/./}000" >>"$d/freeze"
+	fi
+	# 1 s for OVS's revalidators to move the datapath flows after the
+	# controller's barrier.
+	sleep 1
+	for i in 1 2; do
+		_demo_stall_sample "$d/freeze.post"
+		[ $i = 1 ] && sleep 2
+	done
+	sed 's/^sample /post /' "$d/freeze.post" >>"$d/freeze" 2>/dev/null
+	rm -f "$d/freeze.post"
+	sleep "$POST_S"
+}
+
 # measure_run SCN METHOD [vms=N] [ports=N] [mode=live|abort|cold]
-#             [kill_agent=0|1] [freeze=S]
+#             [kill_agent=0|1] [freeze=S] [sample=S] [stall_kill=K]
+#             [after_kill=S]
+#   freeze=S: the peer's ovn-controller stopped from the pause to S s
+#   after the claim; sample=S: the datapath counters every S s of it
+#   (demo_freeze_peer_ctl); stall_kill=K: every ovnmigd killed -9 K s
+#   after the claim, restarted after the thaw; the stall then lasts until
+#   two samples were taken after_kill (11: the default lease + 1) s or
+#   more after the kill (demo_freeze_peer_ctl).  With sample, the run also
+#   waits for the thaw, for every chassis to catch up (nbctl --wait=hv
+#   sync, "caught_up" in the freeze log) and samples twice more.
 measure_run() {
 	local scn=$1 method=$2 vms=1 ports=1 mode=live kill_agent=0 freeze=0 recompute=0 kv
+	local sample=0 stall_kill='' after_kill=11
 	local win=${FABRIC_WIN[$1]:-$FABRIC_WIN_S}
 	local d vm i names=() rc=0 tl ev_pause ev_unplug pause_ms
 	shift 2
@@ -155,6 +193,9 @@ measure_run() {
 		kill_agent=*) kill_agent=${kv#kill_agent=} ;;
 		freeze=*) freeze=${kv#freeze=} ;;
 		recompute=*) recompute=${kv#recompute=} ;;
+		sample=*) sample=${kv#sample=} ;;
+		stall_kill=*) stall_kill=${kv#stall_kill=} ;;
+		after_kill=*) after_kill=${kv#after_kill=} ;;
 		esac
 	done
 	d=$(run_dir "$scn" "$method")
@@ -172,6 +213,8 @@ measure_run() {
 	tl=$d/timeline
 	[[ $method == *ovnmig ]] && demo_dp_stats before "$d"
 	RUN_DIR=$d RUN_VM=$vm RUN_KILL_AGENT=$kill_agent RUN_FREEZE_S=$freeze RUN_RECOMPUTE=$recompute
+	RUN_SAMPLE_S=$sample RUN_STALL_KILL_S=$stall_kill RUN_STALL_AFTER_KILL_S=$after_kill
+	[[ $method == *ovnmig ]] || RUN_STALL_KILL_S=
 	say "$scn $method: migrating ch1 -> ch2 ($mode, pause ${PAUSE_MS} ms) under traffic"
 	if [ "$vms" = 1 ]; then
 		DEMO_MIGRATE_HOOK=start_traffic demo_migrate "$method" "$mode" "$tl" \
@@ -195,6 +238,7 @@ measure_run() {
 		stop_us=$((pause_us + (win * 1000 + 500) * 1000))
 	say "$scn $method: traffic for $(( (stop_us - now_us) / 1000 )) ms more, then the analysis data"
 	sleep "$(awk -v us=$((stop_us - now_us)) 'BEGIN { printf "%.3f", (us > 0 ? us : 0) / 1e6 }')"
+	[ "$freeze" != 0 ] && [ "$sample" != 0 ] && stall_tail "$d"
 	probe_stop
 	# Never leave the peer's controller frozen, whatever happened.
 	[ "$freeze" != 0 ] && demo_freeze_stop
@@ -204,6 +248,13 @@ measure_run() {
 	fi
 	capture_stop
 	[ "$kill_agent" = 1 ] && demo_kill_on_move_stop
+	# Agents killed in the stall come back before the VM goes (they
+	# reconcile its entries away).
+	if [ -n "$RUN_STALL_KILL_S" ] && ! demo_agents_start >>"$d/freeze.err" 2>&1; then
+		failed "$scn" "$method" "ovnmigd did not restart after the stall: $(tail -1 "$d/freeze.err")"
+		demo_vms_del "${names[@]}" >>"$d/migrate.log" 2>&1
+		return 1
+	fi
 	tcp_merge "$d"
 	demo_vms_del "${names[@]}" >>"$d/migrate.log" 2>&1
 	if [ $rc != 0 ] || [ ! -s "$tl" ]; then
@@ -243,6 +294,16 @@ measure_run() {
 			frozen_ns="$(jstr "$(awk '$1 == "frozen" { print $2 }' "$fz" 2>/dev/null)")" \
 			claim_seen_ns="$(jstr "$(awk '$1 == "claim_seen" { print $2 }' "$fz" 2>/dev/null)")" \
 			thawed_ns="$(jstr "$(awk '$1 == "thawed" { print $2 }' "$fz" 2>/dev/null)")"
+		if [ "$sample" != 0 ]; then
+			# The datapath while frozen (and after the catch-up:
+			# "post"), for the report and the tests.
+			meta "$d" stall_samples="$(awk 'BEGIN { printf "[" }
+				$1 == "sample" || $1 == "post" { printf "%s{\"t_ns\":\"%s\",\"post\":%s,\"steered\":%s,\"steer_lease_expired\":%s,\"forwarded\":%s,\"bounce_lease_expired\":%s}", n++ ? "," : "", $2, ($1 == "post" ? "true" : "false"), $3, $4, $5, $6 }
+				END { printf "]" }' "$fz")" \
+				agents_kill_ns="$(jstr "$(awk '$1 == "agents_kill" { print $2 }' "$fz")")" \
+				caught_up_ns="$(jstr "$(awk '$1 == "caught_up" { print $2 }' "$fz")")" \
+				stall_kill_s="${RUN_STALL_KILL_S:-null}" sample_s="$sample"
+		fi
 	fi
 	say "$scn $method: recorded"
 	return 0
@@ -256,6 +317,33 @@ measure_run() {
 # in a long recompute or cut off from the SB does.  ovs-vswitchd and
 # ovnmigd on ch3 keep running.
 scenario_s10() { measure_run "$1" "$2" freeze="${DEMO_FREEZE_S:-3}"; }
+
+# Scenario 11: a stall longer than the old fixed 30 s expiry (issue 16;
+# ovn-org/ovn#261: a controller installed a moved port's flows ~88 s
+# late).  As 10, frozen DEMO_STALL_S (90) seconds after the claim, the
+# agents with their default settings; the datapath counters are sampled
+# every DEMO_STALL_SAMPLE_S (5) seconds of the stall.  A multichassis
+# port is not affected by the stall (the clone toward the new host is
+# installed before the freeze: scenario 10 shows it), so only stock and
+# stock+ovnmig run.
+scenario_s11() {
+	case $2 in
+	multichassis*) not_run "$1" "$2" "the frozen controller's clone toward the new host was installed before the freeze: no loss to bridge (scenario 10 shows the multichassis case)" ;;
+	*) measure_run "$1" "$2" freeze="${DEMO_STALL_S:-90}" sample="${DEMO_STALL_SAMPLE_S:-5}" ;;
+	esac
+}
+# Scenario 12 (selftests/vm/lab-stall, not in the demo's list): as 11,
+# frozen DEMO_KILL_STALL_S (28) s, and every ovnmigd killed with -9
+# DEMO_STALL_KILL_S (4) s after the claim: steering must stop within the
+# lease and nothing be steered after, until the thaw, which waits for two
+# samples taken the default lease (10 s) + 1 s or more after the kill.
+scenario_s12() {
+	case $2 in
+	*ovnmig) measure_run "$1" "$2" freeze="${DEMO_KILL_STALL_S:-28}" \
+		sample="${DEMO_STALL_SAMPLE_S:-4}" stall_kill="${DEMO_STALL_KILL_S:-4}" after_kill=11 ;;
+	*) not_run "$1" "$2" "no ovnmigd to kill without ovnmig" ;;
+	esac
+}
 scenario_s1() { DEMO_TCP=$((1 - DEMO_QUICK)) measure_run "$1" "$2"; }
 scenario_s4() { measure_run "$1" "$2" ports=3; }
 scenario_s5() { measure_run "$1" "$2" vms=20; }
