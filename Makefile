@@ -5,6 +5,8 @@
 #
 #   make            build everything into build/
 #   make check      install what is missing, build, run every test
+#                   (host, then the VM suite on Debian 12 and 13)
+#   make vm-root    the Debian 13 guest's root under build/vm/debian13/
 #   make demo       the end-to-end live-migration demo in a VM
 #   make bench      benchmarks, JSON under build/bench/
 #   make install    agent, CLI, BPF objects, man pages, unit, DKMS source
@@ -51,13 +53,19 @@ ALL_TARGETS :=
 -include tools/tools.mk
 -include install.mk
 
-.PHONY: all deps check bench demo demo-all baseline fuzz clean
+.PHONY: all deps vm-root check bench demo demo-all baseline fuzz clean
 all: $(ALL_TARGETS)
 
 deps:
 	$(Q)scripts/install-deps
 
-check: deps
+# The Debian 13 guest's root (scripts/vm/mkroot-debian13; rebuilt only
+# when scripts/vm/debian13.packages changes).
+vm-root: $(BUILD)/vm/debian13/stamp
+$(BUILD)/vm/debian13/stamp: $(TOP)/scripts/vm/debian13.packages
+	$(Q)scripts/vm/mkroot-debian13 >/dev/null
+
+check: deps vm-root
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)selftests/run
 
