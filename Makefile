@@ -66,7 +66,7 @@ $(BUILD)/vm/debian13/stamp: $(TOP)/scripts/vm/debian13.packages
 	$(Q)scripts/vm/mkroot-debian13 >/dev/null
 
 check: deps vm-root
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all kmod-debian13
 	$(Q)selftests/run
 
 bench: deps
