@@ -8,6 +8,8 @@
 #                   (host, then the VM suite on Debian 12 and 13)
 #   make vm-root    the Debian 13 guest's root under build/vm/debian13/
 #   make demo       the end-to-end live-migration demo in a VM
+#                   (DEMO_OS=debian13: on Debian 13's stack)
+#   make demo-matrix  s10, s1, s6 on Debian 12 and 13, side by side
 #   make bench      benchmarks, JSON under build/bench/
 #   make install    agent, CLI, BPF objects, man pages, unit, DKMS source
 #                   (DESTDIR, PREFIX=/usr/local, SBINDIR, LIBDIR, ...)
@@ -53,7 +55,7 @@ ALL_TARGETS :=
 -include tools/tools.mk
 -include install.mk
 
-.PHONY: all deps vm-root check bench demo demo-all baseline fuzz clean
+.PHONY: all deps vm-root check bench demo demo-all demo-matrix baseline fuzz clean
 all: $(ALL_TARGETS)
 
 deps:
@@ -73,8 +75,9 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bench/run
 
-demo: deps
-	$(Q)$(MAKE) --no-print-directory all
+DEMO13	:= $(filter debian13,$(DEMO_OS))
+demo: deps $(if $(DEMO13),vm-root)
+	$(Q)$(MAKE) --no-print-directory all $(if $(DEMO13),kmod-debian13)
 	$(Q)scripts/demo
 
 # Every scenario and method, whatever it takes (~25 minutes under TCG);
@@ -82,6 +85,12 @@ demo: deps
 demo-all: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/demo --timeout 2400
+
+# s10, s1 and s6 on Debian 12 and Debian 13, side by side
+# (build/demo-matrix.txt); make demo takes DEMO_OS=debian13 too.
+demo-matrix: deps vm-root
+	$(Q)$(MAKE) --no-print-directory all kmod-debian13
+	$(Q)scripts/demo-matrix
 
 baseline: deps
 	$(Q)$(MAKE) --no-print-directory all
