@@ -5,7 +5,11 @@
 #
 #   make            build everything into build/
 #   make check      install what is missing, build, run every test
+#                   (host, then the VM suite on Debian 12 and 13)
+#   make vm-root    the Debian 13 guest's root under build/vm/debian13/
 #   make demo       the end-to-end live-migration demo in a VM
+#                   (DEMO_OS=debian13: on Debian 13's stack)
+#   make demo-matrix  s10, s1, s6 on Debian 12 and 13, side by side
 #   make bench      benchmarks, JSON under build/bench/
 #   make install    agent, CLI, BPF objects, man pages, unit, DKMS source
 #                   (DESTDIR, PREFIX=/usr/local, SBINDIR, LIBDIR, ...)
@@ -51,22 +55,29 @@ include kmod/kmod.mk
 include tools/tools.mk
 include install.mk
 
-.PHONY: all deps check bench demo demo-all baseline fuzz clean
+.PHONY: all deps vm-root check bench demo demo-all demo-matrix baseline fuzz clean
 all: $(ALL_TARGETS)
 
 deps:
 	$(Q)scripts/install-deps
 
-check: deps
-	$(Q)$(MAKE) --no-print-directory all
+# The Debian 13 guest's root (scripts/vm/mkroot-debian13; rebuilt only
+# when scripts/vm/debian13.packages changes).
+vm-root: $(BUILD)/vm/debian13/stamp
+$(BUILD)/vm/debian13/stamp: $(TOP)/scripts/vm/debian13.packages
+	$(Q)scripts/vm/mkroot-debian13 >/dev/null
+
+check: deps vm-root
+	$(Q)$(MAKE) --no-print-directory all kmod-debian13
 	$(Q)selftests/run
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bench/run
 
-demo: deps
-	$(Q)$(MAKE) --no-print-directory all
+DEMO13	:= $(filter debian13,$(DEMO_OS))
+demo: deps $(if $(DEMO13),vm-root)
+	$(Q)$(MAKE) --no-print-directory all $(if $(DEMO13),kmod-debian13)
 	$(Q)scripts/demo
 
 # Every scenario and method, whatever it takes (~25 minutes under TCG);
@@ -74,6 +85,12 @@ demo: deps
 demo-all: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/demo --timeout 2400
+
+# s10, s1 and s6 on Debian 12 and Debian 13, side by side
+# (build/demo-matrix.txt); make demo takes DEMO_OS=debian13 too.
+demo-matrix: deps vm-root
+	$(Q)$(MAKE) --no-print-directory all kmod-debian13
+	$(Q)scripts/demo-matrix
 
 baseline: deps
 	$(Q)$(MAKE) --no-print-directory all

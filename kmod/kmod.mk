@@ -28,6 +28,16 @@ $(KMOD_KO): $(KMOD_SRCS) $(TOP)/include/ovnmig/genl.h $(TOP)/kmod/kmod.mk $(TOP)
 		$(if $(filter 1,$(V)),V=1,-s) modules
 	$(Q)cp $(KMOD_OBJDIR)/ovnmig.ko $@
 
-.PHONY: kmod
+.PHONY: kmod kmod-debian13
 kmod: $(KMOD_KO)
 
+# The same module for Debian 13's 6.12 kernel, built in the test bed's
+# trixie root (root only; make check's set-up): the debian13 VM's module
+# tests load it.
+KMOD13_KO	:= $(BUILD)/kmod/debian13/ovnmig.ko
+kmod-debian13: $(KMOD13_KO)
+$(KMOD13_KO): $(KMOD_SRCS) $(TOP)/include/ovnmig/genl.h $(TOP)/kmod/kmod.mk $(TOP)/VERSION \
+		$(TOP)/scripts/vm/kbuild-debian13 $(BUILD)/vm/debian13/stamp
+	$(call msg,KMOD,$@)
+	$(Q)$(TOP)/scripts/vm/kbuild-debian13 $(BUILD)/kmod/debian13/build >/dev/null
+	$(Q)cp $(BUILD)/kmod/debian13/build/src/ovnmig.ko $@

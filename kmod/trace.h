@@ -12,6 +12,18 @@
 
 #include <linux/netdevice.h>
 #include <linux/tracepoint.h>
+#include <linux/version.h>
+
+/*
+ * Linux 6.10 dropped __assign_str()'s source argument: the string is
+ * copied from what __string() recorded.  Debian 12 (6.1) needs the old
+ * form, Debian 13 (6.12) the new one.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define ovnmig_assign_str(dst, src) __assign_str(dst)
+#else
+#define ovnmig_assign_str(dst, src) __assign_str(dst, src)
+#endif
 
 TRACE_EVENT(ovnmig_event,
 	    TP_PROTO(const struct net_device *dev, u32 kind, u64 seq, u64 ts),
@@ -23,7 +35,7 @@ TRACE_EVENT(ovnmig_event,
 			     __field(bool, carrier)
 			     __field(u64, seq)
 			     __field(u64, ts)),
-	    TP_fast_assign(__assign_str(name, dev->name);
+	    TP_fast_assign(ovnmig_assign_str(name, dev->name);
 			   __entry->ifindex = dev->ifindex;
 			   __entry->kind = kind;
 			   __entry->operstate = READ_ONCE(dev->operstate);

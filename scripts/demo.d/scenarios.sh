@@ -437,12 +437,15 @@ scenario_s9() {
 	*ovnmig) ;;
 	*) not_run "$1" "$2" "ovnmig.ko only matters with ovnmig (same as scenario 1)"; return 0 ;;
 	esac
-	if [ ! -f "$BUILD/kmod/ovnmig.ko" ]; then
+	# Debian 13's kernel has its own build (make kmod-debian13).
+	local ko=$BUILD/kmod/ovnmig.ko
+	[ "${VM_OS:-debian12}" = debian13 ] && ko=$BUILD/kmod/debian13/ovnmig.ko
+	if [ ! -f "$ko" ]; then
 		not_run "$1" "$2" "build/kmod/ovnmig.ko is not built"
 		return 0
 	fi
 	demo_ovnmig_off
-	if ! lsmod | grep -q '^ovnmig ' && ! insmod "$BUILD/kmod/ovnmig.ko" 2>"$out/.insmod"; then
+	if ! lsmod | grep -q '^ovnmig ' && ! insmod "$ko" 2>"$out/.insmod"; then
 		not_run "$1" "$2" "insmod ovnmig.ko failed: $(tail -1 "$out/.insmod")"
 		demo_ovnmig_on >/dev/null 2>&1
 		return 0

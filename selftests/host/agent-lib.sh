@@ -18,8 +18,13 @@
 # report (agent_check_san).
 
 . "$TOP/selftests/lib/ktap.sh"
+. "$TOP/selftests/lib/stack.sh"
 
-SB_SCHEMA=/usr/share/ovn/ovn-sb.ovsschema
+# OVNMIG_STACK=debian13: OVS 3.5 / OVN 25.03 from the test bed's Debian
+# 13 root instead of the host's (selftests/lib/stack.sh).
+stack_use "${OVNMIG_STACK:-debian12}"
+SB_SCHEMA=${SB_SCHEMA:-/usr/share/ovn/ovn-sb.ovsschema}
+OVS_SCHEMA=${OVS_SCHEMA:-/usr/share/openvswitch/vswitch.ovsschema}
 AGENT_CHASSIS=${AGENT_CHASSIS:-C}
 
 agent_require() {
@@ -80,7 +85,7 @@ sb_transact() { ovsdb-client transact "$SB" "$1"; }
 # ovs_setup SYSTEM-ID ENCAP-IP: a local Open vSwitch DB server with
 # br-int; agent_start then follows it instead of --system-id.
 ovs_setup() {
-	ovsdb-tool create "$T/ovs.db" /usr/share/openvswitch/vswitch.ovsschema \
+	ovsdb-tool create "$T/ovs.db" "$OVS_SCHEMA" \
 		>/dev/null || ktap_skip_all "no vswitch schema (openvswitch-common)"
 	ovsdb-server --detach --no-chdir --pidfile="$T/ovs.pid" \
 		--log-file="$T/ovs.log" --unixctl="$T/ovs.ctl" \

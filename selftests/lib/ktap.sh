@@ -54,3 +54,12 @@ setup_ns() {
 
 require_root() { [ "$(id -u)" = 0 ] || ktap_skip_all "needs root"; }
 require_cmd() { command -v "$1" >/dev/null 2>&1 || ktap_skip_all "needs $1"; }
+# The kernel of the VM's guest OS (VM_OS, set by scripts/vm-run): Debian
+# 12's 6.1 or Debian 13's 6.12.  vm_kernel prints the series.
+vm_kernel() { case ${VM_OS:-debian12} in debian13) echo 6.12 ;; *) echo 6.1 ;; esac; }
+require_vm_kernel() {
+	case $(uname -r) in
+	"$(vm_kernel)".*) ;;
+	*) ktap_skip_all "not inside the ${VM_OS:-debian12} VM (wants $(vm_kernel), kernel $(uname -r))" ;;
+	esac
+}

@@ -4,7 +4,11 @@
 # undone at exit through defer (LIFO).
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/ktap.sh"
 
-KO=$BUILD/kmod/ovnmig.ko
+# Debian 13's kernel gets the module built in its root (make kmod-debian13).
+case ${VM_OS:-debian12} in
+debian13) KO=$BUILD/kmod/debian13/ovnmig.ko ;;
+*) KO=$BUILD/kmod/ovnmig.ko ;;
+esac
 VIFWATCH=$BUILD/user/ovnmig-vifwatch
 
 kmod_require() {
@@ -12,10 +16,10 @@ kmod_require() {
 	require_cmd ovs-vsctl
 	[ -f "$KO" ] || ktap_skip_all "$KO not built (make kmod)"
 	[ -x "$VIFWATCH" ] || ktap_skip_all "$VIFWATCH not built (make)"
-	case $(uname -r) in
-	6.1.*) ;;
-	*) ktap_skip_all "needs the VM's 6.1 kernel (running $(uname -r))" ;;
-	esac
+	require_vm_kernel
+	# The module must be the one built for the running kernel.
+	[ "$(modinfo -F vermagic "$KO" | cut -d' ' -f1)" = "$(uname -r)" ] ||
+		ktap_skip_all "$KO is for $(modinfo -F vermagic "$KO" | cut -d' ' -f1), not $(uname -r) (make kmod-debian13)"
 	modprobe openvswitch || ktap_skip_all "modprobe openvswitch failed"
 }
 

@@ -44,8 +44,19 @@
 #include "sbview.h"
 #include "tap.h"
 
-#define SB_SCHEMA	"/usr/share/ovn/ovn-sb.ovsschema"
-#define OVS_SCHEMA	"/usr/share/openvswitch/vswitch.ovsschema"
+/*
+ * The installed schemas, or another stack's (OVNMIG_SB_SCHEMA,
+ * OVNMIG_OVS_SCHEMA: selftests/lib/stack.sh points them at Debian 13's).
+ */
+static const char *schema(const char *env, const char *dflt)
+{
+	const char *s = getenv(env);
+
+	return s && *s ? s : dflt;
+}
+
+#define SB_SCHEMA	schema("OVNMIG_SB_SCHEMA", "/usr/share/ovn/ovn-sb.ovsschema")
+#define OVS_SCHEMA	schema("OVNMIG_OVS_SCHEMA", "/usr/share/openvswitch/vswitch.ovsschema")
 #define MAX_SRV		3
 
 /* TAP: selftests/lib/tap.h; ok() and skip() are this suite's names. */
