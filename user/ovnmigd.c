@@ -673,6 +673,7 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 		json_object_set_new(sb, "rows_skipped",
 				    json_integer(st.rows_skipped));
 		json_object_set_new(sb, "index", json_integer(st.sb_index));
+		json_object_set_new(sb, "model", json_string(st.sb_model));
 		json_object_set_new(sb, "stale_refused",
 				    json_integer(st.sb_stale_refused));
 		json_object_set_new(*result, "ctl", ctl_json(a->ctl));

@@ -223,6 +223,7 @@ struct change {
 
 enum mon_method { MON_SINCE, MON_COND, MON_PLAIN };
 #define SRV_MON_ID	"ovnmig-server"
+#define SBVIEW_TXN_RING	64	/* transaction ids kept as "passed" */
 
 struct dbconn {
 	struct ovsdb_sess *sess;
@@ -245,6 +246,17 @@ struct dbconn {
 	 */
 	uint64_t min_index;
 	uint64_t stale_refused;
+	/*
+	 * A relay (and a standalone server) has no raft index, so a relay
+	 * whose upstream lags looks as fresh as any.  Transaction ids are
+	 * the cluster's everywhere (a relay replays its upstream's), so
+	 * the last ids we applied tell a server that is behind: one whose
+	 * own last transaction, in a monitor_cond_since reply that could
+	 * not resume, is one we have passed would replay moves we have.
+	 */
+	char passed[SBVIEW_TXN_RING][SBVIEW_UUID_LEN + 1];
+	unsigned int n_passed;
+	char model[16];		/* _Server.Database model, "" unknown */
 };
 
 struct sbview {
@@ -1770,6 +1782,7 @@ static void sess_connected(void *arg, struct ovsdb_sess *s)
 	d->synced = false;
 	d->method = MON_SINCE;
 	d->srv_row[0] = '\0';
+	d->model[0] = '\0';
 	d->srv_req_id = 0;
 	d->schema_req_id = 0;
 	if (d == &v->db[DB_SB]) {
@@ -1777,8 +1790,9 @@ static void sess_connected(void *arg, struct ovsdb_sess *s)
 		 * connected to its cluster; a member cut off from the
 		 * others would feed us stale data. */
 		int id = ovsdb_sess_request(s, "monitor_cond", json_pack(
-			"[s, s, {s:[{s:[s, s, s]}]}]", "_Server", SRV_MON_ID,
-			"Database", "columns", "name", "connected", "index"));
+			"[s, s, {s:[{s:[s, s, s, s]}]}]", "_Server", SRV_MON_ID,
+			"Database", "columns", "name", "model", "connected",
+			"index"));
 
 		if (id > 0) {
 			d->srv_req_id = id;
@@ -1840,6 +1854,10 @@ static int server_rows(struct dbconn *d, const char *tu, size_t len,
 			    strcmp(json_string_value(name), d->name))
 				continue;
 			snprintf(d->srv_row, sizeof(d->srv_row), "%s", uuid);
+			if (json_is_string(json_object_get(row, "model")))
+				snprintf(d->model, sizeof(d->model), "%s",
+					 json_string_value(json_object_get(
+						 row, "model")));
 			conn = json_object_get(row, "connected");
 			/* Omitted in an initial row: the default, false. */
 			if (!json_is_true(conn))
@@ -1869,6 +1887,28 @@ static int server_rows(struct dbconn *d, const char *tu, size_t len,
 		err = -EPROTO;
 	}
 	return err;
+}
+
+/* The transaction id we now stand at: the newest of the passed ones. */
+static void txn_pass(struct dbconn *d, const char *id)
+{
+	snprintf(d->txn_id, sizeof(d->txn_id), "%s", id);
+	/* The nil id: a server without transaction history. */
+	if (strcmp(id, "00000000-0000-0000-0000-000000000000"))
+		memcpy(d->passed[d->n_passed++ % SBVIEW_TXN_RING], d->txn_id,
+		       sizeof(d->txn_id));
+}
+
+/* Is id one we passed before the one we stand at? */
+static bool txn_behind(const struct dbconn *d, const char *id)
+{
+	unsigned int i, n = d->n_passed < SBVIEW_TXN_RING ? d->n_passed :
+			    SBVIEW_TXN_RING;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(d->passed[i], id))
+			return strcmp(d->txn_id, id) != 0;
+	return false;
 }
 
 static void sess_disconnected(void *arg, struct ovsdb_sess *s)
@@ -1976,6 +2016,17 @@ static int handle_reply(struct sbview *v, struct dbconn *d,
 		txn = json_walk_load(el[1], el[1] + el_len[1]);
 		okay = json_is_boolean(found) && json_is_string(txn);
 		snapshot = !json_is_true(found);
+		if (okay && snapshot && d->txn_id[0] &&
+		    txn_behind(d, json_string_value(txn))) {
+			/* Its snapshot is older than what we applied. */
+			d->stale_refused++;
+			snprintf(why, why_len,
+				 "server is behind (at transaction %.36s, we are at %s), trying another",
+				 json_string_value(txn), d->txn_id);
+			json_decref(found);
+			json_decref(txn);
+			return -EPROTO;
+		}
 		if (okay && ovsdb_parse_uuid(json_string_value(txn), u)) {
 			json_decref(found);
 			json_decref(txn);
@@ -1996,8 +2047,7 @@ static int handle_reply(struct sbview *v, struct dbconn *d,
 		}
 		if (!snapshot)
 			d->resumes++;
-		snprintf(d->txn_id, sizeof(d->txn_id), "%s",
-			 json_string_value(txn));
+		txn_pass(d, json_string_value(txn));
 		json_decref(found);
 		json_decref(txn);
 	} else {
@@ -2075,7 +2125,7 @@ static int handle_notify(struct sbview *v, struct dbconn *d,
 	if (apply_updates(v, db, el[want - 1], el_len[want - 1], v2, false, &e))
 		return fail(&e, why, why_len, meth);
 	if (want == 3)
-		memcpy(d->txn_id, txn_id, sizeof(d->txn_id));
+		txn_pass(d, txn_id);
 	d->updates++;
 	return 0;
 }
@@ -2310,6 +2360,7 @@ void sbview_get_status(const struct sbview *v, struct sbview_status *st)
 	st->rows_skipped = v->rows_skipped;
 	st->sb_index = sb->min_index;
 	st->sb_stale_refused = sb->stale_refused;
+	snprintf(st->sb_model, sizeof(st->sb_model), "%s", sb->model);
 	st->errors = (sb->sess ? ovsdb_sess_errors(sb->sess) : 0) +
 		     (lo->sess ? ovsdb_sess_errors(lo->sess) : 0);
 }
