@@ -7,6 +7,7 @@
 #   make check      install what is missing, build, run every test
 #   make demo       the end-to-end live-migration demo in a VM
 #   make bench      benchmarks, JSON under build/bench/
+#   make bench-scale  N agents on one SB, direct and via relays (build/bench/scale.json)
 #   make install    agent, CLI, BPF objects, man pages, unit, DKMS source
 #                   (DESTDIR, PREFIX=/usr/local, SBINDIR, LIBDIR, ...)
 #   make deb        the Debian packages ovnmig and ovnmig-dkms in build/deb/
@@ -51,7 +52,7 @@ ALL_TARGETS :=
 -include tools/tools.mk
 -include install.mk
 
-.PHONY: all deps check bench demo demo-all baseline fuzz clean
+.PHONY: all deps check bench bench-scale demo demo-all baseline fuzz clean
 all: $(ALL_TARGETS)
 
 deps:
@@ -64,6 +65,12 @@ check: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bench/run
+
+# Hundreds of agents on one SB, direct and through relays (bench/bench-scale;
+# not part of make bench: minutes of CPU on both cores).
+bench-scale: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)TOP=$(CURDIR) BUILD=$(BUILD) bench/bench-scale
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -94,6 +94,10 @@ struct agent {
 	bool strays;		/* entries in the maps the policy does not
 				 * track (added by hand) */
 	uint64_t wake_ns, start_ns, last_sweep_ns;
+	/* The last batch an update wrote: size, CLOCK_MONOTONIC at its
+	 * map write (bench/bench-scale: commit -> map across agents). */
+	uint64_t last_write_ns;
+	int last_n;
 	struct ovnmig_ip last_local[2];	/* IPv4, IPv6 */
 	/* ovnmig_chassis as last written (sorted); dirty: look again. */
 	struct ovnmig_chassis_key *chassis_keys;
@@ -241,6 +245,8 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 		uint64_t t = maps_now_ns(), d = t - a->wake_ns;
 
 		metrics_observe(&a->lat, d);
+		a->last_n = n;
+		a->last_write_ns = t;
 		if (n >= a->big_n) {
 			/* Where the time of the largest batch went. */
 			uint64_t e = a->end_ns >= a->wake_ns &&
@@ -780,6 +786,10 @@ static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
 			    json_integer(st.rows_skipped));
 	json_object_set_new(json_object_get(*result, "db"), "sb_stale_refused",
 			    json_integer(st.sb_stale_refused));
+	json_object_set_new(*result, "last_batch",
+			    json_pack("{s:i, s:I}", "changes", a->last_n,
+				      "written_ns",
+				      (json_int_t)a->last_write_ns));
 	json_object_set_new(*result, "synced_after_ms",
 			    json_real(a->synced_ns / 1e6));
 	json_object_set_new(*result, "ctl", ctl_json(a->ctl));
