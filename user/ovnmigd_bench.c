@@ -301,6 +301,15 @@ static void moves(int fd, int mfd, uint32_t dpk, const char *prefix, int n,
 	free(lat);
 }
 
+/* Every binding of datapath dp to chassis ch, in one transaction. */
+static json_t *evac_txn(const char *dp, const char *ch)
+{
+	return json_pack("[s, {s:s, s:s, s:[[s, s, o]], s:{s:o}}]",
+			 "OVN_Southbound", "op", "update", "table",
+			 "Port_Binding", "where", "datapath", "==", uuid(dp),
+			 "row", "chassis", uuid(ch));
+}
+
 static void evac(int fd, int mfd, uint32_t dpk, const char *dp, int n,
 		 const char *ch, __be32 ip)
 {
@@ -311,10 +320,7 @@ static void evac(int fd, int mfd, uint32_t dpk, const char *dp, int n,
 
 	if (!seen)
 		die("evac", "out of memory");
-	params = json_pack("[s, {s:s, s:s, s:[[s, s, o]], s:{s:o}}]",
-			   "OVN_Southbound", "op", "update", "table",
-			   "Port_Binding", "where", "datapath", "==",
-			   uuid(dp), "row", "chassis", uuid(ch));
+	params = evac_txn(dp, ch);
 	t0 = now_ns();
 	id = send_req(fd, "transact", params);
 	while (left > 0) {
@@ -346,10 +352,7 @@ static void commit(int fd, const char *dp, const char *ch)
 	json_t *params;
 	int id;
 
-	params = json_pack("[s, {s:s, s:s, s:[[s, s, o]], s:{s:o}}]",
-			   "OVN_Southbound", "op", "update", "table",
-			   "Port_Binding", "where", "datapath", "==",
-			   uuid(dp), "row", "chassis", uuid(ch));
+	params = evac_txn(dp, ch);
 	t0 = now_ns();
 	id = send_req(fd, "transact", params);
 	check_txn(wait_reply(fd, id));
