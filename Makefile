@@ -11,6 +11,7 @@
 #                   (DEMO_OS=debian13: on Debian 13's stack)
 #   make demo-matrix  s10, s1, s6 on Debian 12 and 13, side by side
 #   make bench      benchmarks, JSON under build/bench/
+#   make bench-scale  N agents on one SB, direct and via relays (build/bench/scale.json)
 #   make install    agent, CLI, BPF objects, man pages, unit, DKMS source
 #                   (DESTDIR, PREFIX=/usr/local, SBINDIR, LIBDIR, ...)
 #   make deb        the Debian packages ovnmig and ovnmig-dkms in build/deb/
@@ -55,7 +56,7 @@ include kmod/kmod.mk
 include tools/tools.mk
 include install.mk
 
-.PHONY: all deps vm-root check bench demo demo-all demo-matrix baseline fuzz clean
+.PHONY: all deps vm-root check bench bench-scale demo demo-all demo-matrix baseline fuzz clean
 all: $(ALL_TARGETS)
 
 deps:
@@ -74,6 +75,12 @@ check: deps vm-root
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bench/run
+
+# Hundreds of agents on one SB, direct and through relays (bench/bench-scale;
+# not part of make bench: minutes of CPU on both cores).
+bench-scale: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)TOP=$(CURDIR) BUILD=$(BUILD) bench/bench-scale
 
 DEMO13	:= $(filter debian13,$(DEMO_OS))
 demo: deps $(if $(DEMO13),vm-root)

@@ -74,6 +74,10 @@ struct agent {
 	bool strays;		/* entries in the maps the policy does not
 				 * track (added by hand) */
 	uint64_t wake_ns, start_ns, last_sweep_ns;
+	/* The last batch an update wrote: size, CLOCK_MONOTONIC at its
+	 * map write (bench/bench-scale: commit -> map across agents). */
+	uint64_t last_write_ns;
+	int last_n;
 	struct ovnmig_ip last_local[2];	/* IPv4, IPv6 */
 	/* ovnmig_chassis as last written (sorted); dirty: look again. */
 	struct ovnmig_chassis_key *chassis_keys;

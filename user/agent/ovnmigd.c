@@ -259,6 +259,8 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 		uint64_t t = maps_now_ns(), d = t - a->wake_ns;
 
 		metrics_observe(&a->lat.hist, d);
+		a->last_n = n;
+		a->last_write_ns = t;
 		if (n >= a->lat.big_n) {
 			/* Where the time of the largest batch went. */
 			uint64_t e = a->end_ns >= a->wake_ns &&

@@ -11,6 +11,11 @@
  *   ovnmigd-bench moves SB BPFFS DP-KEY PREFIX N CHASSIS-UUID NEW-IP
  *	move PREFIX1..N one transaction each; per move, the time until
  *	the entry (DP-KEY, i) toward NEW-IP is in the map
+ *	(CHASSIS-UUID @FILE: the uuids of FILE, one a line, in turn)
+ *   ovnmigd-bench commit SB DP-UUID CHASSIS-UUID
+ *	move all bindings of DP-UUID in one transaction; prints when it
+ *	was sent and when its reply came (CLOCK_MONOTONIC ns, the clock
+ *	of the agents' own timestamps: bench/bench-scale)
  *   ovnmigd-bench evac SB BPFFS DP-KEY DP-UUID N CHASSIS-UUID NEW-IP
  *	move all N bindings of DP-UUID in one transaction; the time until
  *	the last of their N entries is in the map
@@ -161,14 +166,43 @@ static json_t *uuid(const char *u)
 	return json_pack("[s, s]", "uuid", u);
 }
 
-static void populate(int fd, const char *dp, const char *ch,
+/* CHASSIS-UUID, or @FILE: one uuid a line, used in turn. */
+static char **chassis_list(const char *arg, int *n)
+{
+	static char *one[1];
+	char **v = NULL, line[128];
+	FILE *f;
+
+	*n = 1;
+	if (arg[0] != '@') {
+		one[0] = (char *)arg;
+		return one;
+	}
+	f = fopen(arg + 1, "r");
+	if (!f)
+		die(arg + 1, strerror(errno));
+	for (*n = 0; fgets(line, sizeof(line), f); (*n)++) {
+		line[strcspn(line, "\n")] = '\0';
+		v = realloc(v, (*n + 1) * sizeof(*v));
+		if (!v || !(v[*n] = strdup(line)))
+			die("populate", "out of memory");
+	}
+	fclose(f);
+	if (!*n)
+		die(arg + 1, "no chassis uuid");
+	return v;
+}
+
+static void populate(int fd, const char *dp, const char *chs,
 		     const char *prefix, int n)
 {
-	int i, id;
-	char name[256];
+	int i, id, n_ch;
+	char name[256], **chv = chassis_list(chs, &n_ch);
 	json_t *params = NULL;
 
 	for (i = 1; i <= n; i++) {
+		const char *ch = chv[(i - 1) % n_ch];
+
 		if (!params)
 			params = json_pack("[s]", "OVN_Southbound");
 		snprintf(name, sizeof(name), "%s%d", prefix, i);
@@ -261,6 +295,15 @@ static void moves(int fd, int mfd, uint32_t dpk, const char *prefix, int n,
 	free(lat);
 }
 
+/* Every binding of datapath dp to chassis ch, in one transaction. */
+static json_t *evac_txn(const char *dp, const char *ch)
+{
+	return json_pack("[s, {s:s, s:s, s:[[s, s, o]], s:{s:o}}]",
+			 "OVN_Southbound", "op", "update", "table",
+			 "Port_Binding", "where", "datapath", "==", uuid(dp),
+			 "row", "chassis", uuid(ch));
+}
+
 static void evac(int fd, int mfd, uint32_t dpk, const char *dp, int n,
 		 const char *ch, __be32 ip)
 {
@@ -271,10 +314,7 @@ static void evac(int fd, int mfd, uint32_t dpk, const char *dp, int n,
 
 	if (!seen)
 		die("evac", "out of memory");
-	params = json_pack("[s, {s:s, s:s, s:[[s, s, o]], s:{s:o}}]",
-			   "OVN_Southbound", "op", "update", "table",
-			   "Port_Binding", "where", "datapath", "==",
-			   uuid(dp), "row", "chassis", uuid(ch));
+	params = evac_txn(dp, ch);
 	t0 = mono_ns();
 	id = send_req(fd, "transact", params);
 	while (left > 0) {
@@ -298,6 +338,21 @@ static void evac(int fd, int mfd, uint32_t dpk, const char *dp, int n,
 	       "\"last_entry_ms\": %.3f}\n", n, left,
 	       first ? (first - t0) / 1e6 : -1.0, (t - t0) / 1e6);
 	free(seen);
+}
+
+static void commit(int fd, const char *dp, const char *ch)
+{
+	uint64_t t0, t1;
+	json_t *params;
+	int id;
+
+	params = evac_txn(dp, ch);
+	t0 = mono_ns();
+	id = send_req(fd, "transact", params);
+	check_txn(wait_reply(fd, id));
+	t1 = mono_ns();
+	printf("{\"sent_ns\": %llu, \"reply_ns\": %llu}\n",
+	       (unsigned long long)t0, (unsigned long long)t1);
 }
 
 /* One GET /metrics; its duration in ns, 0 on failure. */
@@ -529,6 +584,10 @@ int main(int argc, char **argv)
 		fd = sb_connect(argv[2]);
 		moves(fd, open_steer(argv[3]), atoi(argv[4]), argv[5],
 		      atoi(argv[6]), argv[7], ip.s_addr);
+	} else if (argc == 5 && !strcmp(argv[1], "commit")) {
+		int fd = sb_connect(argv[2]);
+
+		commit(fd, argv[3], argv[4]);
 	} else if (argc == 9 && !strcmp(argv[1], "evac")) {
 		if (inet_pton(AF_INET, argv[8], &ip) != 1)
 			die(argv[8], "not an IPv4 address");

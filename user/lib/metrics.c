@@ -185,7 +185,7 @@ char *metrics_prometheus(json_t *mx)
 		bprintf(&b, "# HELP ovnmig_db_rows_skipped_total DB rows kept but not usable.\n"
 			"# TYPE ovnmig_db_rows_skipped_total counter\n"
 			"ovnmig_db_rows_skipped_total %lld\n"
-			"# HELP ovnmig_db_stale_refused_total SB members refused: raft index behind one seen.\n"
+			"# HELP ovnmig_db_stale_refused_total SB servers refused as stale: raft index behind one seen, or a relay behind a transaction applied.\n"
 			"# TYPE ovnmig_db_stale_refused_total counter\n"
 			"ovnmig_db_stale_refused_total %lld\n",
 			(long long)ival(o, "sb_rows_skipped"),

@@ -133,6 +133,7 @@ static void sess_connected(void *arg, struct ovsdb_sess *s)
 	d->synced = false;
 	d->method = MON_SINCE;
 	d->srv_row[0] = '\0';
+	d->model[0] = '\0';
 	d->srv_req_id = 0;
 	d->schema_req_id = 0;
 	if (d == &v->db[DB_SB]) {
@@ -140,8 +141,9 @@ static void sess_connected(void *arg, struct ovsdb_sess *s)
 		 * connected to its cluster; a member cut off from the
 		 * others would feed us stale data. */
 		int id = ovsdb_sess_request(s, "monitor_cond", json_pack(
-			"[s, s, {s:[{s:[s, s, s]}]}]", "_Server", SRV_MON_ID,
-			"Database", "columns", "name", "connected", "index"));
+			"[s, s, {s:[{s:[s, s, s, s]}]}]", "_Server", SRV_MON_ID,
+			"Database", "columns", "name", "model", "connected",
+			"index"));
 
 		if (id > 0) {
 			d->srv_req_id = id;
@@ -203,6 +205,10 @@ static int server_rows(struct dbconn *d, const char *tu, size_t len,
 			    strcmp(json_string_value(name), d->name))
 				continue;
 			snprintf(d->srv_row, sizeof(d->srv_row), "%s", uuid);
+			if (json_is_string(json_object_get(row, "model")))
+				snprintf(d->model, sizeof(d->model), "%s",
+					 json_string_value(json_object_get(
+						 row, "model")));
 			conn = json_object_get(row, "connected");
 			/* Omitted in an initial row: the default, false. */
 			if (!json_is_true(conn))
@@ -281,6 +287,28 @@ static const char *err_text(json_t *err)
 	return "error";
 }
 
+/* The transaction id we now stand at: the newest of the passed ones. */
+static void txn_pass(struct dbconn *d, const char *id)
+{
+	snprintf(d->txn_id, sizeof(d->txn_id), "%s", id);
+	/* The nil id: a server without transaction history. */
+	if (strcmp(id, "00000000-0000-0000-0000-000000000000"))
+		memcpy(d->passed[d->n_passed++ % SBVIEW_TXN_RING], d->txn_id,
+		       sizeof(d->txn_id));
+}
+
+/* Is id one we passed before the one we stand at? */
+static bool txn_behind(const struct dbconn *d, const char *id)
+{
+	unsigned int i, n = d->n_passed < SBVIEW_TXN_RING ? d->n_passed :
+			    SBVIEW_TXN_RING;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(d->passed[i], id))
+			return strcmp(d->txn_id, id) != 0;
+	return false;
+}
+
 static int handle_reply(struct sbview *v, struct dbconn *d,
 			const struct jsonrpc_raw *m, char *why, size_t why_len)
 {
@@ -339,6 +367,17 @@ static int handle_reply(struct sbview *v, struct dbconn *d,
 		txn = json_walk_load(el[1], el[1] + el_len[1]);
 		okay = json_is_boolean(found) && json_is_string(txn);
 		snapshot = !json_is_true(found);
+		if (okay && snapshot && d->txn_id[0] &&
+		    txn_behind(d, json_string_value(txn))) {
+			/* Its snapshot is older than what we applied. */
+			d->stale_refused++;
+			snprintf(why, why_len,
+				 "server is behind (at transaction %.36s, we are at %s), trying another",
+				 json_string_value(txn), d->txn_id);
+			json_decref(found);
+			json_decref(txn);
+			return -EPROTO;
+		}
 		if (okay && ovsdb_parse_uuid(json_string_value(txn), u)) {
 			json_decref(found);
 			json_decref(txn);
@@ -359,8 +398,7 @@ static int handle_reply(struct sbview *v, struct dbconn *d,
 		}
 		if (!snapshot)
 			d->resumes++;
-		snprintf(d->txn_id, sizeof(d->txn_id), "%s",
-			 json_string_value(txn));
+		txn_pass(d, json_string_value(txn));
 		json_decref(found);
 		json_decref(txn);
 	} else {
@@ -438,7 +476,7 @@ static int handle_notify(struct sbview *v, struct dbconn *d,
 	if (apply_updates(v, db, el[want - 1], el_len[want - 1], v2, false, &e))
 		return fail(&e, why, why_len, meth);
 	if (want == 3)
-		memcpy(d->txn_id, txn_id, sizeof(d->txn_id));
+		txn_pass(d, txn_id);
 	d->updates++;
 	return 0;
 }

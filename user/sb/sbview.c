@@ -191,6 +191,7 @@ void sbview_get_status(const struct sbview *v, struct sbview_status *st)
 	st->rows_skipped = v->rows_skipped;
 	st->sb_index = sb->min_index;
 	st->sb_stale_refused = sb->stale_refused;
+	snprintf(st->sb_model, sizeof(st->sb_model), "%s", sb->model);
 	st->errors = (sb->sess ? ovsdb_sess_errors(sb->sess) : 0) +
 		     (lo->sess ? ovsdb_sess_errors(lo->sess) : 0);
 }

@@ -182,7 +182,9 @@ unsigned int sbview_n_chassis(const struct sbview *v);
  * A SB member that says (in _Server) it is not connected to its cluster,
  * or whose raft index is lower than one seen before (even across
  * reconnects: it is behind, its snapshot would undo moves), is not
- * followed; the next remote is tried.  Columns the server's schema
+ * followed; the next remote is tried.  A relay has no raft index: one
+ * that cannot resume our monitor and stands at a transaction we have
+ * passed (its upstream lags) is refused as stale all the same.  Columns the server's schema
  * lacks (an older OVN) are not monitored and stay empty in the view.
  * A malformed or hostile reply is logged once ("ovnmigd: ovsdb: <remote>:
  * <why>") and the connection is dropped and retried; no callback sees a
@@ -211,6 +213,9 @@ struct sbview_status {
 	 * often a member behind it was refused and left. */
 	uint64_t sb_index;
 	uint64_t sb_stale_refused;
+	/* _Server.Database model of the SB server in use: "clustered",
+	 * "relay", "standalone", or "" (not known yet, or no _Server). */
+	char sb_model[16];
 };
 
 struct sbview *sbview_create(const struct sbview_ops *ops, void *ctx);

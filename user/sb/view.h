@@ -121,6 +121,8 @@ struct change {
 enum mon_method { MON_SINCE, MON_COND, MON_PLAIN };
 #define SRV_MON_ID	"ovnmig-server"
 
+#define SBVIEW_TXN_RING	64	/* transaction ids kept as "passed" */
+
 struct dbconn {
 	struct ovsdb_sess *sess;
 	const char *name;	/* database name */
@@ -142,6 +144,17 @@ struct dbconn {
 	 */
 	uint64_t min_index;
 	uint64_t stale_refused;
+	/*
+	 * A relay (and a standalone server) has no raft index, so a relay
+	 * whose upstream lags looks as fresh as any.  Transaction ids are
+	 * the cluster's everywhere (a relay replays its upstream's), so
+	 * the last ids we applied tell a server that is behind: one whose
+	 * own last transaction, in a monitor_cond_since reply that could
+	 * not resume, is one we have passed would replay moves we have.
+	 */
+	char passed[SBVIEW_TXN_RING][SBVIEW_UUID_LEN + 1];
+	unsigned int n_passed;
+	char model[16];		/* _Server.Database model, "" unknown */
 };
 
 struct sbview {
