@@ -14,13 +14,13 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "maps.h"
+#include "geneve.h"
 
 #define STEER_EPROTO	71	/* get_tunnel_key: wrong address family */
 
-/* Geneve options: at most 63 words of option data after the header. */
-#define STEER_OPTS_MAX	252
+/* Room for the most options Geneve carries (geneve.h). */
+#define STEER_OPTS_MAX	GENEVE_OPTS_MAX
 #define STEER_OPTS_BUF	256
-#define STEER_OPTS_ITER	63
 /*
  * What OVN puts there: its own option only (4 bytes of header, 4 of data).
  * get_tunnel_opt zeroes the part of the buffer it does not fill, so it is
@@ -53,32 +53,18 @@ enum steer_act {
 };
 
 /*
- * Find OVN's option among the Geneve options in buf (len bytes, a multiple
- * of 4, as the kernel stores them) and return its egress port key, or -1.
+ * OVN's egress port key from the Geneve options in buf (len bytes, a
+ * multiple of 4, as the kernel stores them), or -1: the first option of
+ * OVN's class, type and length.
  */
 static __always_inline int steer_ovn_egress(const __u8 *buf, __u32 len)
 {
-	__u32 off = 0;
-	int i;
+	const void *limit = buf + STEER_OPTS_BUF;
+	int step = 0;
 
-	for (i = 0; i < STEER_OPTS_ITER; i++) {
-		__u32 o = off & 0xff;
-		__u32 olen;
-
-		if (off + 4 > len || o > STEER_OPTS_BUF - 8)
-			return -1;
-		olen = (buf[o + 3] & 0x1f) * 4;
-		if (buf[o] == (OVNMIG_OVN_OPT_CLASS >> 8) &&
-		    buf[o + 1] == (OVNMIG_OVN_OPT_CLASS & 0xff) &&
-		    buf[o + 2] == OVNMIG_OVN_OPT_TYPE &&
-		    olen == OVNMIG_OVN_OPT_LEN) {
-			if (off + 8 > len)
-				return -1;
-			return (buf[o + 6] << 8) | buf[o + 7];
-		}
-		off += 4 + olen;
-	}
-	return -1;
+	return geneve_ovn_egress(buf, len, limit,
+				 geneve_ovn_opt(buf, len, limit, 0, true,
+						&step));
 }
 
 /*
