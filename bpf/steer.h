@@ -84,6 +84,26 @@ static __always_inline bool steer_vni_may_match(const struct ovnmig_config *cfg,
 	return !w || (*w >> (vni % 64)) & 1;
 }
 
+/*
+ * May this (VNI, egress port) have a steer entry?  Always yes unless the
+ * agent maintains the per-port prefilter (abi.h); then one inlined array
+ * lookup and a multiply decide instead of the hash map's lookup, which
+ * costs more and grows with the entries.
+ */
+static __always_inline bool steer_port_may_match(const struct ovnmig_config *cfg,
+						 __u32 vni, __u32 port)
+{
+	__u32 bit, idx;
+	__u64 *w;
+
+	if (!(cfg->flags & OVNMIG_CFG_STEER_PORT_FILTER))
+		return true;
+	bit = ovnmig_steer_port_bit(vni, port);
+	idx = OVNMIG_STEER_VNI_WORDS + bit / 64;
+	w = bpf_map_lookup_elem(&ovnmig_steer_vnis, &idx);
+	return !w || (*w >> (bit % 64)) & 1;
+}
+
 static __always_inline bool steer_dst_is(const struct bpf_tunnel_key *tk,
 					 bool v6, const struct ovnmig_ip *ip)
 {
@@ -126,6 +146,10 @@ static __always_inline int steer_decide(const struct ovnmig_config *cfg,
 	}
 	key.dp_key = tk->tunnel_id & OVNMIG_VNI_MASK;
 	key.port_key = egress;
+	if (!steer_port_may_match(cfg, key.dp_key, egress)) {
+		*stat = OVNMIG_STAT_STEER_MISS;
+		return STEER_PASS;
+	}
 	e = bpf_map_lookup_elem(&ovnmig_steer, &key);
 	if (!e) {
 		*stat = OVNMIG_STAT_STEER_MISS;
