@@ -15,10 +15,12 @@
  * Anything else, and anything odd, is passed to the stack untouched and
  * counted, one counter per reason.
  *
- * Order: parse (cheap, bounded), look the port up (the common miss ends
- * here, no more cost than before these checks), then the checks of who
- * may use the pointer, cheapest first, then the next hop, the rewrite
- * and the count.
+ * Order (bounce_l4, top to bottom): parse (cheap, bounded:
+ * bounce_parse_l4), look the port up (the common miss ends here, no more
+ * cost than before these checks), decide who may use the pointer,
+ * cheapest check first (bounce_decide), the next hop (bounce_next_hop),
+ * the rewrite (bounce_rewrite), the send and the count.  OVN's option
+ * is found by the Geneve option walker steer uses too (geneve.h).
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -29,6 +31,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "maps.h"
+#include "geneve.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -39,16 +42,6 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define IP_MF_		0x2000
 #define IP_OFFSET_	0x1fff
 #define IPV6_EXT_MAX	4	/* extension headers walked before giving up */
-#define GENEVE_HLEN	8
-#define GENEVE_OPTS_ITER 63
-
-struct geneve_hdr {
-	__u8 ver_optlen;	/* ver:2, opt_len:6 (4-byte words) */
-	__u8 flags;		/* O, C, 6 reserved (loop mark here) */
-	__be16 proto;
-	__u8 vni[3];
-	__u8 rsvd;
-};
 
 struct vlan_hdr_ {
 	__be16 tci;
@@ -126,14 +119,6 @@ static __always_inline bool ipv4_csum_ok(const struct iphdr *iph)
 	return csum_fold(sum) == 0xffff;
 }
 
-/* Class and type of OVN's option (its length is checked apart). */
-static __always_inline bool is_ovn_opt(const __u8 *p)
-{
-	return p[0] == (OVNMIG_OVN_OPT_CLASS >> 8) &&
-	       p[1] == (OVNMIG_OVN_OPT_CLASS & 0xff) &&
-	       p[2] == OVNMIG_OVN_OPT_TYPE;
-}
-
 static __always_inline bool ip6_eq(const struct in6_addr *a,
 				   const __be32 *b)
 {
@@ -149,206 +134,260 @@ static __always_inline bool mac_eq(const __u8 *a, const __u8 *b)
 		 (*(const __u16 *)(a + 4) ^ *(const __u16 *)(b + 4)));
 }
 
-/*
- * UDP, Geneve and its options, the decision, the next hop and the rewrite.
- * Inlined once per address family with is6 a constant, so each copy only
- * ever touches the header its caller checked (the verifier cannot follow a
- * NULL-or-packet pointer through a flag).
- */
-static __always_inline int bounce_l4(struct xdp_md *ctx,
-				     struct ovnmig_config *cfg,
-				     struct ethhdr *eth, bool vlan, void *l3,
-				     __u8 *p, __u32 l4_max, void *end,
-				     const bool is6)
-{
-	struct iphdr *iph = l3;
-	struct ipv6hdr *ip6h = l3;
-	struct ovnmig_port_key key = {};
-	struct ovnmig_fwd *e;
+/* The headers of one packet, as bounce_parse_l4() found them. */
+struct bounce_pkt {
+	struct ethhdr *eth;
+	void *l3;		/* struct iphdr or struct ipv6hdr */
 	struct udphdr *udp;
 	struct geneve_hdr *gh;
-	__u16 old_addr[16], new_addr[16], old_gw, new_gw;
-	struct ovnmig_chassis_key ck = {};
-	struct ovnmig_chassis_key nk = {};
-	struct bpf_fib_lookup fib;
-	struct ovnmig_ifmac *mac;
-	struct ovnmig_nexthop *nh;
-	__u32 ifindex = ctx->ingress_ifindex, out_ifindex, stat;
-	const __u8 *dmac, *smac;
-	__u16 old_ttl, new_ttl;
-	__u8 *opts_end;
-	__u16 udp_len;
-	int egress;
-	__u64 diff, now;
-	int i, ret;
+	struct ovnmig_port_key key;	/* the port OVN's option names */
+	bool vlan;		/* the frame has a VLAN tag */
+};
 
-	/* UDP to the Geneve port. */
-	udp = (void *)p;
+/* Where a forwarded packet goes: the agent's cache or the FIB's answer. */
+struct bounce_nh {
+	__u32 ifindex;
+	const __u8 *dmac;
+	const __u8 *smac;
+	__u32 stat;		/* bounce_forwarded or bounce_forwarded_fib */
+	struct bpf_fib_lookup fib;	/* holds the MACs of a FIB answer */
+};
+
+/*
+ * Parse: UDP to the Geneve port, Geneve carrying Ethernet, exactly one
+ * OVN option (a second one makes the packet ambiguous, since the new
+ * host's OVS might read the other one), bounded by the IP payload and
+ * the packet.  True with pk->udp, pk->gh and pk->key set; else *stat
+ * says why not.
+ */
+static __always_inline bool bounce_parse_l4(struct bounce_pkt *pk, __u8 *p,
+					    __u32 l4_max, void *end,
+					    __u32 *stat)
+{
+	struct udphdr *udp = (void *)p;
+	struct geneve_hdr *gh;
+	__u32 udp_len, opts_len;
+	int off, egress, step = 0;
+
+	*stat = OVNMIG_STAT_BOUNCE_MALFORMED;
 	if (p + sizeof(*udp) > (__u8 *)end)
-		return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
-	if (udp->dest != bpf_htons(OVNMIG_GENEVE_UDP_PORT))
-		return done(OVNMIG_STAT_BOUNCE_NOT_GENEVE, ctx, XDP_PASS);
+		return false;
+	if (udp->dest != bpf_htons(OVNMIG_GENEVE_UDP_PORT)) {
+		*stat = OVNMIG_STAT_BOUNCE_NOT_GENEVE;
+		return false;
+	}
 	udp_len = load_be16(&udp->len);
 	/* Within the IP payload, not only within the frame (padding). */
 	if (udp_len < sizeof(*udp) + GENEVE_HLEN || udp_len > l4_max ||
 	    p + udp_len > (__u8 *)end)
-		return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+		return false;
 	p += sizeof(*udp);
 
-	/* Geneve header and options, bounded by opt_len and the packet. */
 	gh = (void *)p;
 	if (p + GENEVE_HLEN > (__u8 *)end)
-		return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+		return false;
+	opts_len = (gh->ver_optlen & 0x3f) * 4;
 	if ((gh->ver_optlen >> 6) != 0 ||
-	    GENEVE_HLEN + (gh->ver_optlen & 0x3f) * 4 > udp_len - sizeof(*udp))
-		return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+	    GENEVE_HLEN + opts_len > udp_len - sizeof(*udp))
+		return false;
+	*stat = OVNMIG_STAT_BOUNCE_NOT_OVN;
 	if (gh->proto != bpf_htons(OVNMIG_GENEVE_PROTO_ETH))
-		return done(OVNMIG_STAT_BOUNCE_NOT_OVN, ctx, XDP_PASS);
-	opts_end = p + GENEVE_HLEN + (gh->ver_optlen & 0x3f) * 4;
+		return false;
 	p += GENEVE_HLEN;
-	/*
-	 * OVN's option is the first of its class and type (one of another
-	 * length is not OVN's); a second one makes the packet ambiguous,
-	 * since the new host's OVS might read the other one.  Two loops
-	 * that each stop at their find keep the verifier's work linear.
-	 */
-	for (i = 0; i < GENEVE_OPTS_ITER; i++) {
-		if (p + 4 > opts_end || p + 4 > (__u8 *)end)
-			return done(OVNMIG_STAT_BOUNCE_NOT_OVN, ctx, XDP_PASS);
-		if (is_ovn_opt(p))
-			break;
-		p += 4 + (p[3] & 0x1f) * 4;
-	}
-	if (i == GENEVE_OPTS_ITER || (p[3] & 0x1f) * 4 != OVNMIG_OVN_OPT_LEN ||
-	    p + 8 > opts_end || p + 8 > (__u8 *)end)
-		return done(OVNMIG_STAT_BOUNCE_NOT_OVN, ctx, XDP_PASS);
-	egress = (p[6] << 8) | p[7];
-	for (p += 8; i < GENEVE_OPTS_ITER; i++) {
-		if (p + 4 > opts_end || p + 4 > (__u8 *)end)
-			break;
-		if (is_ovn_opt(p))
-			return done(OVNMIG_STAT_BOUNCE_OVN_OPT_DUP, ctx,
-				    XDP_PASS);
-		p += 4 + (p[3] & 0x1f) * 4;
-	}
-	if (egress >= OVNMIG_OVN_MCAST_MIN)
-		return done(OVNMIG_STAT_BOUNCE_MCAST, ctx, XDP_PASS);
 
-	/* Decide. */
-	key.dp_key = (gh->vni[0] << 16) | (gh->vni[1] << 8) | gh->vni[2];
-	key.port_key = egress;
-	e = bpf_map_lookup_elem(&ovnmig_fwd, &key);
-	if (!e)
-		return done(OVNMIG_STAT_BOUNCE_MISS, ctx, XDP_PASS);
-	now = bpf_ktime_get_coarse_ns();
-	if (e->expires_ns <= now)
-		return done(OVNMIG_STAT_BOUNCE_EXPIRED, ctx, XDP_PASS);
+	/* The first option of OVN's class and type is OVN's or none is. */
+	off = geneve_ovn_opt(p, opts_len, end, 0, false, &step);
+	egress = geneve_ovn_egress(p, opts_len, end, off);
+	if (egress < 0)
+		return false;
+	if (geneve_ovn_opt(p, opts_len, end, off + 8, false, &step) >= 0) {
+		*stat = OVNMIG_STAT_BOUNCE_OVN_OPT_DUP;
+		return false;
+	}
+	if (egress >= OVNMIG_OVN_MCAST_MIN) {
+		*stat = OVNMIG_STAT_BOUNCE_MCAST;
+		return false;
+	}
+	pk->udp = udp;
+	pk->gh = gh;
+	pk->key.dp_key = (gh->vni[0] << 16) | (gh->vni[1] << 8) | gh->vni[2];
+	pk->key.port_key = egress;
+	return true;
+}
+
+/*
+ * Decide: may this packet use the pointer @e (now: the coarse clock)?
+ * The entry's own state first, then who sent it: to this host by
+ * another chassis (abi.h), once more routable.  Compares first, then
+ * the two lookups.  True to forward; else *stat says why not.
+ */
+static __always_inline bool bounce_decide(struct xdp_md *ctx,
+					  const struct ovnmig_config *cfg,
+					  const struct bounce_pkt *pk,
+					  const struct ovnmig_fwd *e,
+					  __u64 now, const bool is6,
+					  __u32 *stat)
+{
+	struct iphdr *iph = pk->l3;
+	struct ipv6hdr *ip6h = pk->l3;
+	struct ovnmig_chassis_key ck = {};
+	__u32 ifindex = ctx->ingress_ifindex;
+	struct ovnmig_ifmac *mac;
+
+	if (e->expires_ns <= now) {
+		*stat = OVNMIG_STAT_BOUNCE_EXPIRED;
+		return false;
+	}
 	/* The agent's pointers only while its lease is fresh (abi.h). */
-	if (!(e->flags & OVNMIG_F_MANUAL) && cfg->lease_ns <= now)
-		return done(OVNMIG_STAT_BOUNCE_LEASE_EXPIRED, ctx, XDP_PASS);
-	if (gh->flags & OVNMIG_GENEVE_MARK)
-		return done(OVNMIG_STAT_BOUNCE_LOOP_REFUSED, ctx, XDP_PASS);
+	if (!(e->flags & OVNMIG_F_MANUAL) && cfg->lease_ns <= now) {
+		*stat = OVNMIG_STAT_BOUNCE_LEASE_EXPIRED;
+		return false;
+	}
+	if (pk->gh->flags & OVNMIG_GENEVE_MARK) {
+		*stat = OVNMIG_STAT_BOUNCE_LOOP_REFUSED;
+		return false;
+	}
+	*stat = OVNMIG_STAT_BOUNCE_UNSUPPORTED;
 	if (!!(e->flags & OVNMIG_F_IPV6) != is6)
-		return done(OVNMIG_STAT_BOUNCE_UNSUPPORTED, ctx, XDP_PASS);
+		return false;
 
-	/*
-	 * Who may use the pointer: sent to this host by another chassis
-	 * (abi.h), once more routable.  Compares first, then the two
-	 * lookups.
-	 */
 	if (!is6) {
+		*stat = OVNMIG_STAT_BOUNCE_DST_NOT_LOCAL;
 		if (iph->daddr != cfg->local_v4)
-			return done(OVNMIG_STAT_BOUNCE_DST_NOT_LOCAL, ctx,
-				    XDP_PASS);
+			return false;
+		*stat = OVNMIG_STAT_BOUNCE_SRC_LOCAL;
 		if (iph->saddr == cfg->local_v4)
-			return done(OVNMIG_STAT_BOUNCE_SRC_LOCAL, ctx, XDP_PASS);
+			return false;
 		/*
 		 * Any option: source routes (LSRR/SSRR) name another final
 		 * destination, and record route or timestamps would need a
 		 * router's update.  OVS never sends options.
 		 */
+		*stat = OVNMIG_STAT_BOUNCE_IP_OPTIONS;
 		if (iph->ihl != 5)
-			return done(OVNMIG_STAT_BOUNCE_IP_OPTIONS, ctx,
-				    XDP_PASS);
+			return false;
+		*stat = OVNMIG_STAT_BOUNCE_TTL_EXCEEDED;
 		if (iph->ttl <= 1)
-			return done(OVNMIG_STAT_BOUNCE_TTL_EXCEEDED, ctx,
-				    XDP_PASS);
+			return false;
 		ck.addr.v4 = iph->saddr;
 	} else {
+		*stat = OVNMIG_STAT_BOUNCE_DST_NOT_LOCAL;
 		if (!ip6_eq(&ip6h->daddr, cfg->local_v6))
-			return done(OVNMIG_STAT_BOUNCE_DST_NOT_LOCAL, ctx,
-				    XDP_PASS);
+			return false;
+		*stat = OVNMIG_STAT_BOUNCE_SRC_LOCAL;
 		if (ip6_eq(&ip6h->saddr, cfg->local_v6))
-			return done(OVNMIG_STAT_BOUNCE_SRC_LOCAL, ctx, XDP_PASS);
+			return false;
+		*stat = OVNMIG_STAT_BOUNCE_TTL_EXCEEDED;
 		if (ip6h->hop_limit <= 1)
-			return done(OVNMIG_STAT_BOUNCE_TTL_EXCEEDED, ctx,
-				    XDP_PASS);
+			return false;
 		__builtin_memcpy(ck.addr.v6, &ip6h->saddr, 16);
 		ck.flags = OVNMIG_F_IPV6;
 	}
 	mac = bpf_map_lookup_elem(&ovnmig_ifmac, &ifindex);
-	if (!mac || !mac_eq(eth->h_dest, mac->mac))
-		return done(OVNMIG_STAT_BOUNCE_MAC_NOT_LOCAL, ctx, XDP_PASS);
+	*stat = OVNMIG_STAT_BOUNCE_MAC_NOT_LOCAL;
+	if (!mac || !mac_eq(pk->eth->h_dest, mac->mac))
+		return false;
+	*stat = OVNMIG_STAT_BOUNCE_SRC_NOT_CHASSIS;
 	if (!bpf_map_lookup_elem(&ovnmig_chassis, &ck))
-		return done(OVNMIG_STAT_BOUNCE_SRC_NOT_CHASSIS, ctx, XDP_PASS);
+		return false;
+	*stat = OVNMIG_STAT_BOUNCE_MALFORMED;
 	if (!is6 && !ipv4_csum_ok(iph))
-		return done(OVNMIG_STAT_BOUNCE_MALFORMED, ctx, XDP_PASS);
+		return false;
+	return true;
+}
 
-	/*
-	 * Next hop first: nothing is touched unless it can go out.  The
-	 * agent's cache (abi.h) when it has a live entry for the new host,
-	 * else the FIB (which answers only with forwarding on).
-	 */
+/*
+ * The next hop to e->new_host: the agent's cache (abi.h) when it has a
+ * live entry for it, else the FIB (which answers only with forwarding
+ * on).  Asked before anything is touched: a packet that cannot go out
+ * is passed up as it came.  True with @nh set; else *stat says why not.
+ */
+static __always_inline bool bounce_next_hop(struct xdp_md *ctx,
+					    const struct ovnmig_config *cfg,
+					    const struct bounce_pkt *pk,
+					    const struct ovnmig_fwd *e,
+					    __u64 now, const bool is6,
+					    struct bounce_nh *nh, __u32 *stat)
+{
+	struct iphdr *iph = pk->l3;
+	struct ipv6hdr *ip6h = pk->l3;
+	struct ovnmig_chassis_key nk = {};
+	struct ovnmig_nexthop *c;
+
 	nk.addr = e->new_host;
 	nk.flags = e->flags & OVNMIG_F_IPV6;
-	nh = bpf_map_lookup_elem(&ovnmig_nexthop, &nk);
-	if (nh && nh->ifindex && nh->expires_ns > now) {
-		out_ifindex = nh->ifindex;
-		dmac = nh->dmac;
-		smac = nh->smac;
-		stat = OVNMIG_STAT_BOUNCE_FORWARDED;
+	c = bpf_map_lookup_elem(&ovnmig_nexthop, &nk);
+	if (c && c->ifindex && c->expires_ns > now) {
+		nh->ifindex = c->ifindex;
+		nh->dmac = c->dmac;
+		nh->smac = c->smac;
+		nh->stat = OVNMIG_STAT_BOUNCE_FORWARDED;
 	} else {
 		/* Zeroed here only: a cached next hop does not pay it. */
-		__builtin_memset(&fib, 0, sizeof(fib));
-		fib.ifindex = ifindex;
-		fib.l4_protocol = IPPROTO_UDP;
-		fib.sport = udp->source;
-		fib.dport = udp->dest;
+		__builtin_memset(&nh->fib, 0, sizeof(nh->fib));
+		nh->fib.ifindex = ctx->ingress_ifindex;
+		nh->fib.l4_protocol = IPPROTO_UDP;
+		nh->fib.sport = pk->udp->source;
+		nh->fib.dport = pk->udp->dest;
 		if (!is6) {
-			fib.family = AF_INET;
-			fib.tos = iph->tos;
-			fib.tot_len = load_be16(&iph->tot_len);
-			fib.ipv4_src = cfg->local_v4;
-			fib.ipv4_dst = e->new_host.v4;
+			nh->fib.family = AF_INET;
+			nh->fib.tos = iph->tos;
+			nh->fib.tot_len = load_be16(&iph->tot_len);
+			nh->fib.ipv4_src = cfg->local_v4;
+			nh->fib.ipv4_dst = e->new_host.v4;
 		} else {
-			fib.family = AF_INET6;
-			fib.flowinfo = *(__be32 *)ip6h & bpf_htonl(0x0fffffff);
-			fib.tot_len = sizeof(*ip6h) +
-				      load_be16(&ip6h->payload_len);
-			__builtin_memcpy(fib.ipv6_src, cfg->local_v6,
-					 sizeof(fib.ipv6_src));
-			__builtin_memcpy(fib.ipv6_dst, e->new_host.v6,
-					 sizeof(fib.ipv6_dst));
+			nh->fib.family = AF_INET6;
+			nh->fib.flowinfo = *(__be32 *)ip6h &
+					   bpf_htonl(0x0fffffff);
+			nh->fib.tot_len = sizeof(*ip6h) +
+					  load_be16(&ip6h->payload_len);
+			__builtin_memcpy(nh->fib.ipv6_src, cfg->local_v6,
+					 sizeof(nh->fib.ipv6_src));
+			__builtin_memcpy(nh->fib.ipv6_dst, e->new_host.v6,
+					 sizeof(nh->fib.ipv6_dst));
 		}
-		ret = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
-		if (ret != BPF_FIB_LKUP_RET_SUCCESS)
-			return done(OVNMIG_STAT_BOUNCE_FIB_FAIL, ctx, XDP_PASS);
-		out_ifindex = fib.ifindex;
-		dmac = fib.dmac;
-		smac = fib.smac;
-		stat = OVNMIG_STAT_BOUNCE_FORWARDED_FIB;
+		if (bpf_fib_lookup(ctx, &nh->fib, sizeof(nh->fib), 0) !=
+		    BPF_FIB_LKUP_RET_SUCCESS) {
+			*stat = OVNMIG_STAT_BOUNCE_FIB_FAIL;
+			return false;
+		}
+		nh->ifindex = nh->fib.ifindex;
+		nh->dmac = nh->fib.dmac;
+		nh->smac = nh->fib.smac;
+		nh->stat = OVNMIG_STAT_BOUNCE_FORWARDED_FIB;
 	}
 	/*
 	 * A tagged frame can only go back out where it came from, tag and
 	 * all; the route names the VLAN device, which XDP cannot send on.
 	 */
-	if (vlan && out_ifindex != ctx->ingress_ifindex)
-		return done(OVNMIG_STAT_BOUNCE_UNSUPPORTED, ctx, XDP_PASS);
+	if (pk->vlan && nh->ifindex != ctx->ingress_ifindex) {
+		*stat = OVNMIG_STAT_BOUNCE_UNSUPPORTED;
+		return false;
+	}
+	return true;
+}
 
-	/* Rewrite: addresses, mark, checksums, MACs. */
-	old_gw = *(__u16 *)gh;
-	gh->flags |= OVNMIG_GENEVE_MARK;
-	new_gw = *(__u16 *)gh;
+/*
+ * Rewrite: outer addresses (source := this host, destination := the new
+ * host), TTL / hop limit, the loop mark, the IPv4 header and UDP
+ * checksums (incrementally), the MACs of the next hop.
+ */
+static __always_inline void bounce_rewrite(const struct ovnmig_config *cfg,
+					   const struct bounce_pkt *pk,
+					   const struct ovnmig_fwd *e,
+					   const struct bounce_nh *nh,
+					   const bool is6)
+{
+	struct iphdr *iph = pk->l3;
+	struct ipv6hdr *ip6h = pk->l3;
+	struct udphdr *udp = pk->udp;
+	__u16 old_addr[16], new_addr[16], old_gw, new_gw, old_ttl, new_ttl;
+	__u64 diff;
+
+	/* The mark's word as the UDP checksum sums it (network order). */
+	old_gw = *(__u16 *)pk->gh;
+	new_gw = old_gw | bpf_htons(OVNMIG_GENEVE_MARK);
+	*(__u16 *)pk->gh = new_gw;
 	if (!is6) {
 		__builtin_memcpy(old_addr, &iph->saddr, 8);
 		iph->saddr = cfg->local_v4;
@@ -356,8 +395,10 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 		__builtin_memcpy(new_addr, &iph->saddr, 8);
 		diff = csum_sub_words(0, old_addr, 4);
 		diff = csum_add_words(diff, new_addr, 4);
-		/* TTL shares its word with the protocol; not in the UDP
-		 * pseudo-header, so only in the IP checksum. */
+		/*
+		 * TTL shares its word with the protocol; not in the UDP
+		 * pseudo-header, so only in the IP checksum.
+		 */
 		old_ttl = *(__u16 *)&iph->ttl;
 		iph->ttl--;
 		new_ttl = *(__u16 *)&iph->ttl;
@@ -383,13 +424,44 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 		c = csum_update(udp->check, diff);
 		udp->check = c ? c : 0xffff;
 	}
-	__builtin_memcpy(eth->h_dest, dmac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, smac, ETH_ALEN);
+	__builtin_memcpy(pk->eth->h_dest, nh->dmac, ETH_ALEN);
+	__builtin_memcpy(pk->eth->h_source, nh->smac, ETH_ALEN);
+}
 
-	if (out_ifindex == ctx->ingress_ifindex)
-		return done(stat, ctx, XDP_TX);
-	ovnmig_count(stat, ctx->data_end - ctx->data);
-	return bpf_redirect(out_ifindex, 0);
+/*
+ * Everything above IP: parse, look the port up (the common miss ends
+ * here), decide, find the next hop, rewrite, send.  Inlined once per
+ * address family with is6 a constant, so each copy only ever touches
+ * the header its caller checked (the verifier cannot follow a
+ * NULL-or-packet pointer through a flag).
+ */
+static __always_inline int bounce_l4(struct xdp_md *ctx,
+				     struct ovnmig_config *cfg,
+				     struct ethhdr *eth, bool vlan, void *l3,
+				     __u8 *p, __u32 l4_max, void *end,
+				     const bool is6)
+{
+	struct bounce_pkt pk = { .eth = eth, .l3 = l3, .vlan = vlan };
+	struct ovnmig_fwd *e;
+	struct bounce_nh nh;
+	__u32 stat;
+	__u64 now;
+
+	if (!bounce_parse_l4(&pk, p, l4_max, end, &stat))
+		return done(stat, ctx, XDP_PASS);
+	e = bpf_map_lookup_elem(&ovnmig_fwd, &pk.key);
+	if (!e)
+		return done(OVNMIG_STAT_BOUNCE_MISS, ctx, XDP_PASS);
+	now = bpf_ktime_get_coarse_ns();
+	if (!bounce_decide(ctx, cfg, &pk, e, now, is6, &stat) ||
+	    !bounce_next_hop(ctx, cfg, &pk, e, now, is6, &nh, &stat))
+		return done(stat, ctx, XDP_PASS);
+	bounce_rewrite(cfg, &pk, e, &nh, is6);
+
+	if (nh.ifindex == ctx->ingress_ifindex)
+		return done(nh.stat, ctx, XDP_TX);
+	ovnmig_count(nh.stat, ctx->data_end - ctx->data);
+	return bpf_redirect(nh.ifindex, 0);
 }
 
 SEC("xdp")

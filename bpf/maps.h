@@ -46,7 +46,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, OVNMIG_STEER_VNI_WORDS);
+	__uint(max_entries, OVNMIG_STEER_FILTER_WORDS);	/* both parts */
 	__uint(map_flags, BPF_F_MMAPABLE);	/* agent sets bits atomically */
 	__type(key, __u32);
 	__type(value, __u64);

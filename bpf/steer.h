@@ -14,13 +14,13 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "maps.h"
+#include "geneve.h"
 
 #define STEER_EPROTO	71	/* get_tunnel_key: wrong address family */
 
-/* Geneve options: at most 63 words of option data after the header. */
-#define STEER_OPTS_MAX	252
+/* Room for the most options Geneve carries (geneve.h). */
+#define STEER_OPTS_MAX	GENEVE_OPTS_MAX
 #define STEER_OPTS_BUF	256
-#define STEER_OPTS_ITER	63
 /*
  * What OVN puts there: its own option only (4 bytes of header, 4 of data).
  * get_tunnel_opt zeroes the part of the buffer it does not fill, so it is
@@ -53,32 +53,18 @@ enum steer_act {
 };
 
 /*
- * Find OVN's option among the Geneve options in buf (len bytes, a multiple
- * of 4, as the kernel stores them) and return its egress port key, or -1.
+ * OVN's egress port key from the Geneve options in buf (len bytes, a
+ * multiple of 4, as the kernel stores them), or -1: the first option of
+ * OVN's class, type and length.
  */
 static __always_inline int steer_ovn_egress(const __u8 *buf, __u32 len)
 {
-	__u32 off = 0;
-	int i;
+	const void *limit = buf + STEER_OPTS_BUF;
+	int step = 0;
 
-	for (i = 0; i < STEER_OPTS_ITER; i++) {
-		__u32 o = off & 0xff;
-		__u32 olen;
-
-		if (off + 4 > len || o > STEER_OPTS_BUF - 8)
-			return -1;
-		olen = (buf[o + 3] & 0x1f) * 4;
-		if (buf[o] == (OVNMIG_OVN_OPT_CLASS >> 8) &&
-		    buf[o + 1] == (OVNMIG_OVN_OPT_CLASS & 0xff) &&
-		    buf[o + 2] == OVNMIG_OVN_OPT_TYPE &&
-		    olen == OVNMIG_OVN_OPT_LEN) {
-			if (off + 8 > len)
-				return -1;
-			return (buf[o + 6] << 8) | buf[o + 7];
-		}
-		off += 4 + olen;
-	}
-	return -1;
+	return geneve_ovn_egress(buf, len, limit,
+				 geneve_ovn_opt(buf, len, limit, 0, true,
+						&step));
 }
 
 /*
@@ -96,6 +82,26 @@ static __always_inline bool steer_vni_may_match(const struct ovnmig_config *cfg,
 		return true;
 	w = bpf_map_lookup_elem(&ovnmig_steer_vnis, &idx);
 	return !w || (*w >> (vni % 64)) & 1;
+}
+
+/*
+ * May this (VNI, egress port) have a steer entry?  Always yes unless the
+ * agent maintains the per-port prefilter (abi.h); then one inlined array
+ * lookup and a multiply decide instead of the hash map's lookup, which
+ * costs more and grows with the entries.
+ */
+static __always_inline bool steer_port_may_match(const struct ovnmig_config *cfg,
+						 __u32 vni, __u32 port)
+{
+	__u32 bit, idx;
+	__u64 *w;
+
+	if (!(cfg->flags & OVNMIG_CFG_STEER_PORT_FILTER))
+		return true;
+	bit = ovnmig_steer_port_bit(vni, port);
+	idx = OVNMIG_STEER_VNI_WORDS + bit / 64;
+	w = bpf_map_lookup_elem(&ovnmig_steer_vnis, &idx);
+	return !w || (*w >> (bit % 64)) & 1;
 }
 
 static __always_inline bool steer_dst_is(const struct bpf_tunnel_key *tk,
@@ -140,6 +146,10 @@ static __always_inline int steer_decide(const struct ovnmig_config *cfg,
 	}
 	key.dp_key = tk->tunnel_id & OVNMIG_VNI_MASK;
 	key.port_key = egress;
+	if (!steer_port_may_match(cfg, key.dp_key, egress)) {
+		*stat = OVNMIG_STAT_STEER_MISS;
+		return STEER_PASS;
+	}
 	e = bpf_map_lookup_elem(&ovnmig_steer, &key);
 	if (!e) {
 		*stat = OVNMIG_STAT_STEER_MISS;

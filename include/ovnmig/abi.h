@@ -179,19 +179,46 @@ struct ovnmig_nexthop {
 };
 
 /*
- * Optional per-datapath prefilter for steer (array, mmapable, one __u64 per
- * 64 VNIs: bit (vni % 64) of element (vni / 64)).  steer consults it only
- * while config.flags has OVNMIG_CFG_STEER_VNI_FILTER; then a packet whose
- * VNI bit is clear counts as steer_miss without its options being read or
- * the steer map being searched.  Contract for whoever sets the flag: every
- * VNI that has a steer entry has its bit set, set before the entry is
- * inserted; a bit may stay set without entries (only costs speed), and is
- * cleared only after the VNI's last entry is gone.
+ * Optional prefilter for steer (array, mmapable, __u64 words), in two
+ * parts that the same writer keeps:
+ *
+ * - per datapath, words [0, OVNMIG_STEER_VNI_WORDS): bit (vni % 64) of
+ *   word (vni / 64).  Consulted while config.flags has
+ *   OVNMIG_CFG_STEER_VNI_FILTER: a packet whose VNI bit is clear counts
+ *   as steer_miss without its options being read.
+ * - per (datapath, egress port), words [OVNMIG_STEER_VNI_WORDS,
+ *   OVNMIG_STEER_FILTER_WORDS): bit b = ovnmig_steer_port_bit(vni, port)
+ *   is bit (b % 64) of word OVNMIG_STEER_VNI_WORDS + b / 64, a hashed
+ *   bitmap (pairs may share a bit).  Consulted while config.flags has
+ *   OVNMIG_CFG_STEER_PORT_FILTER: a packet whose bit is clear counts as
+ *   steer_miss without the steer map being searched.  In a datapath
+ *   that has entries this is what every other port's packet pays
+ *   instead of a hash lookup, and it does not grow with the entries
+ *   (only the share of packets that still need the lookup does: about
+ *   entries / 2^24).
+ *
+ * Contract for whoever sets a flag: every key that has a steer entry has
+ * its bit set (in the part the flag names), set before the entry is
+ * inserted; a bit may stay set without entries (only costs speed), and
+ * is cleared only after the last entry that needs it is gone.
  */
 #define OVNMIG_STEER_VNI_WORDS	(1u << 18)	/* 2^24 VNIs / 64 */
+#define OVNMIG_STEER_PORT_BITS	24		/* log2 of the bits */
+#define OVNMIG_STEER_PORT_WORDS	(1u << (OVNMIG_STEER_PORT_BITS - 6))
+#define OVNMIG_STEER_FILTER_WORDS \
+	(OVNMIG_STEER_VNI_WORDS + OVNMIG_STEER_PORT_WORDS)
+
+/* The (datapath, egress port) prefilter's bit: a multiplicative hash. */
+static inline __u32 ovnmig_steer_port_bit(__u32 vni, __u32 port)
+{
+	__u64 x = ((__u64)(vni & OVNMIG_VNI_MASK) << 16) | (port & 0xffff);
+
+	return (x * 0x9e3779b97f4a7c15ull) >> (64 - OVNMIG_STEER_PORT_BITS);
+}
 
 /* config.flags */
 #define OVNMIG_CFG_STEER_VNI_FILTER	(1u << 0)
+#define OVNMIG_CFG_STEER_PORT_FILTER	(1u << 1)
 
 /*
  * Single-entry config array (key 0).

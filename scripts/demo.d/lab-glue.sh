@@ -66,37 +66,10 @@ _demo_lab_up() {
 	lab_up 3 $opt || { demo_collect; return 1; }
 	lab_add_vm peer 3 ls0 "$DEMO_PEER_IP/25" 0a:00:00:00:00:03 || { demo_collect; return 1; }
 	lab_nbctl --may-exist ls-add ls1 || return 1
+	# No IP forwarding and no permanent neighbours for bounce: ovnmigd
+	# caches its next hops (docs/datapath.md, "bounce's next hop"), as
+	# selftests/vm/lab-bounce-noforward shows on this lab.
 	lab_wait_ready 120 || { demo_collect; return 1; }
-	demo_underlay_prep
-}
-
-# demo_underlay_prep: what bounce (the old host's forwarding pointer)
-# needs on a chassis, set for every method so that all run on the same
-# underlay: IP forwarding on the underlay NIC (bpf_fib_lookup answers
-# only where the receiving device forwards) and the other chassis'
-# neighbour entries (NO_NEIGH is a FIB failure too: a chassis that never
-# spoke to the new host directly would pass the straggler up instead of
-# forwarding it).  Without these, bounce_fib_fail counts them.
-# Since issue 14 ovnmigd resolves bounce's next hops itself (no FIB, no
-# forwarding needed; selftests/host/agent-nexthop); this preparation
-# stays until the lab has been verified without it (demo-e2e's scenario
-# forwards nothing through bounce, so it cannot show it).
-demo_underlay_prep() {
-	local k j mac ip
-	for k in 1 2 3; do
-		ip netns exec "lab-ch$k" sysctl -qw net.ipv4.conf.eth0.forwarding=1
-		[ "$DEMO_FAMILY" = ipv6 ] &&
-			ip netns exec "lab-ch$k" sysctl -qw net.ipv6.conf.all.forwarding=1
-	done
-	for j in 1 2 3; do
-		mac=$(ip -n "lab-ch$j" -br link show eth0 | awk '{print $3}')
-		ip=$(demo_chassis_ip "$j")
-		for k in 1 2 3; do
-			[ $k = $j ] && continue
-			ip -n "lab-ch$k" neigh replace "$ip" lladdr "$mac" dev eth0 nud permanent
-		done
-	done
-	return 0
 }
 
 demo_collect() {

@@ -1055,6 +1055,52 @@ static void steer_corpus(void)
 		steer_case("steer VNI filter off: bits ignored, steered", &p, len,
 			   &w, TC_ACT_OK, OVNMIG_STAT_STEER_STEERED);
 	}
+
+	/*
+	 * The per-(VNI, port) prefilter (abi.h, bit ovnmig_steer_port_bit()
+	 * in the map's second part), consulted only with its flag: a clear
+	 * bit is a miss before the steer map is searched, even with the
+	 * entry (0x123456, 7) there; its bit set steers; a bit set for a
+	 * port without an entry is still a miss (the lookup decides).
+	 */
+	{
+		struct ovnmig_config c = { .steer_active = 1,
+					   .flags = OVNMIG_CFG_STEER_VNI_FILTER |
+						    OVNMIG_CFG_STEER_PORT_FILTER,
+					   .lease_ns = lease_until };
+		uint32_t zero = 0, vidx = 0x123456 / 64, b7, b100, i7, i100;
+		uint64_t vbit = 1ull << (0x123456 % 64), none = 0, bit;
+
+		b7 = ovnmig_steer_port_bit(0x123456, 7);
+		b100 = ovnmig_steer_port_bit(0x123456, 100);
+		i7 = OVNMIG_STEER_VNI_WORDS + b7 / 64;
+		i100 = OVNMIG_STEER_VNI_WORDS + b100 / 64;
+		bpf_map_update_elem(scfg_fd, &zero, &c, BPF_ANY);
+		bpf_map_update_elem(vnis_fd, &vidx, &vbit, BPF_ANY);
+		len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_ONLY, 7);
+		steer_case("steer port filter on, port's bit clear: miss, untouched",
+			   &p, len, NULL, TC_ACT_OK, OVNMIG_STAT_STEER_MISS);
+		bit = 1ull << (b7 % 64);
+		bpf_map_update_elem(vnis_fd, &i7, &bit, BPF_ANY);
+		w = p;
+		w.h.out = p.h.key;
+		w.h.out.remote_ipv4 = ntohl(v4("198.18.0.2"));
+		w.h.out.local_ipv4 = 0;
+		w.h.out.tunnel_flags = 0;
+		w.h.set_flags = BPF_F_DONT_FRAGMENT;
+		steer_case("steer port filter on, port's bit set: steered", &p,
+			   len, &w, TC_ACT_OK, OVNMIG_STAT_STEER_STEERED);
+		bpf_map_update_elem(vnis_fd, &i7, &none, BPF_ANY);
+		bit = 1ull << (b100 % 64);
+		bpf_map_update_elem(vnis_fd, &i100, &bit, BPF_ANY);
+		len = sim_build(&p, 0, "198.18.0.1", TF_OVS, OVN_ONLY, 100);
+		steer_case("steer port filter on, bit set, no entry: miss", &p,
+			   len, NULL, TC_ACT_OK, OVNMIG_STAT_STEER_MISS);
+		bpf_map_update_elem(vnis_fd, &i100, &none, BPF_ANY);
+		bpf_map_update_elem(vnis_fd, &vidx, &none, BPF_ANY);
+		c.flags = 0;
+		bpf_map_update_elem(scfg_fd, &zero, &c, BPF_ANY);
+	}
 }
 
 /* The real steer on an skb without tunnel metadata: passes, not OVN. */

@@ -19,7 +19,8 @@
 #include "maps.h"
 #include "util.h"
 
-#define VNI_BYTES	((size_t)OVNMIG_STEER_VNI_WORDS * sizeof(uint64_t))
+/* Both parts of the prefilter (abi.h): per VNI, per (VNI, port). */
+#define VNI_BYTES	((size_t)OVNMIG_STEER_FILTER_WORDS * sizeof(uint64_t))
 
 const char *const maps_stat_names[OVNMIG_STAT_MAX] = {
 #define MAPS_STAT_NAME(id, name) [OVNMIG_STAT_##id] = name,
@@ -105,7 +106,7 @@ static void vnis_open(struct maps *m, bool create)
 
 	m->vnis_fd = open_one(m, OVNMIG_MAP_STEER_VNIS, create,
 			      BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64),
-			      OVNMIG_STEER_VNI_WORDS, BPF_F_MMAPABLE);
+			      OVNMIG_STEER_FILTER_WORDS, BPF_F_MMAPABLE);
 	if (m->vnis_fd < 0) {
 		m->vnis_fd = -1;
 		return;
@@ -245,10 +246,13 @@ int maps_config_set(struct maps *m, const struct ovnmig_config *c)
 /* config.flags as this writer wants them (vni_filter), from @flags. */
 static uint32_t want_flags(const struct maps *m, uint32_t flags)
 {
+	const uint32_t both = OVNMIG_CFG_STEER_VNI_FILTER |
+			      OVNMIG_CFG_STEER_PORT_FILTER;
+
 	if (m->vni_filter > 0)
-		return flags | OVNMIG_CFG_STEER_VNI_FILTER;
+		return flags | both;
 	if (!m->vni_filter)
-		return flags & ~OVNMIG_CFG_STEER_VNI_FILTER;
+		return flags & ~both;
 	return flags;
 }
 
@@ -352,20 +356,38 @@ static void dir_unlock(struct maps *m)
 }
 
 /*
- * Set the bits of @n keys' VNIs, before their entries are written, under
- * the shared lock taken by the caller.  A bit already set costs a load.
+ * The prefilter's two bits of key @k (abi.h): word index and bit, per
+ * VNI ([0]) and per (VNI, port) ([1]).
+ */
+static void key_bits(const struct ovnmig_port_key *k, uint32_t w[2],
+		     uint64_t bit[2])
+{
+	uint32_t vni = k->dp_key & OVNMIG_VNI_MASK;
+	uint32_t b = ovnmig_steer_port_bit(vni, k->port_key);
+
+	w[0] = vni / 64;
+	bit[0] = 1ull << (vni % 64);
+	w[1] = OVNMIG_STEER_VNI_WORDS + b / 64;
+	bit[1] = 1ull << (b % 64);
+}
+
+/*
+ * Set the bits of @n keys, before their entries are written, under the
+ * shared lock taken by the caller.  A bit already set costs a load.
  */
 static void vni_mark(struct maps *m, const struct ovnmig_port_key *k,
 		     uint32_t n)
 {
-	uint32_t i;
+	uint32_t i, j, w[2];
+	uint64_t bit[2];
 
 	for (i = 0; i < n; i++) {
-		uint32_t vni = k[i].dp_key & OVNMIG_VNI_MASK;
-		uint64_t bit = 1ull << (vni % 64), *w = &m->vnis[vni / 64];
-
-		if (!(__atomic_load_n(w, __ATOMIC_RELAXED) & bit))
-			__atomic_fetch_or(w, bit, __ATOMIC_SEQ_CST);
+		key_bits(&k[i], w, bit);
+		for (j = 0; j < 2; j++)
+			if (!(__atomic_load_n(&m->vnis[w[j]],
+					      __ATOMIC_RELAXED) & bit[j]))
+				__atomic_fetch_or(&m->vnis[w[j]], bit[j],
+						  __ATOMIC_SEQ_CST);
 	}
 }
 
@@ -394,7 +416,7 @@ static int vni_rebuild(struct maps *m, const uint32_t *words, size_t nw)
 		return -ENODEV;
 	if (!m->vnis_want) {
 		/* Zero pages cost nothing until a rebuild touches them. */
-		m->vnis_want = calloc(OVNMIG_STEER_VNI_WORDS, sizeof(*want));
+		m->vnis_want = calloc(OVNMIG_STEER_FILTER_WORDS, sizeof(*want));
 		if (!m->vnis_want)
 			return -ENOMEM;
 	}
@@ -407,17 +429,22 @@ static int vni_rebuild(struct maps *m, const uint32_t *words, size_t nw)
 	if (err)
 		return err;
 	while (!bpf_map_get_next_key(m->steer_fd, prev, &next)) {
-		uint32_t vni = next.dp_key & OVNMIG_VNI_MASK, w = vni / 64;
+		uint32_t w[2], j;
+		uint64_t bit[2];
 
-		if (!words || bsearch(&w, words, nw, sizeof(w), cmp_u32))
-			want[w] |= 1ull << (vni % 64);
+		key_bits(&next, w, bit);
+		for (j = 0; j < 2; j++)
+			if (!words ||
+			    bsearch(&w[j], words, nw, sizeof(w[j]), cmp_u32))
+				want[w[j]] |= bit[j];
 		k = next;
 		prev = &k;
 	}
 	err = errno == ENOENT ? 0 : -errno;
 	/* Only words that differ are written: the datapath reads the
 	 * others undisturbed. */
-	for (i = 0; !err && i < (words ? nw : OVNMIG_STEER_VNI_WORDS); i++) {
+	for (i = 0; !err && i < (words ? nw : OVNMIG_STEER_FILTER_WORDS);
+	     i++) {
 		uint32_t w = words ? words[i] : i;
 
 		if (__atomic_load_n(&m->vnis[w], __ATOMIC_RELAXED) == want[w])
@@ -435,17 +462,19 @@ int maps_vni_rebuild(struct maps *m)
 }
 
 /*
- * After deleting @n keys: only their VNIs' words can need a bit cleared,
- * so only those are recomputed (the walk is the same, the 2 MiB compare
- * of a full rebuild is saved on every batch).  @words: room for @n.
+ * After deleting @n keys: only their words can need a bit cleared, so
+ * only those are recomputed (the walk is the same, the 4 MiB compare of
+ * a full rebuild is saved on every batch).  @words: room for 2 * @n.
  */
 static int vni_rebuild_keys(struct maps *m, const struct ovnmig_port_key *k,
 			    uint32_t n, uint32_t *words)
 {
 	uint32_t i, nw = 0;
+	uint64_t bit[2];
 
 	for (i = 0; i < n; i++)
-		words[i] = (k[i].dp_key & OVNMIG_VNI_MASK) / 64;
+		key_bits(&k[i], &words[2 * i], bit);
+	n *= 2;
 	qsort(words, n, sizeof(*words), cmp_u32);
 	for (i = 0; i < n; i++)
 		if (!nw || words[nw - 1] != words[i])
@@ -544,7 +573,7 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 	struct ovnmig_fwd *fv;
 	uint32_t ns = 0, nsd = 0, nf = 0, nfd = 0, *vni_words;
 	size_t per = 4 * sizeof(*sk_set) + sizeof(*sv) + sizeof(*fv) +
-		     sizeof(uint32_t);
+		     2 * sizeof(uint32_t);
 	size_t cnt = n > 0 ? (size_t)n : 1;
 	int i, err, e;
 

@@ -11,7 +11,9 @@
  * too, by every writer: maps_apply() sets a VNI's bit before the first
  * steer entry of that VNI is written; deletions (maps_apply, maps_sweep,
  * maps_flush) rebuild the bitmap from the steer map's contents
- * afterwards, which clears the bits of VNIs left without entries.
+ * afterwards, which clears the bits of VNIs left without entries.  The
+ * map's second half, one hashed bit per (VNI, egress port), is kept by
+ * the same calls (abi.h: ovnmig_steer_port_bit()).
  *
  * Concurrency (ovnmigd and ovnmigctl -m may both write): an flock on the
  * pin directory.  Writers of steer entries hold it shared from setting
@@ -22,7 +24,8 @@
  * Deletions need no lock (a bit left set by a racing rebuild is only
  * slower, and the deleter's own rebuild clears it).  Tools that write
  * steer entries without this code (bpftool, tests' maptool) must set the
- * bit themselves or leave OVNMIG_CFG_STEER_VNI_FILTER off.
+ * bits themselves or leave OVNMIG_CFG_STEER_VNI_FILTER and
+ * OVNMIG_CFG_STEER_PORT_FILTER off.
  */
 #ifndef OVNMIG_MAPS_H
 #define OVNMIG_MAPS_H
