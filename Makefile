@@ -10,6 +10,7 @@
 #   make install    agent, CLI, BPF objects, man pages, unit, DKMS source
 #                   (DESTDIR, PREFIX=/usr/local, SBINDIR, LIBDIR, ...)
 #   make deb        the Debian packages ovnmig and ovnmig-dkms in build/deb/
+#                   (deb-next: the same at VERSION+next1, for the upgrade test)
 #   V=1             show full commands
 
 .DEFAULT_GOAL := all
@@ -65,14 +66,16 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bench/run
 
+# The demo's chassis run ovnmig from its packages: make deb first (cached
+# while the tree is unchanged).
 demo: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all deb
 	$(Q)scripts/demo
 
 # Every scenario and method, whatever it takes (~25 minutes under TCG);
 # make demo stops starting runs when its 15 minutes are used up.
 demo-all: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all deb
 	$(Q)scripts/demo --timeout 2400
 
 baseline: deps
