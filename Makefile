@@ -15,6 +15,7 @@
 #   make install    agent, CLI, BPF objects, man pages, unit, DKMS source
 #                   (DESTDIR, PREFIX=/usr/local, SBINDIR, LIBDIR, ...)
 #   make deb        the Debian packages ovnmig and ovnmig-dkms in build/deb/
+#                   (deb-next: the same at VERSION+next1, for the upgrade test)
 #   V=1             show full commands
 
 .DEFAULT_GOAL := all
@@ -82,21 +83,23 @@ bench-scale: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)TOP=$(CURDIR) BUILD=$(BUILD) bench/bench-scale
 
+# The demo's chassis run ovnmig from its packages: make deb first (cached
+# while the tree is unchanged).
 DEMO13	:= $(filter debian13,$(DEMO_OS))
 demo: deps $(if $(DEMO13),vm-root)
-	$(Q)$(MAKE) --no-print-directory all $(if $(DEMO13),kmod-debian13)
+	$(Q)$(MAKE) --no-print-directory all deb $(if $(DEMO13),kmod-debian13)
 	$(Q)scripts/demo
 
 # Every scenario and method, whatever it takes (~25 minutes under TCG);
 # make demo stops starting runs when its 15 minutes are used up.
 demo-all: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all deb
 	$(Q)scripts/demo --timeout 2400
 
 # s10, s1 and s6 on Debian 12 and Debian 13, side by side
 # (build/demo-matrix.txt); make demo takes DEMO_OS=debian13 too.
 demo-matrix: deps vm-root
-	$(Q)$(MAKE) --no-print-directory all kmod-debian13
+	$(Q)$(MAKE) --no-print-directory all deb kmod-debian13
 	$(Q)scripts/demo-matrix
 
 baseline: deps

@@ -73,23 +73,64 @@ uninstall:
 
 # make deb: dpkg-buildpackage -b in a copy of the tree under build/ (it
 # writes its products to the parent directory and debian/ files into the
-# tree); the packages, .buildinfo and .changes end in build/deb/.
-DEB_SRC		:= $(BUILD)/debsrc/ovnmig-$(VERSION)
+# tree); the packages, .buildinfo and .changes end in build/deb/.  Built
+# again only when a file of the tree (build/ and .git aside) is newer
+# than the last build or the list of files changed: "make demo" and the
+# VM phase of selftests/run ask for it every time (~30 s when it builds).
+#
+# make deb-next: the same tree as the next release, VERSION+next1
+# (VERSION and a new debian/changelog entry, in the copy only), into
+# build/deb-next/: the build the upgrade test (selftests/vm/
+# demo-pkg-upgrade) upgrades to.  A real second build, so that
+# ovnmigd --version, the module and the package all say the new version.
+DEB_INPUTS	:= $(shell cd $(TOP) && find . \( -path ./build -o -path ./.git -o -path ./selftests \
+			-o -path ./bench -o -path ./docs -o -path ./scripts -o -path ./README.md \) \
+			-prune -o -type f -print 2>/dev/null | sed 's|^\./||' | sort)
+DEB_LIST	:= $(BUILD)/deb-inputs.list
+DEB_NEXT_VERSION := $(VERSION)+next1
 
-.PHONY: deb
-deb:
+.PHONY: deb deb-next FORCE
+deb: $(BUILD)/deb/.built
+deb-next: $(BUILD)/deb-next/.built
+
+# The list of files, rewritten only when it changes (a file added or
+# removed rebuilds the packages, an unchanged tree does not).
+$(DEB_LIST): FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '%s\n' $(DEB_INPUTS) >$@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+# deb_build VERSION OUTDIR: the tree copied to build/, at VERSION (a
+# changelog entry added when VERSION is not the tree's), packaged.
+define deb_build
+	$(Q)rm -rf $(BUILD)/debsrc-$(1) $(2)
+	$(Q)mkdir -p $(BUILD)/debsrc-$(1)/ovnmig-$(1) $(2)
+	$(Q)tar -C $(TOP) --exclude=./build --exclude=./.git -cf - . | \
+		tar -C $(BUILD)/debsrc-$(1)/ovnmig-$(1) -xf -
+	$(Q)cd $(BUILD)/debsrc-$(1)/ovnmig-$(1) && if [ "$(1)" != "$(VERSION)" ]; then \
+		echo "$(1)" >VERSION && \
+		{ printf 'ovnmig (%s) unstable; urgency=medium\n\n  * %s\n\n -- %s  %s\n\n' \
+			"$(1)" "Rebuild as the next version (make deb-next: upgrade test)." \
+			"$$(dpkg-parsechangelog -SMaintainer)" "$$(dpkg-parsechangelog -SDate)"; \
+		  cat debian/changelog; } >debian/changelog.new && \
+		mv debian/changelog.new debian/changelog; fi
+	$(call msg,DEB,$(2))
+	$(Q)cd $(BUILD)/debsrc-$(1)/ovnmig-$(1) && \
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD \
+		dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -30 ../build.log >&2; exit 1; }
+	$(Q)mv $(BUILD)/debsrc-$(1)/*.deb $(BUILD)/debsrc-$(1)/*.buildinfo \
+		$(BUILD)/debsrc-$(1)/*.changes $(BUILD)/debsrc-$(1)/build.log $(2)/
+	$(Q)mv $(BUILD)/debsrc-$(1)/*.ddeb $(2)/ 2>/dev/null || true
+	$(Q)rm -rf $(BUILD)/debsrc-$(1)
+	$(Q)touch $(2)/.built
+endef
+
+$(BUILD)/deb/.built: $(DEB_INPUTS) $(DEB_LIST)
 	$(Q)v=$$(dpkg-parsechangelog -l debian/changelog -SVersion) && \
 	if [ "$$v" != "$(VERSION)" ]; then \
 		echo "deb: debian/changelog is at $$v, VERSION at $(VERSION)" >&2; exit 1; fi
-	$(Q)rm -rf $(BUILD)/debsrc $(BUILD)/deb
-	$(Q)mkdir -p $(DEB_SRC) $(BUILD)/deb
-	$(Q)tar -C $(TOP) --exclude=./build --exclude=./.git -cf - . | tar -C $(DEB_SRC) -xf -
-	$(call msg,DEB,$(BUILD)/deb)
-	$(Q)cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD \
-		dpkg-buildpackage -us -uc -b >$(BUILD)/debsrc/build.log 2>&1 || \
-		{ tail -30 $(BUILD)/debsrc/build.log >&2; exit 1; }
-	$(Q)mv $(BUILD)/debsrc/*.deb $(BUILD)/debsrc/*.buildinfo \
-		$(BUILD)/debsrc/*.changes $(BUILD)/deb/
-	$(Q)mv $(BUILD)/debsrc/*.ddeb $(BUILD)/deb/ 2>/dev/null || true
-	$(Q)mv $(BUILD)/debsrc/build.log $(BUILD)/deb/
-	$(Q)rm -rf $(BUILD)/debsrc
+	$(call deb_build,$(VERSION),$(BUILD)/deb)
+
+$(BUILD)/deb-next/.built: $(DEB_INPUTS) $(DEB_LIST)
+	$(call deb_build,$(DEB_NEXT_VERSION),$(BUILD)/deb-next)

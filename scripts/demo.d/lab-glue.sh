@@ -8,7 +8,14 @@
 #   demo_peer_exec CMD... / demo_vm_exec VM CMD...
 #   demo_vms_add METHOD PORTS VM... / demo_vms_del VM...
 #   demo_migrate METHOD MODE TIMELINE VM...   (MODE live|abort|cold)
-#   demo_ovnmig_on / demo_ovnmig_off / demo_agents_kill / demo_agents_start
+#   demo_pkg_install / demo_ovnmig_on / demo_ovnmig_off / demo_agents_kill /
+#   demo_agents_start
+#
+# ovnmig comes from its packages (scripts/lab/pkg.sh): build/deb's .debs
+# installed in the VM, every chassis' agent the installed unit's
+# /usr/sbin/ovnmigd (with the BPF objects it carries, the installed
+# ones), the module DKMS built for the guest's kernel.  Nothing here
+# reads build/user or build/bpf.
 #
 # Layout: ch1 = the old host, ch2 = the new host, ch3 = the peer's chassis
 # (the "third chassis" whose traffic must be repointed).  The peer
@@ -21,6 +28,7 @@
 
 export LAB_DIR=${DEMO_LAB_DIR:-/tmp/ovnmig-demo-lab}
 . "$TOP/scripts/lab/lab.sh"
+. "$TOP/scripts/lab/pkg.sh"
 
 DEMO_FAMILY=ipv4
 DEMO_PEER_IP=192.0.2.3
@@ -221,21 +229,18 @@ demo_migrate() {
 _demo_bpffs() { echo "$LAB_DIR/ch$1/bpffs"; }
 _demo_ctl() { echo "$LAB_DIR/ch$1/run/ovnmigd.ctl"; }
 
-# The agent's own pid goes to ovnmigd.pid: lab_ch is a function, so $!
-# of "lab_ch ... &" is a bash subshell whose kill leaves the agent
-# running; a shell that writes its pid and then execs the agent gives the
-# agent's (ovnmigd.bgpid keeps the subshell's, to reap it).
+# demo_pkg_install: the packages of "make deb" into the VM (once a boot).
+demo_pkg_install() { lab_pkg_install "${DEMO_DEB_DIR:-$BUILD/deb}"; }
+
+# demo_agent_start K: chassis K's /etc/default/ovnmigd, then what
+# "systemctl enable --now ovnmigd" does there (lab_unit_start).
 demo_agent_start() {
 	local k=$1 b
 	b=$(_demo_bpffs "$k")
-	rm -f "$LAB_DIR/ch$k/run/ovnmigd.pid"
-	lab_ch "$k" sh -c 'echo $$ >"$0"; exec "$@"' "$LAB_DIR/ch$k/run/ovnmigd.pid" \
-		"$BUILD/user/ovnmigd" --sb "tcp:$LAB_UL4.1:6642" \
-		--ovs "unix:$LAB_DIR/ch$k/run/db.sock" --bpffs "$b" \
-		--ctl "$(_demo_ctl "$k")" --attach --genev genev_sys_6081 \
-		--underlay eth0 --xdp-skb ${DEMO_AGENT_OPTS:-} \
-		>>"$LAB_DIR/ch$k/log/ovnmigd.log" 2>&1 &
-	echo $! >"$LAB_DIR/ch$k/run/ovnmigd.bgpid"
+	mkdir -p "$LAB_DIR/ch$k/default"
+	printf 'OVNMIGD_OPTS="%s"\n' "--sb tcp:$LAB_UL4.1:6642 --ovs unix:$LAB_DIR/ch$k/run/db.sock --bpffs $b --ctl $(_demo_ctl "$k") --attach --genev genev_sys_6081 --underlay eth0 --xdp-skb ${DEMO_AGENT_OPTS:-}" \
+		>"$LAB_DIR/ch$k/default/ovnmigd"
+	lab_unit_start "$k"
 }
 
 # _demo_agent_stop SIG K...: send SIG to each chassis' agent and wait
@@ -248,18 +253,16 @@ _demo_agent_stop() {
 		rm -f "$LAB_DIR/ch$k/run/ovnmigd.pid"
 		kill "-$sig" "$p" 2>/dev/null
 		for ((i = 0; i < 100; i++)); do
-			kill -0 "$p" 2>/dev/null || break
+			_lab_alive "$p" || break
 			sleep 0.1
 		done
-		p=$(cat "$LAB_DIR/ch$k/run/ovnmigd.bgpid" 2>/dev/null) &&
-			wait "$p" 2>/dev/null
 	done
 	return 0
 }
 
 _demo_agent_ready() {
 	local k=$1
-	lab_ch "$k" "$BUILD/user/ovnmigctl" -s "$(_demo_ctl "$k")" -j status 2>/dev/null |
+	lab_ch "$k" "$LAB_OVNMIGCTL" -s "$(_demo_ctl "$k")" -j status 2>/dev/null |
 		jq -e '.sb.connected == true and .local.connected == true' >/dev/null
 }
 
@@ -281,6 +284,7 @@ demo_agents_kill() { _demo_agent_stop KILL "$@"; }
 
 demo_ovnmig_on() {
 	local k b
+	demo_pkg_install || return 1
 	for k in 1 2 3; do
 		b=$(_demo_bpffs "$k")
 		mkdir -p "$b"
@@ -303,7 +307,7 @@ demo_dp_stats() {
 	for k in 1 2 3; do
 		b=$(_demo_bpffs "$k")
 		mountpoint -q "$b" 2>/dev/null || continue
-		lab_ch "$k" "$BUILD/user/ovnmigctl" -j -m -b "$b" stats \
+		lab_ch "$k" "$LAB_OVNMIGCTL" -j -m -b "$b" stats \
 			>"$dir/stats-ch$k-$tag.json" 2>/dev/null
 	done
 	return 0
@@ -318,7 +322,7 @@ demo_agent_events() {
 	for k in 1 2 3; do
 		[ -S "$(_demo_ctl "$k")" ] || continue
 		# --wait 0: the history only (one JSON object per line).
-		lab_ch "$k" "$BUILD/user/ovnmigctl" -s "$(_demo_ctl "$k")" -j events --wait 0 \
+		lab_ch "$k" "$LAB_OVNMIGCTL" -s "$(_demo_ctl "$k")" -j events --wait 0 \
 			>"$dir/events-ch$k.jsonl" 2>/dev/null
 	done
 	python3 -c 'import time; print(time.clock_gettime_ns(time.CLOCK_REALTIME) - time.clock_gettime_ns(time.CLOCK_MONOTONIC))' \
@@ -330,9 +334,9 @@ demo_ovnmig_off() {
 	local k b
 	for k in 1 2 3; do
 		b=$(_demo_bpffs "$k")
-		_demo_agent_stop TERM "$k"
+		lab_unit_stop "$k"
 		if mountpoint -q "$b" 2>/dev/null; then
-			lab_ch "$k" "$BUILD/user/ovnmigctl" -b "$b" detach \
+			lab_ch "$k" "$LAB_OVNMIGCTL" -b "$b" detach \
 				--genev genev_sys_6081 --underlay eth0 >/dev/null 2>&1
 			umount "$b" 2>/dev/null
 		fi
@@ -492,7 +496,7 @@ _demo_stall_sample() {
 	mountpoint -q "$(_demo_bpffs 3)" 2>/dev/null || return 0
 	line=$(for k in 3 1; do
 		b=$(_demo_bpffs "$k")
-		lab_ch "$k" "$BUILD/user/ovnmigctl" -j -m -b "$b" stats 2>/dev/null || echo '{}'
+		lab_ch "$k" "$LAB_OVNMIGCTL" -j -m -b "$b" stats 2>/dev/null || echo '{}'
 	done | jq -rs 'def p(c): .[c].packets // 0;
 		"\(.[0] | p("steer_steered")) \(.[0] | p("steer_lease_expired")) \(.[1] | p("bounce_forwarded") + p("bounce_forwarded_fib")) \(.[1] | p("bounce_lease_expired"))"' 2>/dev/null) ||
 		return 0
