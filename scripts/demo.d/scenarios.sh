@@ -438,18 +438,6 @@ scenario_s9() {
 	*ovnmig) ;;
 	*) not_run "$1" "$2" "ovnmig.ko only matters with ovnmig (same as scenario 1)"; return 0 ;;
 	esac
-<<<<<<< HEAD
-	# Debian 13's kernel has its own build (make kmod-debian13).
-	local ko=$BUILD/kmod/ovnmig.ko
-	[ "${VM_OS:-debian12}" = debian13 ] && ko=$BUILD/kmod/debian13/ovnmig.ko
-	if [ ! -f "$ko" ]; then
-		not_run "$1" "$2" "build/kmod/ovnmig.ko is not built"
-		return 0
-	fi
-	demo_ovnmig_off
-	if ! lsmod | grep -q '^ovnmig ' && ! insmod "$ko" 2>"$out/.insmod"; then
-		not_run "$1" "$2" "insmod ovnmig.ko failed: $(tail -1 "$out/.insmod")"
-=======
 	# ovnmig-dkms, installed here only: DKMS builds in the guest, which
 	# takes minutes under emulation.
 	if ! lab_pkg_install --dkms "${DEMO_DEB_DIR:-$BUILD/deb}" >/dev/null 2>"$out/.insmod" ||
@@ -460,7 +448,6 @@ scenario_s9() {
 	demo_ovnmig_off
 	if ! lsmod | grep -q '^ovnmig ' && ! modprobe ovnmig 2>"$out/.insmod"; then
 		not_run "$1" "$2" "modprobe ovnmig (ovnmig-dkms) failed: $(tail -1 "$out/.insmod")"
->>>>>>> h-pkglab
 		demo_ovnmig_on >/dev/null 2>&1
 		return 0
 	fi
