@@ -216,7 +216,7 @@ static __always_inline bool bounce_parse_l4(struct bounce_pkt *pk, __u8 *p,
 }
 
 /*
- * Decide: may this packet use the pointer @e (now: the coarse clock)?
+ * Decide: may this packet use the pointer @e (now: CLOCK_MONOTONIC)?
  * The entry's own state first, then who sent it: to this host by
  * another chassis (abi.h), once more routable.  Compares first, then
  * the two lookups.  True to forward; else *stat says why not.
@@ -428,6 +428,18 @@ static __always_inline void bounce_rewrite(const struct ovnmig_config *cfg,
 	__builtin_memcpy(pk->eth->h_source, nh->smac, ETH_ALEN);
 }
 
+static __always_inline void bounce_note_src(const struct bounce_pkt *pk,
+					    struct ovnmig_fwd *e, const bool is6)
+{
+	const struct iphdr *iph = pk->l3;
+	const struct ipv6hdr *ip6h = pk->l3;
+
+	if (!is6)
+		e->last_src.v4 = iph->saddr;
+	else
+		__builtin_memcpy(e->last_src.v6, &ip6h->saddr, 16);
+}
+
 /*
  * Everything above IP: parse, look the port up (the common miss ends
  * here), decide, find the next hop, rewrite, send.  Inlined once per
@@ -452,10 +464,14 @@ static __always_inline int bounce_l4(struct xdp_md *ctx,
 	e = bpf_map_lookup_elem(&ovnmig_fwd, &pk.key);
 	if (!e)
 		return done(OVNMIG_STAT_BOUNCE_MISS, ctx, XDP_PASS);
-	now = bpf_ktime_get_coarse_ns();
+	/* The fine clock: the evidence's times need ~1 ms (abi.h). */
+	now = bpf_ktime_get_ns();
 	if (!bounce_decide(ctx, cfg, &pk, e, now, is6, &stat) ||
 	    !bounce_next_hop(ctx, cfg, &pk, e, now, is6, &nh, &stat))
 		return done(stat, ctx, XDP_PASS);
+	/* The sender, with the times only (abi.h): before the rewrite. */
+	if (ovnmig_evidence(&e->ev, now))
+		bounce_note_src(&pk, e, is6);
 	bounce_rewrite(cfg, &pk, e, &nh, is6);
 
 	if (nh.ifindex == ctx->ingress_ifindex)

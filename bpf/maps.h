@@ -88,6 +88,25 @@ static __always_inline void ovnmig_count(__u32 stat, __u64 bytes)
 	}
 }
 
+/*
+ * One packet an entry acted on (abi.h, struct ovnmig_evidence): the
+ * count always, atomically (CPUs share the entry); the times only when
+ * they moved by the grain, so the entry's cache line is not written per
+ * packet beyond the count.  Racing CPUs may both write a time: both
+ * are right within the grain.
+ */
+static __always_inline bool ovnmig_evidence(struct ovnmig_evidence *ev,
+					    __u64 now)
+{
+	__sync_fetch_and_add(&ev->packets, 1);
+	if (now - ev->last_ns < OVNMIG_EVIDENCE_GRAIN_NS)
+		return false;
+	if (!ev->first_ns)
+		ev->first_ns = now;
+	ev->last_ns = now;
+	return true;
+}
+
 static __always_inline struct ovnmig_config *ovnmig_config_get(void)
 {
 	__u32 zero = 0;

@@ -160,7 +160,8 @@ static __always_inline int steer_decide(const struct ovnmig_config *cfg,
 		*stat = OVNMIG_STAT_STEER_OTHER_REMOTE;
 		return STEER_PASS;
 	}
-	now = bpf_ktime_get_coarse_ns();
+	/* The fine clock: the evidence's times need ~1 ms (abi.h). */
+	now = bpf_ktime_get_ns();
 	if (e->expires_ns <= now) {
 		*stat = OVNMIG_STAT_STEER_EXPIRED;
 		return STEER_PASS;
@@ -173,6 +174,7 @@ static __always_inline int steer_decide(const struct ovnmig_config *cfg,
 	if (e->flags & OVNMIG_F_DROP) {
 		/* Multichassis: the new host has its own copy already. */
 		*stat = OVNMIG_STAT_STEER_DROPPED_DUP;
+		ovnmig_evidence(&e->ev, now);
 		return STEER_DROP;
 	}
 	tflags = bpf_ntohs(tk->tunnel_flags);
@@ -198,6 +200,7 @@ static __always_inline int steer_decide(const struct ovnmig_config *cfg,
 				 sizeof(tk->remote_ipv6));
 	}
 	*stat = OVNMIG_STAT_STEER_STEERED;
+	ovnmig_evidence(&e->ev, now);
 	return STEER_REWRITE;
 }
 

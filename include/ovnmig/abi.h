@@ -85,31 +85,63 @@ struct ovnmig_ip {
  * for the key whose tunnel destination is old_remote are sent to
  * new_remote instead, until expires_ns.
  *
- * Expiry: an entry with expires_ns <= bpf_ktime_get_coarse_ns() is ignored
+ * Expiry: an entry with expires_ns <= bpf_ktime_get_ns() is ignored
  * (counted as expired); there is no "never" value, every entry expires.
  * For the agent's entries expires_ns is the maximum age (the agent
  * removes them earlier, when the SB stops showing their move); they
  * apply only while the agent's lease is fresh (struct ovnmig_config).
- * The coarse clock (CLOCK_MONOTONIC at tick resolution, a few ms) is
- * cheaper per packet than bpf_ktime_get_ns() and far finer than any expiry.
+ * The miss path reads no clock; the paths that found the entry read
+ * bpf_ktime_get_ns() once, for expiry and for the evidence below.
+ *
+ * Evidence (struct ovnmig_evidence, the last fields of the value, so
+ * the datapath needs no second lookup): what the entry did to packets.
+ * packets counts every packet it steered (OVNMIG_F_DROP: dropped), by
+ * an atomic add; first_ns is the first such packet's time, last_ns the
+ * time of one within OVNMIG_EVIDENCE_GRAIN_NS before the last one: the
+ * times are written only when they move by the grain, so a busy entry
+ * writes them about 2,000 times a second, not per packet.  Clock:
+ * CLOCK_MONOTONIC (bpf_ktime_get_ns), not the coarse clock, whose tick
+ * (4 ms at HZ=250) is coarser than the ~1 ms a repoint lag needs.
+ * Writers other than the datapath start a new move's entry at zero and
+ * carry the evidence over when they rewrite the same move (the agent:
+ * user/lib/maps_evidence.c).
+ *
+ * Layout: 72 bytes (48 before the evidence); pins of an older layout
+ * must be removed before upgrading (README).
  */
+#define OVNMIG_EVIDENCE_GRAIN_NS	(1ull << 19)	/* ~0.52 ms */
+
+struct ovnmig_evidence {
+	__u64 packets;		/* steered, dropped (steer) or forwarded */
+	__u64 first_ns;		/* CLOCK_MONOTONIC; 0: none yet */
+	__u64 last_ns;		/* within the grain before the last one */
+};
+
 struct ovnmig_steer {
 	struct ovnmig_ip old_remote;
 	struct ovnmig_ip new_remote;
 	__u64 expires_ns;	/* CLOCK_MONOTONIC, ns */
 	__u32 generation;	/* agent's counter, for reconcile */
 	__u32 flags;		/* OVNMIG_F_* */
+	struct ovnmig_evidence ev;	/* written by steer */
 };
 
 /*
  * Forwarding pointer (XDP on the underlay NIC of the host the port left):
  * Geneve packets for the key arriving here go on to new_host, once.
+ * Evidence as for steer (ev.packets: forwarded), and last_src: the
+ * outer source (the sending chassis) of a forwarded packet, written with
+ * the times, so it is the sender of a packet within the grain of the
+ * last one (family: OVNMIG_F_IPV6 of flags).  Layout: 72 bytes (32
+ * before the evidence).
  */
 struct ovnmig_fwd {
 	struct ovnmig_ip new_host;
 	__u64 expires_ns;	/* CLOCK_MONOTONIC */
 	__u32 generation;
 	__u32 flags;		/* OVNMIG_F_* */
+	struct ovnmig_evidence ev;	/* written by bounce */
+	struct ovnmig_ip last_src;	/* written by bounce */
 };
 
 /*
@@ -162,9 +194,8 @@ struct ovnmig_ifmac {
  * valid, and deletes the entry as soon as the neighbour fails or goes
  * away or the route or a link changes (then resolves it anew).
  *
- * Stale: bounce uses an entry only while expires_ns > now (CLOCK_MONOTONIC,
- * coarse) and ifindex != 0.  A missing or stale entry falls back to
- * bpf_fib_lookup, which needs IP forwarding on the ingress device
+ * Stale: bounce uses an entry only while expires_ns > now (CLOCK_MONOTONIC)
+ * and ifindex != 0.  A missing or stale entry falls back to bpf_fib_lookup, which needs IP forwarding on the ingress device
  * (counted: bounce_forwarded_fib, or bounce_fib_fail when the FIB has no
  * answer); an entry the agent stopped refreshing (agent gone) turns
  * stale by itself.
@@ -224,7 +255,7 @@ static inline __u32 ovnmig_steer_port_bit(__u32 vni, __u32 port)
  * Single-entry config array (key 0).
  *
  * The lease: steer and bounce honour an entry without OVNMIG_F_MANUAL
- * only while lease_ns > bpf_ktime_get_coarse_ns() (else the packet
+ * only while lease_ns > bpf_ktime_get_ns() (else the packet
  * passes untouched, counted as *_lease_expired).  The running agent
  * renews it every second to now + its --lease, once it has reconciled
  * the maps with the SB; so if the agent dies or hangs, its entries stop

@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "maps.h"
+#include "maps_evidence.h"
 #include "util.h"
 
 /* Both parts of the prefilter (abi.h): per VNI, per (VNI, port). */
@@ -620,10 +621,13 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 			return e;
 		vni_mark(m, sk_set, ns);
 	}
+	/* A rewrite of the same move keeps the datapath's counts. */
+	maps_evidence_carry_steer(m, sk_set, sv, ns);
 	e = update_batch(m->steer_fd, sk_set, sv, sizeof(*sv), ns);
 	if (ns && m->vnis)
 		dir_unlock(m);
 	err = err ? err : e;
+	maps_evidence_carry_fwd(m, fk_set, fv, nf);
 	e = update_batch(m->fwd_fd, fk_set, fv, sizeof(*fv), nf);
 	err = err ? err : e;
 	e = delete_batch(m->steer_fd, sk_del, nsd);
