@@ -230,9 +230,15 @@ static int fill(int fd, unsigned from, unsigned to, size_t vsize,
 		const void *val, int vfd)
 {
 	static struct ovnmig_port_key keys[4096];
-	static unsigned char vals[4096 * 64];
+	/* Room for the larger of the two values (abi.h). */
+	static unsigned char vals[4096 * (sizeof(struct ovnmig_steer) >
+					  sizeof(struct ovnmig_fwd) ?
+					  sizeof(struct ovnmig_steer) :
+					  sizeof(struct ovnmig_fwd))];
 	unsigned i, n;
 
+	if (vsize > sizeof(vals) / 4096)
+		return -1;
 	for (i = 0; i < 4096; i++)
 		memcpy(vals + i * vsize, val, vsize);
 	while (from < to) {

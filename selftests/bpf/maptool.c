@@ -19,6 +19,13 @@
  *                                   MS ms (10) for a packet of VNI/PORT
  *                                   encapsulated toward DST (IPv4); print
  *                                   the outcomes: NAME=N ...)
+ *   maptool DIR simt VNI PORT DST COUNT MS
+ *                                  (sim, and the windows on CLOCK_MONOTONIC
+ *                                   of the first and last packet steer
+ *                                   steered or dropped, from clock reads
+ *                                   around each run: first=LO,HI
+ *                                   last=LO,HI; with MAPTOOL_READY=FILE
+ *                                   it creates FILE once loaded)
  *   maptool DIR now                (CLOCK_MONOTONIC ns, the datapath's clock)
  *   maptool DIR lease              (config lease_ns and lease_renewed_ns)
  *   maptool DIR skel               (load steer and bounce by their
@@ -323,8 +330,10 @@ static __u64 mono_ns(void)
  * steer_sim, loaded with the pins of DIR: what steer would do now with
  * the agent's maps, config and lease.  Counts in the pinned stats too.
  */
-static int cmd_sim(const char *dir, int argc, char **argv)
+static int cmd_sim(const char *dir, int argc, char **argv, bool times)
 {
+	uint64_t t0, t1, first[2] = { 0 }, last[2] = { 0 };
+	const char *ready = getenv("MAPTOOL_READY");
 	LIBBPF_OPTS(bpf_object_open_opts, o, .pin_root_path = dir);
 	struct { struct ovnmig_steer_sim h; __u8 opts[8]; } pkt = {};
 	uint64_t a[OVNMIG_STAT_MAX], b[OVNMIG_STAT_MAX];
@@ -358,17 +367,42 @@ static int cmd_sim(const char *dir, int argc, char **argv)
 		goto out;
 	}
 	sfd = bpf_map__fd(ss->maps.ovnmig_stats);
+	if (times && ready) {
+		FILE *f = fopen(ready, "w");
+
+		if (f)
+			fclose(f);
+	}
 	for (i = 0; i < count; i++) {
 		LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = &pkt,
 			    .data_size_in = sizeof(pkt), .repeat = 1);
 
 		if (i && ms)
 			usleep(ms * 1000);
-		if (stats_sum(sfd, ncpus, a) ||
-		    bpf_prog_test_run_opts(bpf_program__fd(ss->progs.steer_sim),
-					   &t) || stats_sum(sfd, ncpus, b)) {
+		if (stats_sum(sfd, ncpus, a)) {
 			fprintf(stderr, PROG ": sim: %s\n", strerror(errno));
 			goto out;
+		}
+		t0 = mono_ns();
+		if (bpf_prog_test_run_opts(bpf_program__fd(ss->progs.steer_sim),
+					   &t)) {
+			fprintf(stderr, PROG ": sim: %s\n", strerror(errno));
+			goto out;
+		}
+		t1 = mono_ns();
+		if (stats_sum(sfd, ncpus, b)) {
+			fprintf(stderr, PROG ": sim: %s\n", strerror(errno));
+			goto out;
+		}
+		if (b[OVNMIG_STAT_STEER_STEERED] != a[OVNMIG_STAT_STEER_STEERED] ||
+		    b[OVNMIG_STAT_STEER_DROPPED_DUP] !=
+		    a[OVNMIG_STAT_STEER_DROPPED_DUP]) {
+			if (!first[0]) {
+				first[0] = t0;
+				first[1] = t1;
+			}
+			last[0] = t0;
+			last[1] = t1;
 		}
 		for (k = 0; k < OVNMIG_STAT_MAX; k++)
 			seen[k] += b[k] - a[k];
@@ -376,6 +410,11 @@ static int cmd_sim(const char *dir, int argc, char **argv)
 	for (k = 0; k < OVNMIG_STAT_MAX; k++)
 		if (seen[k])
 			printf("%s=%llu ", stat_names[k], seen[k]);
+	if (times)
+		printf("first=%llu,%llu last=%llu,%llu ",
+		       (unsigned long long)first[0],
+		       (unsigned long long)first[1],
+		       (unsigned long long)last[0], (unsigned long long)last[1]);
 	printf("\n");
 	rc = 0;
 out:
@@ -414,7 +453,9 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[2], "skel") && argc == 3)
 			rc = cmd_skel(argv[1]);
 		else if (!strcmp(argv[2], "sim"))
-			rc = cmd_sim(argv[1], argc - 3, argv + 3);
+			rc = cmd_sim(argv[1], argc - 3, argv + 3, false);
+		else if (!strcmp(argv[2], "simt"))
+			rc = cmd_sim(argv[1], argc - 3, argv + 3, true);
 		else if (!strcmp(argv[2], "now") && argc == 3)
 			rc = printf("%llu\n",
 				    (unsigned long long)mono_ns()) < 0;

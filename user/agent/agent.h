@@ -30,6 +30,8 @@ struct agent_opts {
 	bool attach, no_vni_filter, replace_xdp;
 	const char *bounce_attach;	/* always, on-demand or auto */
 	uint64_t bounce_keep_ns;	/* on demand: kept after the last */
+	unsigned int migrations_ring;	/* closed records kept */
+	uint64_t migration_quiet_ns;	/* a record closes when this quiet */
 	/* --system-id and --local-ip: instead of the local OVS DB's. */
 	struct sbview_local local_override;
 	bool have_override;
@@ -102,6 +104,8 @@ struct agent {
 	struct agent_event *pend;	/* EVENT_PEND, on first use */
 	unsigned int n_pend;
 	struct vif_events *ve;
+	struct migrations *mig;		/* migrations.h */
+	bool expiring;			/* in policy_expire() */
 };
 
 /* The local chassis: --system-id/--local-ip, else the local OVS DB's. */

@@ -15,6 +15,7 @@
 #include "lib/metrics.h"
 #include "sb/sbview.h"
 #include "agent.h"
+#include "migrations.h"
 #include "policy.h"
 
 /* The lease as the datapath sees it, plus what this agent does with it. */
@@ -228,6 +229,9 @@ static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
 			    json_real(a->lat.synced_ns / 1e6));
 	json_object_set_new(*result, "ctl", ctl_json(a->ctl));
 	json_object_set_new(*result, "lease", lease_json(a, &cfg));
+	if (a->mig)
+		json_object_set_new(*result, "migrations",
+				    migrations_metrics_json(a->mig));
 	return 0;
 }
 
@@ -241,6 +245,19 @@ json_t *agent_metrics_json(void *ctx)
 	json_decref(params);
 	free(error);
 	return result;
+}
+
+static int h_migrations(void *ctx, struct ctl_conn *c, const char *method,
+			json_t *params, json_t **result, char **error)
+{
+	struct agent *a = ctx;
+	uint64_t now = maps_now_ns();
+
+	(void)c, (void)method, (void)params, (void)error;
+	/* Fresh evidence for the open records, not the last second's. */
+	migrations_poll(a->mig, &a->m, now);
+	*result = migrations_json(a->mig, now);
+	return 0;
 }
 
 static int h_events(void *ctx, struct ctl_conn *c, const char *method,
@@ -275,6 +292,7 @@ static int h_maps(void *ctx, struct ctl_conn *c, const char *method,
 	/* Entries added by hand are the operator's: the policy leaves them
 	 * to their expiry.  After a flush it forgets what it had. */
 	if (flags & CTL_F_FLUSH) {
+		migrations_flush(a->mig, maps_now_ns());
 		policy_clear(a->p);
 		maps_recount(&a->m);
 	}
@@ -295,6 +313,7 @@ const struct ctl_command agent_commands[] = {
 	{ "ports", "", 0, 0, h_ports, 0 },
 	{ "metrics", "", 0, 0, h_metrics, 0 },
 	{ "events", "", 0, 0, h_events, 0 },
+	{ "migrations", "", 0, 0, h_migrations, 0 },
 	CTL_MAPS_COMMANDS(h_maps),
 	{ NULL, NULL, 0, 0, NULL, 0 },
 };

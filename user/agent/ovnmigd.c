@@ -33,6 +33,7 @@
 #include "sb/sbview.h"
 #include "agent.h"
 #include "metrics_http.h"
+#include "migrations.h"
 #include "policy.h"
 #include "vifevents.h"
 
@@ -247,6 +248,9 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 	uint64_t w0 = maps_now_ns();
 	int err;
 
+	/* Records of entries this batch ends or repoints close first,
+	 * with the evidence the entries have before the write. */
+	migrations_before_write(a->mig, &a->m, ops, n, a->expiring, w0);
 	/* The policy's counts are the maps' unless someone added entries
 	 * by hand: then count, or the idle flag could hide theirs. */
 	err = maps_apply(&a->m, ops, n, a->strays ? -1 : policy_n_steer(a->p),
@@ -273,6 +277,10 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 			a->lat.big_write_ns = t - w0;
 		}
 	}
+	if (!err)
+		migrations_after_write(a->mig, a->p, ops, n,
+				       a->in_update ? a->wake_ns : 0,
+				       a->last_write_ns);
 	log_info("maps: %d change%s written (%d steer, %d fwd entries)", n,
 		 n == 1 ? "" : "s", a->m.n_steer, a->m.n_fwd);
 	/* bounce on demand: attached right after its first entry landed,
@@ -726,6 +734,10 @@ static void usage(FILE *f)
 "                        virtual NIC or with --xdp-skb (default auto)\n"
 "  --bounce-keep SEC     on demand: detach SEC after the last forwarding\n"
 "                        entry went (default 30)\n"
+"  --migrations N        keep the last N closed migration records\n"
+"                        (default 256)\n"
+"  --migration-quiet SEC close a migration record when its entry had no\n"
+"                        packet for SEC (the entry stays; default 10)\n"
 "  --replace-xdp         let --attach replace an XDP program that is not\n"
 "                        ovnmig's (default: refuse, exit status 4)\n"
 "  --vif-events SRC      auto, kmod, rtnl or none (default auto)\n"
@@ -747,7 +759,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 	enum { O_SB = 256, O_OVS, O_KEY, O_CERT, O_CA, O_SYSID, O_ENCAP,
 	       O_BPFFS, O_CTL, O_EXPIRY, O_MAX, O_ATTACH, O_GENEV, O_UNDER,
 	       O_XDPSKB, O_VIF, O_NOVNI, O_METRICS, O_REPLXDP, O_DBMAX,
-	       O_MAXAGE, O_LEASE, O_BATTACH, O_BKEEP };
+	       O_MAXAGE, O_LEASE, O_BATTACH, O_BKEEP, O_MIGS, O_MIGQUIET };
 	static const struct option opts[] = {
 		{ "sb", required_argument, NULL, O_SB },
 		{ "ovs", required_argument, NULL, O_OVS },
@@ -769,6 +781,8 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		{ "replace-xdp", no_argument, NULL, O_REPLXDP },
 		{ "bounce-attach", required_argument, NULL, O_BATTACH },
 		{ "bounce-keep", required_argument, NULL, O_BKEEP },
+		{ "migrations", required_argument, NULL, O_MIGS },
+		{ "migration-quiet", required_argument, NULL, O_MIGQUIET },
 		{ "vif-events", required_argument, NULL, O_VIF },
 		{ "no-vni-filter", no_argument, NULL, O_NOVNI },
 		{ "metrics-listen", required_argument, NULL, O_METRICS },
@@ -872,6 +886,24 @@ static int parse_args(struct agent *a, int argc, char **argv)
 				return 2;
 			}
 			a->opt.bounce_keep_ns = v * 1000000000ull;
+			break;
+		case O_MIGS:
+			v = strtol(optarg, &end, 10);
+			if (!*optarg || *end || v < 1 || v > 1000000) {
+				log_err("--migrations: %s: 1..1000000 records",
+					optarg);
+				return 2;
+			}
+			a->opt.migrations_ring = v;
+			break;
+		case O_MIGQUIET:
+			v = strtol(optarg, &end, 10);
+			if (!*optarg || *end || v < 1 || v > 86400) {
+				log_err("--migration-quiet: %s: 1..86400 seconds",
+					optarg);
+				return 2;
+			}
+			a->opt.migration_quiet_ns = v * 1000000000ull;
 			break;
 		case O_VIF: a->opt.vif_source = optarg; break;
 		case O_NOVNI: a->opt.no_vni_filter = true; break;
@@ -1136,6 +1168,8 @@ static int setup(struct agent *a)
 		 a->m.dir, a->m.n_steer, a->m.n_fwd, a->generation);
 
 	a->p = policy_create(&pc, &lk);
+	a->mig = migrations_create(a->opt.migrations_ring,
+				   a->opt.migration_quiet_ns, agent_note, a);
 	if (!a->p)
 		return -ENOMEM;
 	a->v = sbview_create(&agent_sbview_ops, a);
@@ -1274,7 +1308,10 @@ static void loop(struct agent *a)
 		now = maps_now_ns();
 		if (now - a->last_sweep_ns >= SWEEP_MS * 1000000ull) {
 			a->last_sweep_ns = now;
+			a->expiring = true;
 			policy_expire(a->p);
+			a->expiring = false;
+			migrations_poll(a->mig, &a->m, now);
 			sync_chassis(a);
 			update_underlay_mac(a);
 			sync_nexthops(a, true);
@@ -1312,6 +1349,7 @@ static void teardown(struct agent *a)
 	free(a->pend);
 	sbview_destroy(a->v);
 	policy_destroy(a->p);
+	migrations_destroy(a->mig);
 	nexthop_watch_close(a->nhw);
 	bounce_hold_free(a->bh);
 	free(a->chassis_keys);
@@ -1333,6 +1371,8 @@ int main(int argc, char **argv)
 			.lease_ns = DEFAULT_LEASE_NS,
 			.bounce_attach = "auto",
 			.bounce_keep_ns = BOUNCE_KEEP_NS,
+			.migrations_ring = MIGRATIONS_DEFAULT_RING,
+			.migration_quiet_ns = MIGRATIONS_DEFAULT_QUIET_NS,
 		},
 		.lock_fd = -1,
 	};

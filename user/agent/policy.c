@@ -1144,3 +1144,20 @@ void policy_foreach(const struct policy *p,
 			fn(ctx, &e);
 	}
 }
+
+int policy_entry_get(const struct policy *p, const struct ovnmig_port_key *k,
+		     struct policy_entry_info *e)
+{
+	const struct rec *r = (const struct rec *)
+		htab_find(&p->recs, mkkey(k->dp_key, k->port_key));
+
+	if (!r)
+		return -1;
+	*e = (struct policy_entry_info){
+		.port = r->port, .key = *k,
+		.has_steer = r->has_steer, .has_fwd = r->has_fwd,
+		.old_chassis = nm(r->old_ch), .new_chassis = nm(r->new_ch),
+		.steer = r->steer, .fwd = r->fwd,
+	};
+	return 0;
+}

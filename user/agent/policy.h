@@ -156,4 +156,8 @@ void policy_foreach(const struct policy *p,
 		    void (*fn)(void *ctx, const struct policy_entry_info *e),
 		    void *ctx);
 
+/* One port key's entry info (the migration records): 0, or -1 unknown. */
+int policy_entry_get(const struct policy *p, const struct ovnmig_port_key *k,
+		     struct policy_entry_info *e);
+
 #endif /* OVNMIG_POLICY_H */

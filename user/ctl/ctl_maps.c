@@ -85,6 +85,16 @@ static json_int_t left_ms(uint64_t exp)
 	return exp > now ? (json_int_t)((exp - now) / 1000000) : 0;
 }
 
+/* The datapath's evidence of an entry (abi.h): CLOCK_MONOTONIC ns. */
+static void evidence_json(json_t *o, const struct ovnmig_evidence *ev)
+{
+	json_object_set_new(o, "packets", json_integer(ev->packets));
+	json_object_set_new(o, "first_ns", ev->packets ?
+			    json_integer(ev->first_ns) : json_null());
+	json_object_set_new(o, "last_ns", ev->packets ?
+			    json_integer(ev->last_ns) : json_null());
+}
+
 static int steer_cb(void *ctx, const struct ovnmig_port_key *k,
 		    const struct ovnmig_steer *v)
 {
@@ -106,6 +116,7 @@ static int steer_cb(void *ctx, const struct ovnmig_port_key *k,
 			    json_integer(left_ms(v->expires_ns)));
 	json_object_set_new(o, "generation", json_integer(v->generation));
 	json_object_set_new(o, "flags", json_integer(v->flags));
+	evidence_json(o, &v->ev);
 	json_array_append_new(ctx, o);
 	return 0;
 }
@@ -126,6 +137,13 @@ static int fwd_cb(void *ctx, const struct ovnmig_port_key *k,
 			    json_integer(left_ms(v->expires_ns)));
 	json_object_set_new(o, "generation", json_integer(v->generation));
 	json_object_set_new(o, "flags", json_integer(v->flags));
+	evidence_json(o, &v->ev);
+	if (v->ev.packets)
+		json_object_set_new(o, "last_sender",
+				    json_string(maps_fmt_ip(&v->last_src,
+							    v->flags &
+							    OVNMIG_F_IPV6,
+							    a, sizeof(a))));
 	json_array_append_new(ctx, o);
 	return 0;
 }

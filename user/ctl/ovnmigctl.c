@@ -15,6 +15,7 @@
 #include <linux/if_link.h>
 
 #include "ctl.h"
+#include "ctl_migrations.h"
 #include "lib/log.h"
 #include "lib/maps.h"
 #include "lib/maps_attach.h"
@@ -26,6 +27,8 @@ static const char *bpffs = MAPS_DEFAULT_BPFFS;
 static int timeout_ms = 5000;
 static long ev_count = -1;
 static int ev_timeout_ms = -1;
+static const char *mig_port;		/* migrations --port */
+static uint64_t mig_since;		/* migrations --since, ns */
 
 static void usage(FILE *f)
 {
@@ -54,6 +57,9 @@ static void usage(FILE *f)
 "  stats                      datapath packet counters per outcome\n"
 "  metrics [--prometheus]     all counters and the reaction latency\n"
 "  events [-n N] [--wait SEC] follow the agent's decisions (agent)\n"
+"  migrations [--port P] [--since T]\n"
+"                             migration records: repoint lag, packets\n"
+"                             (agent; T: N[s|m|h|d] before now)\n"
 "  attach [--genev DEV] [--underlay DEV] [--xdp-skb] [--replace-xdp]\n"
 "                             load steer (TC egress of DEV, default\n"
 "                             genev_sys_6081) and bounce (XDP); idempotent;\n"
@@ -282,6 +288,8 @@ static void print_result(const char *method, json_t *r)
 		print_stats(r);
 	else if (!strcmp(method, "ports"))
 		print_ports(r);
+	else if (!strcmp(method, "migrations"))
+		ctl_migrations_print(r);
 	else if (!strcmp(method, "list-commands")) {
 		json_t *e;
 		size_t i;
@@ -328,6 +336,7 @@ static const struct cmdmap cmdmap[] = {
 	{ "stats", NULL, "stats", false },
 	{ "metrics", NULL, "metrics", false },
 	{ "events", NULL, "events", true },
+	{ "migrations", NULL, "migrations", true },
 	{ "list-commands", NULL, "list-commands", true },
 	{ "version", NULL, "version", true },
 	{ NULL, NULL, NULL, false },
@@ -637,6 +646,16 @@ int main(int argc, char **argv)
 			ev_timeout_ms = v * 1000;
 		} else if (!strcmp(argv[i], "-j")) {
 			json_out = true;
+		} else if (!strcmp(method, "migrations") &&
+			   !strcmp(argv[i], "--port") && i + 1 < argc) {
+			mig_port = argv[++i];
+		} else if (!strcmp(method, "migrations") &&
+			   !strcmp(argv[i], "--since") && i + 1 < argc) {
+			if (ctl_migrations_parse_since(argv[++i], &mig_since)) {
+				fail_msg("--since", "a duration: N, Ns, Nm, Nh "
+					 "or Nd");
+				goto usage;
+			}
 		} else {
 			/* JSON strings are UTF-8: anything else would be
 			 * dropped (json_string() fails) and shift the rest. */
@@ -680,6 +699,8 @@ int main(int argc, char **argv)
 	} else if (!strcmp(method, "events")) {
 		rc = follow_events(fd, result);
 	} else {
+		if (!strcmp(method, "migrations"))
+			ctl_migrations_filter(result, mig_port, mig_since);
 		print_result(method, result);
 	}
 	free(error);

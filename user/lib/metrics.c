@@ -113,6 +113,52 @@ static void blabel(struct buf *b, const char *v)
 	}
 }
 
+/*
+ * The migration records (user/agent/migrations.c): how many closed and
+ * how, the packets their entries acted on, and this chassis' OVN
+ * repoint lag per datapath outcome.
+ */
+static void prom_migrations(struct buf *b, json_t *o)
+{
+	json_t *v, *le = json_object_get(o, "lag_le_ms");
+	const char *k;
+	size_t i;
+
+	if (!o)
+		return;
+	bprintf(b, "# HELP ovnmig_migrations_total Migration records closed, by how (quiet, expired, replaced, removed).\n"
+		"# TYPE ovnmig_migrations_total counter\n");
+	json_object_foreach(json_object_get(o, "closed"), k, v)
+		bprintf(b, "ovnmig_migrations_total{closed=\"%s\"} %lld\n", k,
+			(long long)json_integer_value(v));
+	bprintf(b, "# HELP ovnmig_migrations_open Migration records open.\n"
+		"# TYPE ovnmig_migrations_open gauge\n"
+		"ovnmig_migrations_open %lld\n", (long long)ival(o, "open"));
+	bprintf(b, "# HELP ovnmig_migration_packets_total Packets the migrations' entries steered, dropped or forwarded.\n"
+		"# TYPE ovnmig_migration_packets_total counter\n");
+	json_object_foreach(json_object_get(o, "packets"), k, v)
+		bprintf(b, "ovnmig_migration_packets_total{outcome=\"%s\"} %lld\n",
+			k, (long long)json_integer_value(v));
+	bprintf(b, "# HELP ovnmig_ovn_repoint_lag_seconds This chassis' OVN repoint lag per closed migration: its last packet toward the old chassis minus the SB update.\n"
+		"# TYPE ovnmig_ovn_repoint_lag_seconds histogram\n");
+	json_object_foreach(json_object_get(o, "lag"), k, v) {
+		json_t *cnt = json_object_get(v, "counts");
+		json_int_t cum = 0;
+
+		for (i = 0; i < json_array_size(le); i++) {
+			cum += json_integer_value(json_array_get(cnt, i));
+			bprintf(b, "ovnmig_ovn_repoint_lag_seconds_bucket{outcome=\"%s\",le=\"%g\"} %lld\n",
+				k, json_integer_value(json_array_get(le, i)) / 1e3,
+				(long long)cum);
+		}
+		bprintf(b, "ovnmig_ovn_repoint_lag_seconds_bucket{outcome=\"%s\",le=\"+Inf\"} %lld\n"
+			"ovnmig_ovn_repoint_lag_seconds_sum{outcome=\"%s\"} %.9f\n"
+			"ovnmig_ovn_repoint_lag_seconds_count{outcome=\"%s\"} %lld\n",
+			k, (long long)ival(v, "count"), k,
+			ival(v, "sum_ns") / 1e9, k, (long long)ival(v, "count"));
+	}
+}
+
 char *metrics_prometheus(json_t *mx)
 {
 	struct buf b = {};
@@ -241,5 +287,6 @@ char *metrics_prometheus(json_t *mx)
 			ival(lat, "sum_ns") / 1e9,
 			(long long)ival(lat, "count"));
 	}
+	prom_migrations(&b, json_object_get(mx, "migrations"));
 	return b.s ? b.s : strdup("");
 }
