@@ -256,8 +256,9 @@ void migrations_after_write(struct migrations *mg, const struct policy *p,
 			r->steer = o->steer;
 			r->v6 = o->steer.flags & OVNMIG_F_IPV6;
 		}
-		/* Evidence carried over from an earlier write of this move
-		 * is not this record's: it starts from the entry's. */
+		/* The counts start with the entry's: zero for a new move;
+		 * only an entry an earlier agent wrote for this same move
+		 * (then adopted) brings its own. */
 		r->sb_ns = sb_ns;
 		r->write_ns = r->seen_ns = write_ns;
 		if (p && !policy_entry_get(p, &o->key, &e)) {
