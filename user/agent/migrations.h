@@ -16,6 +16,10 @@
  * because the SB no longer shows the move ("removed").  Closed records
  * go to a ring of the last N; open ones are bounded by the entries.
  * Entries adopted at a restart get no record (their SB update is past).
+ * A record closed by a replace or a removal has the entry's evidence as
+ * read just before the batch's map write: packets the entry acts on
+ * between that read and the write (a syscall apart, longer only if the
+ * agent is preempted there) are not in it.
  */
 #ifndef OVNMIG_MIGRATIONS_H
 #define OVNMIG_MIGRATIONS_H
