@@ -27,6 +27,8 @@ static long new_node(struct jp *j, enum jv_type t)
 	struct jv_doc *d = j->d;
 	struct jv *v;
 
+	if (d->n >= JV_MAX_NODES)
+		return -1;
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 64;
 		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
@@ -355,7 +357,7 @@ static long parse_value(struct jp *j, int depth)
 		size_t off, len;
 
 		me = new_node(j, JV_STRING);
-		if (parse_string(j, &off, &len) || len > UINT32_MAX)
+		if (me < 0 || parse_string(j, &off, &len) || len > UINT32_MAX)
 			return -1;
 		j->d->v[me].s_off = off;
 		j->d->v[me].n = len;
@@ -372,12 +374,14 @@ static long parse_value(struct jp *j, int depth)
 		break;
 	default:
 		me = new_node(j, JV_INT);
-		return parse_number(j, &j->d->v[me]) ? -1 : me;
+		return me < 0 || parse_number(j, &j->d->v[me]) ? -1 : me;
 	}
 	if (depth <= 0)
 		return -1;
 	obj = *j->p == '{';
 	me = new_node(j, obj ? JV_OBJECT : JV_ARRAY);
+	if (me < 0)
+		return -1;
 	j->p++;
 	ws(j);
 	if (j->p < j->end && *j->p == (obj ? '}' : ']')) {

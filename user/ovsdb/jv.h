@@ -12,6 +12,10 @@
  * points past U+10FFFF), no raw control characters in strings, no \u0000,
  * surrogate escapes paired, the number grammar, integers that fit int64,
  * reals that are finite, no duplicate key in an object, nesting bounded.
+ * One thing more: at most JV_MAX_NODES values in one parse (a row of an
+ * update has a few dozen; a set is at most 4,096 atoms), so that a lying
+ * server's 64 MiB row of tiny values cannot make us allocate gigabytes
+ * of nodes.
  */
 #ifndef OVNMIG_JV_H
 #define OVNMIG_JV_H
@@ -19,6 +23,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#define JV_MAX_NODES	(1u << 20)	/* 80 MiB of nodes at most */
 
 enum jv_type {
 	JV_NULL, JV_FALSE, JV_TRUE, JV_INT, JV_REAL, JV_STRING, JV_ARRAY,

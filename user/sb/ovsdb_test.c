@@ -2383,6 +2383,30 @@ static void test_jv(void)
 			   "2048: %s, 2049: %s", at ? "read" : "refused",
 			   past ? "read" : "refused");
 	}
+	/* At most JV_MAX_NODES values: [0,0,...] of JV_MAX_NODES - 1 zeros
+	 * is read, one zero more is refused (jansson reads both). */
+	{
+		size_t nz = JV_MAX_NODES, n = 2 * nz + 1;
+		char *t = xmalloc(n + 1);
+		const char *stop;
+		bool at, past;
+
+		t[0] = '[';
+		for (i = 0; i < nz; i++) {
+			t[1 + 2 * i] = '0';
+			t[2 + 2 * i] = ',';
+		}
+		t[2 * nz] = ']';	/* replaces the last comma */
+		t[n] = '\0';
+		past = jv_parse(&d, t, t + 2 * nz + 1, &stop, 32) != NULL;
+		t[2 * nz - 2] = ']';	/* one zero fewer */
+		at = jv_parse(&d, t, t + 2 * nz - 1, &stop, 32) != NULL;
+		free(t);
+		ok(at && !past, "jv: at most JV_MAX_NODES values in one row",
+		   "%u values: %s, one more: %s", JV_MAX_NODES,
+		   at ? "read" : "refused", past ? "read" : "refused");
+		jv_doc_trim(&d, 0);
+	}
 	/* A row of an update, as the view reads it. */
 	{
 		static const char row[] =
