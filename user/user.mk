@@ -25,7 +25,8 @@ USER_LIB	:= user/lib/util.c user/lib/hmap.c user/lib/log.c
 USER_MAPS	:= user/lib/maps.c user/lib/maps_chassis.c \
 		   user/lib/maps_attach.c user/lib/nexthop.c user/lib/metrics.c \
 		   user/lib/maps_evidence.c
-USER_OVSDB	:= user/ovsdb/stream.c user/ovsdb/jsonrpc.c user/ovsdb/ovsdb.c
+USER_OVSDB	:= user/ovsdb/stream.c user/ovsdb/jsonrpc.c user/ovsdb/ovsdb.c \
+		   user/ovsdb/jv.c
 USER_SB		:= user/sb/sbview.c user/sb/monitor.c user/sb/update.c \
 		   user/sb/tables.c
 USER_CTL	:= user/ctl/ctl.c user/ctl/ctl_maps.c user/ctl/ctl_migrations.c

@@ -54,12 +54,25 @@ int jsonrpc_scan(struct jsonrpc_scan *sc, const char *buf, size_t len,
 			continue;
 		}
 		if (sc->in_str) {
-			if (sc->esc)
+			const char *q, *bs;
+
+			if (sc->esc) {
 				sc->esc = false;
-			else if (c == '\\')
+				continue;
+			}
+			/* Most of an update is the text of strings (uuids,
+			 * names): jump to the next quote or backslash. */
+			q = memchr(buf + i, '"', len - i);
+			bs = memchr(buf + i, '\\', (q ? (size_t)(q - buf) : len) - i);
+			if (bs) {
+				i = bs - buf;
 				sc->esc = true;
-			else if (c == '"')
+			} else if (q) {
+				i = q - buf;
 				sc->in_str = false;
+			} else {
+				i = len - 1;	/* the string goes on */
+			}
 			continue;
 		}
 		switch (c) {
@@ -156,6 +169,14 @@ int json_walk_string(struct json_walk *w, const char **s, size_t *n,
 	*esc = false;
 	if (json_walk_expect(w, '"'))
 		return -EPROTO;
+	/* Fast path: no backslash before the closing quote. */
+	q = memchr(w->p, '"', w->end - w->p);
+	if (q && !memchr(w->p, '\\', q - w->p)) {
+		*s = w->p;
+		*n = q - w->p;
+		w->p = q + 1;
+		return 0;
+	}
 	for (q = w->p; q < w->end && *q != '"'; q++) {
 		if (*q == '\\') {
 			*esc = true;

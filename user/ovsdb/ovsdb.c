@@ -461,117 +461,122 @@ static int bad(struct ovsdb_err *e, const char *fmt, ...)
 	return -EPROTO;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+/* Where each of a uuid's 16 bytes has its two digits in the text; the
+ * dashes are at 8, 13, 18 and 23. */
+static const uint8_t uuid_at[16] = {
+	0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34
+};
 
 int ovsdb_parse_uuid(const char *s, uint8_t out[16])
 {
-	int i, n = 0;
+	/* A digit's value plus one; 0 for anything else. */
+	static const uint8_t hexv[256] = {
+		['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+		['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+		['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+		['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14,
+		['E'] = 15, ['F'] = 16,
+	};
+	int i;
 
-	for (i = 0; i < OVSDB_UUID_LEN; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return -EINVAL;
-			continue;
-		}
-		int h = hexval(s[i]), l;
+	/* Digit by digit: a NUL (a short string) stops it before the
+	 * end of the text. */
+	for (i = 0; i < 16; i++) {
+		const unsigned char *p = (const unsigned char *)s + uuid_at[i];
+		unsigned int h = hexv[p[0]], l;
 
-		if (h < 0)
+		if (!h || !(l = hexv[p[1]]))
 			return -EINVAL;
-		l = hexval(s[++i]);
-		if (l < 0)
+		out[i] = (h - 1) << 4 | (l - 1);
+		if ((i == 3 || i == 5 || i == 7 || i == 9) && p[2] != '-')
 			return -EINVAL;
-		out[n++] = h << 4 | l;
 	}
 	return s[OVSDB_UUID_LEN] ? -EINVAL : 0;
 }
 
 void ovsdb_format_uuid(const uint8_t u[16], char out[OVSDB_UUID_LEN + 1])
 {
+	/* Every byte's two digits, built once (the view formats a few
+	 * uuids per changed binding). */
+	static char hex2[256][2];
 	static const char hx[] = "0123456789abcdef";
-	int i, o = 0;
+	int i;
 
-	for (i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[o++] = '-';
-		out[o++] = hx[u[i] >> 4];
-		out[o++] = hx[u[i] & 15];
+	if (!hex2[255][0]) {
+		for (i = 0; i < 256; i++) {
+			hex2[i][0] = hx[i >> 4];
+			hex2[i][1] = hx[i & 15];
+		}
 	}
-	out[o] = '\0';
+	for (i = 0; i < 16; i++)
+		memcpy(out + uuid_at[i], hex2[u[i]], 2);
+	out[8] = out[13] = out[18] = out[23] = '-';
+	out[OVSDB_UUID_LEN] = '\0';
 }
 
-int ovsdb_atom_uuid(json_t *j, uint8_t out[16], struct ovsdb_err *e)
+int ovsdb_atom_uuid(const struct jv *j, uint8_t out[16], struct ovsdb_err *e)
 {
-	json_t *tag = json_array_get(j, 0), *val = json_array_get(j, 1);
+	const struct jv *tag = j && j->type == JV_ARRAY ? j->first : NULL;
+	const struct jv *val = tag ? tag->next : NULL;
 
-	if (!json_is_array(j) || json_array_size(j) != 2 ||
-	    !json_is_string(tag) || strcmp(json_string_value(tag), "uuid") ||
-	    !json_is_string(val))
+	if (!tag || j->n != 2 || tag->type != JV_STRING ||
+	    strcmp(tag->s, "uuid") ||
+	    val->type != JV_STRING)
 		return bad(e, "expected [\"uuid\", <uuid>]");
-	if (ovsdb_parse_uuid(json_string_value(val), out))
+	if (val->n != OVSDB_UUID_LEN || ovsdb_parse_uuid(val->s, out))
 		return bad(e, "malformed uuid");
 	return 0;
 }
 
-int ovsdb_atom_string(json_t *j, size_t max_len, const char **out,
+int ovsdb_atom_string(const struct jv *j, size_t max_len, const char **out,
 		      struct ovsdb_err *e)
 {
-	if (!json_is_string(j))
+	if (j->type != JV_STRING)
 		return bad(e, "expected a string");
-	if (json_string_length(j) > max_len)
+	if (j->n > max_len)
 		return bad(e, "string longer than %zu bytes", max_len);
-	/* Embedded NULs are refused by the parser (no JSON_ALLOW_NUL). */
-	*out = json_string_value(j);
+	/* Embedded NULs are refused by the parser (jv.h). */
+	*out = j->s;
 	return 0;
 }
 
-int ovsdb_atom_int(json_t *j, int64_t min, int64_t max, int64_t *out,
+int ovsdb_atom_int(const struct jv *j, int64_t min, int64_t max, int64_t *out,
 		   struct ovsdb_err *e)
 {
-	json_int_t v;
-
-	if (!json_is_integer(j))
+	if (j->type != JV_INT)
 		return bad(e, "expected an integer");
-	v = json_integer_value(j);
-	if (v < min || v > max)
+	if (j->i < min || j->i > max)
 		return bad(e, "integer %lld out of range [%lld, %lld]",
-			   (long long)v, (long long)min, (long long)max);
-	*out = v;
+			   (long long)j->i, (long long)min, (long long)max);
+	*out = j->i;
 	return 0;
 }
 
-int ovsdb_atom_bool(json_t *j, bool *out, struct ovsdb_err *e)
+int ovsdb_atom_bool(const struct jv *j, bool *out, struct ovsdb_err *e)
 {
-	if (!json_is_boolean(j))
+	if (j->type != JV_TRUE && j->type != JV_FALSE)
 		return bad(e, "expected a boolean");
-	*out = json_is_true(j);
+	*out = j->type == JV_TRUE;
 	return 0;
 }
 
-static bool is_tagged(json_t *j, const char *tag)
+/* [tag, x]: x, else NULL. */
+static const struct jv *tagged(const struct jv *j, const char *tag)
 {
-	json_t *t = json_array_get(j, 0);
-
-	return json_is_array(j) && json_array_size(j) == 2 &&
-	       json_is_string(t) && !strcmp(json_string_value(t), tag);
+	if (j->type != JV_ARRAY || j->n != 2 || j->first->type != JV_STRING ||
+	    strcmp(j->first->s, tag))
+		return NULL;
+	return j->first->next;
 }
 
-int ovsdb_set(json_t *j, size_t max, json_t **atoms, size_t *n,
-	      struct ovsdb_err *e)
+int ovsdb_set(const struct jv *j, size_t max, const struct jv **atoms,
+	      size_t *n, struct ovsdb_err *e)
 {
-	json_t *arr, *a;
-	size_t i;
+	const struct jv *arr = tagged(j, "set"), *a;
+	size_t i = 0;
 
 	*n = 0;
-	if (!is_tagged(j, "set")) {
+	if (!arr) {
 		if (!max)
 			return bad(e, "set too large");
 		/* A set of one may be given as the atom itself. */
@@ -579,37 +584,35 @@ int ovsdb_set(json_t *j, size_t max, json_t **atoms, size_t *n,
 		*n = 1;
 		return 0;
 	}
-	arr = json_array_get(j, 1);
-	if (!json_is_array(arr))
+	if (arr->type != JV_ARRAY)
 		return bad(e, "expected [\"set\", [...]]");
-	if (json_array_size(arr) > max)
-		return bad(e, "set of %zu elements, at most %zu expected",
-			   json_array_size(arr), max);
-	json_array_foreach(arr, i, a)
-		atoms[i] = a;
-	*n = json_array_size(arr);
+	if (arr->n > max)
+		return bad(e, "set of %u elements, at most %zu expected",
+			   arr->n, max);
+	for (a = arr->first; a; a = a->next)
+		atoms[i++] = a;
+	*n = i;
 	return 0;
 }
 
-int ovsdb_map_strings(json_t *j, size_t max, size_t max_len,
+int ovsdb_map_strings(const struct jv *j, size_t max, size_t max_len,
 		      int (*cb)(void *arg, const char *k, const char *v),
 		      void *arg, struct ovsdb_err *e)
 {
-	json_t *arr, *pair;
-	size_t i;
+	const struct jv *arr = tagged(j, "map"), *pair;
 
-	if (!is_tagged(j, "map") || !json_is_array(arr = json_array_get(j, 1)))
+	if (!arr || arr->type != JV_ARRAY)
 		return bad(e, "expected [\"map\", [...]]");
-	if (json_array_size(arr) > max)
-		return bad(e, "map of %zu pairs, at most %zu expected",
-			   json_array_size(arr), max);
-	json_array_foreach(arr, i, pair) {
-		const char *k, *v;
+	if (arr->n > max)
+		return bad(e, "map of %u pairs, at most %zu expected",
+			   arr->n, max);
+	for (pair = arr->first; pair; pair = pair->next) {
+		const char *k = NULL, *v = NULL;
 
-		if (!json_is_array(pair) || json_array_size(pair) != 2)
+		if (pair->type != JV_ARRAY || pair->n != 2)
 			return bad(e, "map pair is not [key, value]");
-		if (ovsdb_atom_string(json_array_get(pair, 0), max_len, &k, e) ||
-		    ovsdb_atom_string(json_array_get(pair, 1), max_len, &v, e))
+		if (ovsdb_atom_string(pair->first, max_len, &k, e) ||
+		    ovsdb_atom_string(pair->first->next, max_len, &v, e))
 			return -EPROTO;
 		if (cb(arg, k, v))
 			return bad(e, "bad map entry %.40s", k);

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "jv.h"
 #include "stream.h"
 
 #define OVSDB_UUID_LEN		36	/* textual UUID, without NUL */
@@ -72,20 +73,21 @@ struct ovsdb_err {
 
 int ovsdb_parse_uuid(const char *s, uint8_t out[16]);
 void ovsdb_format_uuid(const uint8_t u[16], char out[OVSDB_UUID_LEN + 1]);
+/* The readers take a value parsed by jv (jv.h). */
 /* ["uuid", "<uuid>"] */
-int ovsdb_atom_uuid(json_t *j, uint8_t out[16], struct ovsdb_err *e);
-int ovsdb_atom_string(json_t *j, size_t max_len, const char **out,
+int ovsdb_atom_uuid(const struct jv *j, uint8_t out[16], struct ovsdb_err *e);
+int ovsdb_atom_string(const struct jv *j, size_t max_len, const char **out,
 		      struct ovsdb_err *e);
-int ovsdb_atom_int(json_t *j, int64_t min, int64_t max, int64_t *out,
+int ovsdb_atom_int(const struct jv *j, int64_t min, int64_t max, int64_t *out,
 		   struct ovsdb_err *e);
-int ovsdb_atom_bool(json_t *j, bool *out, struct ovsdb_err *e);
+int ovsdb_atom_bool(const struct jv *j, bool *out, struct ovsdb_err *e);
 /* A set: a lone atom, or ["set", [atoms...]] with at most max atoms;
- * fills atoms[0..*n) (borrowed references; room for max). */
-int ovsdb_set(json_t *j, size_t max, json_t **atoms, size_t *n,
-	      struct ovsdb_err *e);
+ * fills atoms[0..*n) (room for max). */
+int ovsdb_set(const struct jv *j, size_t max, const struct jv **atoms,
+	      size_t *n, struct ovsdb_err *e);
 /* A map: ["map", [[k, v], ...]] with at most max pairs; calls cb for
  * each pair with string key and string value (lengths bounded). */
-int ovsdb_map_strings(json_t *j, size_t max, size_t max_len,
+int ovsdb_map_strings(const struct jv *j, size_t max, size_t max_len,
 		      int (*cb)(void *arg, const char *k, const char *v),
 		      void *arg, struct ovsdb_err *e);
 

@@ -257,7 +257,20 @@ static int fail(struct ovsdb_err *e, char *why, size_t n, const char *ctx)
 	return -EPROTO;
 }
 
-/* Splits a JSON array given as text into at most max element spans. */
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/*
+ * Splits a JSON array given as text into at most max element spans.  The
+ * max-th element (the table updates, by far the largest: megabytes in a
+ * snapshot) is not walked here: its span runs to the array's closing
+ * bracket, so it may hold more elements after it; whoever parses it
+ * checks that nothing follows (apply_updates() and jansson both do).
+ * The array's text was checked as one balanced value before (its span
+ * comes from jsonrpc_parse_raw()).
+ */
 static int split_array(const char *s, size_t n, const char **el,
 		       size_t *el_len, int max)
 {
@@ -266,8 +279,18 @@ static int split_array(const char *s, size_t n, const char **el,
 	int k = 0, r;
 
 	while ((r = json_walk_next_elem(&w, &first)) == 1) {
-		const char *es;
+		const char *es, *e = s + n;
 
+		if (k == max - 1) {
+			json_walk_ws(&w);
+			while (e > w.p && is_ws(e[-1]))
+				e--;
+			if (e == w.p || e[-1] != ']')
+				return -EPROTO;
+			el[k] = w.p;
+			el_len[k++] = e - 1 - w.p;
+			return k;
+		}
 		if (k == max || json_walk_skip(&w, &es))
 			return -EPROTO;
 		el[k] = es;

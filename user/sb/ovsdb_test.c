@@ -18,6 +18,8 @@
  *                       interfaces with iface-id
  *   ovsdb-test bench N  initial sync of N bindings and 1,000 single
  *                       moves, JSON on stdout
+ *   ovsdb-test jv       the row parser (ovsdb/jv.h) on texts RFC 8259
+ *                       allows or forbids, beside jansson
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,6 +41,7 @@
 
 #include "lib/util.h"
 #include "ovsdb/jsonrpc.h"
+#include "ovsdb/jv.h"
 #include "ovsdb/ovsdb.h"
 #include "ovsdb/stream.h"
 #include "sbview.h"
@@ -2225,11 +2228,219 @@ static void bench_client(int n)
 	view = NULL;
 }
 
+/* ---- jv: the row parser ---- */
+
+/*
+ * Each text is a whole value: jv must accept it exactly when RFC 8259
+ * (and the strictness jv.h promises: jansson's without JSON_ALLOW_NUL)
+ * does; then a string reads as want (its decoded bytes) and an integer
+ * as want_i.  jansson must agree on every text, or one of the two is
+ * not the parser the view relies on.
+ */
+static const struct jv_case {
+	const char *name, *text;
+	size_t len;		/* 0: strlen(text) */
+	bool ok;
+	const char *want;	/* a string's bytes, NULL: not a string */
+	size_t want_len;
+	long long want_i;
+} jv_cases[] = {
+	{ "plain string", "\"abc\"", 0, true, "abc", 3, 0 },
+	{ "a long plain string", "\"0123456789abcdef0123456789\"", 0, true,
+	  "0123456789abcdef0123456789", 26, 0 },
+	{ "escapes", "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", 0, true,
+	  "\"\\/\b\f\n\r\t", 8, 0 },
+	{ "\\u escape, 1 byte", "\"\\u0041\"", 0, true, "A", 1, 0 },
+	{ "\\u escape, 2 bytes", "\"\\u00e9\"", 0, true, "\xc3\xa9", 2, 0 },
+	{ "\\u escape, 3 bytes", "\"\\u20AC\"", 0, true, "\xe2\x82\xac", 3, 0 },
+	{ "surrogate pair", "\"\\ud83d\\ude00\"", 0, true,
+	  "\xf0\x9f\x98\x80", 4, 0 },
+	{ "raw UTF-8 kept", "\"x\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80y\"", 0,
+	  true, "x\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80y", 11, 0 },
+	{ "DEL is not a control character", "\"\x7f\"", 0, true, "\x7f", 1, 0 },
+	{ "\\u0000 refused", "\"a\\u0000b\"", 0, false, NULL, 0, 0 },
+	{ "lone high surrogate", "\"\\ud83d\"", 0, false, NULL, 0, 0 },
+	{ "high surrogate, then not a low one", "\"\\ud83d\\u0041\"", 0, false,
+	  NULL, 0, 0 },
+	{ "lone low surrogate", "\"\\ude00\"", 0, false, NULL, 0, 0 },
+	{ "bad escape letter", "\"\\x41\"", 0, false, NULL, 0, 0 },
+	{ "short \\u escape", "\"\\u41\"", 0, false, NULL, 0, 0 },
+	{ "raw newline in a string", "\"a\nb\"", 0, false, NULL, 0, 0 },
+	{ "raw NUL in a string", "\"a\0b\"", 5, false, NULL, 0, 0 },
+	{ "control byte after 8 plain ones", "\"01234567\x01\"", 0, false, NULL,
+	  0, 0 },
+	{ "control byte among 8", "\"0123\x01" "567890123\"", 0, false, NULL,
+	  0, 0 },
+	{ "bad UTF-8 among 8", "\"abcdefg\x85" "hij\"", 0, false, NULL, 0, 0 },
+	{ "a quote among 8 ends the string", "[\"ab\",\"cdefghijk\"]", 0, true,
+	  NULL, 0, 0 },
+	{ "a backslash among 8", "\"ab\\\"cdefghijk\"", 0, true,
+	  "ab\"cdefghijk", 12, 0 },
+	{ "unterminated string", "\"abc", 0, false, NULL, 0, 0 },
+	{ "backslash at the end", "\"abc\\", 0, false, NULL, 0, 0 },
+	{ "continuation byte alone", "\"\x80\"", 0, false, NULL, 0, 0 },
+	{ "overlong 2-byte form", "\"\xc0\xaf\"", 0, false, NULL, 0, 0 },
+	{ "overlong 3-byte form", "\"\xe0\x80\xaf\"", 0, false, NULL, 0, 0 },
+	{ "UTF-8 surrogate", "\"\xed\xa0\x80\"", 0, false, NULL, 0, 0 },
+	{ "past U+10FFFF", "\"\xf4\x90\x80\x80\"", 0, false, NULL, 0, 0 },
+	{ "truncated sequence", "\"\xe2\x82\"", 0, false, NULL, 0, 0 },
+	{ "0xff byte", "\"\xff\"", 0, false, NULL, 0, 0 },
+	{ "zero", "0", 0, true, NULL, 0, 0 },
+	{ "minus zero", "-0", 0, true, NULL, 0, 0 },
+	{ "int64 max", "9223372036854775807", 0, true, NULL, 0,
+	  9223372036854775807LL },
+	{ "int64 min", "-9223372036854775808", 0, true, NULL, 0,
+	  -9223372036854775807LL - 1 },
+	{ "int64 max + 1", "9223372036854775808", 0, false, NULL, 0, 0 },
+	{ "int64 min - 1", "-9223372036854775809", 0, false, NULL, 0, 0 },
+	{ "20 digits", "18446744073709551616", 0, false, NULL, 0, 0 },
+	{ "leading zero", "01", 0, false, NULL, 0, 0 },
+	{ "plus sign", "+1", 0, false, NULL, 0, 0 },
+	{ "real", "-1.5e3", 0, true, NULL, 0, 0 },
+	{ "real, capital E and sign", "2E+2", 0, true, NULL, 0, 0 },
+	{ "real underflow is fine", "1e-400", 0, true, NULL, 0, 0 },
+	{ "real overflow", "1e400", 0, false, NULL, 0, 0 },
+	{ "no digit after the point", "1.", 0, false, NULL, 0, 0 },
+	{ "no digit before the point", ".5", 0, false, NULL, 0, 0 },
+	{ "no exponent digits", "1e+", 0, false, NULL, 0, 0 },
+	{ "a lone minus", "-", 0, false, NULL, 0, 0 },
+	{ "literals", "[true,false,null]", 0, true, NULL, 0, 0 },
+	{ "a literal's prefix", "tru", 0, false, NULL, 0, 0 },
+	{ "a literal run on", "[truex]", 0, false, NULL, 0, 0 },
+	{ "nesting", " {\"a\" : [ 1 , { } , [ ] ] , \"b\":{\"c\":null}} ", 0,
+	  true, NULL, 0, 0 },
+	{ "duplicate key", "{\"a\":1,\"b\":2,\"a\":3}", 0, false, NULL, 0, 0 },
+	{ "duplicate key, one escaped", "{\"a\":1,\"\\u0061\":2}", 0, false,
+	  NULL, 0, 0 },
+	{ "duplicate among many keys",
+	  "{\"a\":1,\"b\":1,\"c\":1,\"d\":1,\"e\":1,\"f\":1,\"g\":1,\"h\":1,"
+	  "\"i\":1,\"j\":1,\"e\":2}", 0, false, NULL, 0, 0 },
+	{ "many distinct keys",
+	  "{\"a\":1,\"b\":1,\"c\":1,\"d\":1,\"e\":1,\"f\":1,\"g\":1,\"h\":1,"
+	  "\"i\":1,\"j\":1,\"ab\":2}", 0, true, NULL, 0, 0 },
+	{ "trailing comma in an array", "[1,]", 0, false, NULL, 0, 0 },
+	{ "trailing comma in an object", "{\"a\":1,}", 0, false, NULL, 0, 0 },
+	{ "missing colon", "{\"a\" 1}", 0, false, NULL, 0, 0 },
+	{ "non-string key", "{1:2}", 0, false, NULL, 0, 0 },
+	{ "unclosed array", "[1,2", 0, false, NULL, 0, 0 },
+	{ "unclosed object", "{\"a\":1", 0, false, NULL, 0, 0 },
+	{ "empty text", "", 0, false, NULL, 0, 0 },
+	{ "only whitespace", " \t\r\n", 0, false, NULL, 0, 0 },
+	{ "two values", "1 2", 0, false, NULL, 0, 0 },
+	{ "form feed is not whitespace", "\f1", 0, false, NULL, 0, 0 },
+};
+
+static void test_jv(void)
+{
+	struct jv_doc d = { 0 };
+	size_t i;
+	int k;
+	char deep[2 * 2050 + 1];
+
+	for (i = 0; i < sizeof(jv_cases) / sizeof(jv_cases[0]); i++) {
+		const struct jv_case *c = &jv_cases[i];
+		size_t len = c->len ? c->len : strlen(c->text);
+		const char *stop, *e = c->text + len;
+		const struct jv *v = jv_parse(&d, c->text, e, &stop, 2048);
+		json_t *j = json_loadb(c->text, len, JSON_DECODE_ANY |
+				       JSON_REJECT_DUPLICATES, NULL);
+		bool got, good;
+		char name[160];
+
+		while (v && stop < e && strchr(" \t\r\n", *stop) && *stop)
+			stop++;
+		got = v && stop == e;
+		good = got == c->ok;
+		if (good && got && c->want)
+			good = v->type == JV_STRING && v->n == c->want_len &&
+			     !memcmp(v->s, c->want, c->want_len) &&
+			     !v->s[v->n];
+		else if (good && got && c->want_i)
+			good = v->type == JV_INT && v->i == c->want_i;
+		snprintf(name, sizeof(name), "jv: %s: %s", c->name,
+			 c->ok ? "read" : "refused");
+		ok(good, name, "jv %s it%s", got ? "accepts" : "refuses",
+			   got && c->ok ? ", with another value" : "");
+		snprintf(name, sizeof(name), "jv: %s: jansson agrees", c->name);
+		ok(!j == !c->ok, name, "jansson %s it",
+			   j ? "accepts" : "refuses");
+		json_decref(j);
+	}
+	/* Nesting: as deep as asked, and not one level more. */
+	for (k = 0; k < 2049; k++)
+		deep[k] = '[';
+	for (k = 0; k < 2049; k++)
+		deep[2049 + k] = ']';
+	deep[2 * 2049] = '\0';
+	{
+		const char *stop;
+		bool at = jv_parse(&d, deep + 1, deep + 2 * 2049 - 1, &stop,
+				   2048) != NULL;
+		bool past = jv_parse(&d, deep, deep + 2 * 2049, &stop,
+				     2048) != NULL;
+
+		ok(at && !past, "jv: 2048 levels read, 2049 refused",
+			   "2048: %s, 2049: %s", at ? "read" : "refused",
+			   past ? "read" : "refused");
+	}
+	/* At most JV_MAX_NODES values: [0,0,...] of JV_MAX_NODES - 1 zeros
+	 * is read, one zero more is refused (jansson reads both). */
+	{
+		size_t nz = JV_MAX_NODES, n = 2 * nz + 1;
+		char *t = xmalloc(n + 1);
+		const char *stop;
+		bool at, past;
+
+		t[0] = '[';
+		for (i = 0; i < nz; i++) {
+			t[1 + 2 * i] = '0';
+			t[2 + 2 * i] = ',';
+		}
+		t[2 * nz] = ']';	/* replaces the last comma */
+		t[n] = '\0';
+		past = jv_parse(&d, t, t + 2 * nz + 1, &stop, 32) != NULL;
+		t[2 * nz - 2] = ']';	/* one zero fewer */
+		at = jv_parse(&d, t, t + 2 * nz - 1, &stop, 32) != NULL;
+		free(t);
+		ok(at && !past, "jv: at most JV_MAX_NODES values in one row",
+		   "%u values: %s, one more: %s", JV_MAX_NODES,
+		   at ? "read" : "refused", past ? "read" : "refused");
+		jv_doc_trim(&d, 0);
+	}
+	/* A row of an update, as the view reads it. */
+	{
+		static const char row[] =
+			"{\"modify\":{\"chassis\":[\"uuid\","
+			"\"0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d\"],"
+			"\"up\":true}} ,";
+		const char *stop;
+		const struct jv *v = jv_parse(&d, row, row + sizeof(row) - 1,
+					      &stop, 32);
+		const struct jv *m = jv_get(v, "modify");
+		const struct jv *ch = jv_get(m, "chassis"), *up = jv_get(m, "up");
+		uint8_t u[16];
+		struct ovsdb_err err;
+		bool b = false;
+
+		ok(v && *stop == ' ' && m && m->n == 2 && ch && up &&
+			   !ovsdb_atom_uuid(ch, u, &err) && u[0] == 0x0a &&
+			   u[15] == 0x4d && !ovsdb_atom_bool(up, &b, &err) && b &&
+			   !jv_get(m, "chass"),
+			   "jv: a row update read member by member",
+			   "not read as written");
+	}
+	jv_doc_free(&d);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "sb";
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(mode, "jv")) {
+		test_jv();
+		return tap_finish();
+	}
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/ovsdb-test.XXXXXX");
 	if (!mkdtemp(tmpdir)) {
 		perror("ovsdb-test: mkdtemp");
@@ -2262,7 +2473,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "bench-client"))
 		bench_client(argc > 2 ? atoi(argv[2]) : 100000);
 	else {
-		fprintf(stderr, "usage: ovsdb-test sb|cluster|cluster-stale NETNS|liar|local|ssl DIR|bench [N]|bench-client [N]\n");
+		fprintf(stderr, "usage: ovsdb-test sb|cluster|cluster-stale NETNS|liar|local|ssl DIR|bench [N]|bench-client [N]|jv\n");
 		return 2;
 	}
 	if (strncmp(mode, "bench", 5))

@@ -70,6 +70,7 @@ void sbview_destroy(struct sbview *v)
 	discard_changes(v);
 	free(v->ch);
 	free_rows(v);
+	jv_doc_free(&v->jd);
 	free(v);
 }
 

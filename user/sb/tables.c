@@ -35,7 +35,7 @@ bool str_eq(const char *a, const char *b)
 	return !strcmp(a ? a : "", b ? b : "");
 }
 
-static int want_string(json_t *val, size_t max, const char **s,
+static int want_string(const struct jv *val, size_t max, const char **s,
 		       struct ovsdb_err *e)
 {
 	return ovsdb_atom_string(val, max, s, e);
@@ -47,9 +47,10 @@ static int want_string(json_t *val, size_t max, const char **s,
  * new value (checked against ovsdb-server 3.1).  Returns the number of
  * atoms (0 or 1), the atom in *atom.
  */
-static int opt_value(json_t *val, json_t **atom, struct ovsdb_err *e)
+static int opt_value(const struct jv *val, const struct jv **atom,
+		     struct ovsdb_err *e)
 {
-	json_t *atoms[2];
+	const struct jv *atoms[2];
 	size_t n;
 
 	if (ovsdb_set(val, 2, atoms, &n, e))
@@ -67,7 +68,7 @@ static int opt_value(json_t *val, json_t **atom, struct ovsdb_err *e)
 static const char *const dp_cols[] = { "tunnel_key", NULL };
 
 static int dp_set(struct sbview *v, struct row *r, const char *col,
-		  json_t *val, bool diff, struct ovsdb_err *e)
+		  const struct jv *val, bool diff, struct ovsdb_err *e)
 {
 	struct dp_row *d = (struct dp_row *)r;
 	int64_t k;
@@ -124,7 +125,7 @@ static void encap_refresh(struct encap_row *en, const char *type,
 }
 
 static int encap_set(struct sbview *v, struct row *r, const char *col,
-		     json_t *val, bool diff, struct ovsdb_err *e)
+		     const struct jv *val, bool diff, struct ovsdb_err *e)
 {
 	struct encap_row *en = (struct encap_row *)r;
 	const char *s;
@@ -167,10 +168,10 @@ static bool encap_equal(const struct row *a, const struct row *b)
 
 static const char *const ch_cols[] = { "name", "encaps", NULL };
 
-static int uuid_set_diff(json_t *val, bool diff, uint8_t (**arr)[16],
+static int uuid_set_diff(const struct jv *val, bool diff, uint8_t (**arr)[16],
 			 size_t *n, size_t max, struct ovsdb_err *e)
 {
-	static json_t *atoms[MAX_SET];
+	static const struct jv *atoms[MAX_SET];
 	uint8_t (*out)[16];
 	size_t na, i, j, no;
 
@@ -217,7 +218,7 @@ static int uuid_set_diff(json_t *val, bool diff, uint8_t (**arr)[16],
 }
 
 static int ch_set(struct sbview *v, struct row *r, const char *col,
-		  json_t *val, bool diff, struct ovsdb_err *e)
+		  const struct jv *val, bool diff, struct ovsdb_err *e)
 {
 	struct ch_row *c = (struct ch_row *)r;
 	const char *s;
@@ -311,10 +312,10 @@ static int pb_opt_cb(void *arg, const char *k, const char *val)
 	return 0;
 }
 
-static int opt_uuid(json_t *val, bool *has, uint8_t u[16],
+static int opt_uuid(const struct jv *val, bool *has, uint8_t u[16],
 		    struct ovsdb_err *e)
 {
-	json_t *a;
+	const struct jv *a;
 	int n = opt_value(val, &a, e);
 
 	if (n < 0)
@@ -331,7 +332,7 @@ static int opt_uuid(json_t *val, bool *has, uint8_t u[16],
 }
 
 static int pb_set(struct sbview *v, struct row *r, const char *col,
-		  json_t *val, bool diff, struct ovsdb_err *e)
+		  const struct jv *val, bool diff, struct ovsdb_err *e)
 {
 	struct pb_row *p = (struct pb_row *)r;
 	const char *s;
@@ -387,7 +388,7 @@ static int pb_set(struct sbview *v, struct row *r, const char *col,
 		return ovsdb_map_strings(val, ANY_LEN, ANY_LEN, pb_opt_cb,
 					 &o, e);
 	} else if (!strcmp(col, "up")) {
-		json_t *a;
+		const struct jv *a;
 		int n = opt_value(val, &a, e);
 
 		/* "up" is optional; empty counts as down, as for
@@ -509,7 +510,7 @@ static int ext_cb(void *arg, const char *k, const char *val)
 }
 
 static int ovs_set(struct sbview *v, struct row *r, const char *col,
-		   json_t *val, bool diff, struct ovsdb_err *e)
+		   const struct jv *val, bool diff, struct ovsdb_err *e)
 {
 	struct ovs_row *o = (struct ovs_row *)r;
 	struct ext_ctx x = {
@@ -565,11 +566,11 @@ static const char *const if_cols[] = {
 };
 
 static int if_set(struct sbview *v, struct row *r, const char *col,
-		  json_t *val, bool diff, struct ovsdb_err *e)
+		  const struct jv *val, bool diff, struct ovsdb_err *e)
 {
 	struct if_row *i = (struct if_row *)r;
 	const char *s;
-	json_t *a;
+	const struct jv *a;
 	int n;
 
 	(void)v;

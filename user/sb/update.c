@@ -104,25 +104,21 @@ void discard_changes(struct sbview *v)
 }
 
 static int apply_cols(struct sbview *v, struct tbl *t, struct row *r,
-		      json_t *cols, bool diff, struct ovsdb_err *e)
+		      const struct jv *cols, bool diff, struct ovsdb_err *e)
 {
-	const char *name;
-	json_t *val;
+	const struct jv *val;
 
-	if (!json_is_object(cols)) {
+	if (cols->type != JV_OBJECT) {
 		snprintf(e->why, sizeof(e->why), "row is not an object");
 		return -EPROTO;
 	}
-	json_object_foreach(cols, name, val) {
+	for (val = cols->first; val; val = val->next) {
 		/* Columns we did not ask for are ignored. */
-		if (t->set(v, r, name, val, diff, e)) {
-			char col[48];
-
-			snprintf(col, sizeof(col), "%s", name);
+		if (t->set(v, r, val->key, val, diff, e)) {
 			size_t l = strlen(e->why);
 
-			snprintf(e->why + l, sizeof(e->why) - l, " (%s.%s)",
-				 t->name, col);
+			snprintf(e->why + l, sizeof(e->why) - l, " (%s.%.40s)",
+				 t->name, val->key);
 			return -EPROTO;
 		}
 	}
@@ -131,20 +127,21 @@ static int apply_cols(struct sbview *v, struct tbl *t, struct row *r,
 
 /* One <row-update> or <row-update2>.  snapshot: part of a full view. */
 static int parse_row(struct sbview *v, enum tbl_id ti, const char *uuid_s,
-		     json_t *ru, bool v2, bool snapshot, struct ovsdb_err *e)
+		     const struct jv *ru, bool v2, bool snapshot,
+		     struct ovsdb_err *e)
 {
+	static const struct jv null = { .type = JV_NULL };
 	struct tbl *t = &v->t[ti];
 	struct row *cur, *nr;
 	uint8_t uuid[16];
-	json_t *val;
+	const struct jv *val;
 	const char *op;
 
 	if (ovsdb_parse_uuid(uuid_s, uuid)) {
 		snprintf(e->why, sizeof(e->why), "bad row uuid in %s", t->name);
 		return -EPROTO;
 	}
-	if (!json_is_object(ru) || json_object_size(ru) < 1 ||
-	    json_object_size(ru) > 2) {
+	if (ru->type != JV_OBJECT || ru->n < 1 || ru->n > 2) {
 		snprintf(e->why, sizeof(e->why), "bad row update in %s", t->name);
 		return -EPROTO;
 	}
@@ -157,22 +154,22 @@ static int parse_row(struct sbview *v, enum tbl_id ti, const char *uuid_s,
 		return -EPROTO;
 	}
 	if (v2) {
-		if (json_object_size(ru) != 1) {
+		if (ru->n != 1) {
 			snprintf(e->why, sizeof(e->why), "bad row update2 in %s",
 				 t->name);
 			return -EPROTO;
 		}
-		op = json_object_iter_key(json_object_iter(ru));
-		val = json_object_get(ru, op);
+		op = ru->first->key;
+		val = ru->first;
 	} else {
-		json_t *nv = json_object_get(ru, "new");
+		const struct jv *nv = jv_get(ru, "new");
 
 		if (nv) {
 			op = cur ? "modify1" : "insert";
 			val = nv;
-		} else if (json_object_get(ru, "old")) {
+		} else if (jv_get(ru, "old")) {
 			op = "delete";
-			val = json_null();
+			val = &null;
 		} else {
 			snprintf(e->why, sizeof(e->why), "row update without old or new");
 			return -EPROTO;
@@ -181,7 +178,7 @@ static int parse_row(struct sbview *v, enum tbl_id ti, const char *uuid_s,
 			op = "initial";
 	}
 	if (!strcmp(op, "delete")) {
-		if (!json_is_null(val) && !json_is_object(val)) {
+		if (val->type != JV_NULL && val->type != JV_OBJECT) {
 			snprintf(e->why, sizeof(e->why), "bad delete");
 			return -EPROTO;
 		}
@@ -250,7 +247,8 @@ static int tbl_by_name(const struct sbview *v, enum db_id db, const char *n)
 }
 
 /* Pass 1 over a <table-updates[2]> given as text: one row at a time is
- * handed to jansson, so a 100,000-row snapshot never exists as one tree. */
+ * parsed (jv.h, into arrays reused from row to row), so a 100,000-row
+ * snapshot never exists as one tree and a row costs no allocation. */
 static int parse_updates(struct sbview *v, enum db_id db, const char *tu,
 			 size_t tu_len, bool v2, bool snapshot,
 			 struct ovsdb_err *e)
@@ -280,19 +278,15 @@ static int parse_updates(struct sbview *v, enum db_id db, const char *tu,
 		}
 		seen |= 1u << ti;
 		while ((r2 = json_walk_next_key(&w, &f2, uuid, sizeof(uuid))) == 1) {
-			const char *rs;
-			json_t *ru;
-			int err;
+			const struct jv *ru = jv_parse(&v->jd, w.p, w.end, &w.p,
+						       JSONRPC_MAX_DEPTH);
 
-			if (json_walk_skip(&w, &rs) ||
-			    !(ru = json_walk_load(rs, w.p))) {
+			if (!ru) {
 				snprintf(e->why, sizeof(e->why),
 					 "bad JSON in a %s row", tname);
 				return -EPROTO;
 			}
-			err = parse_row(v, ti, uuid, ru, v2, snapshot, e);
-			json_decref(ru);
-			if (err)
+			if (parse_row(v, ti, uuid, ru, v2, snapshot, e))
 				return -EPROTO;
 		}
 		if (r2 < 0) {
@@ -733,9 +727,14 @@ int apply_updates(struct sbview *v, enum db_id db, const char *tu,
 		  size_t tu_len, bool v2, bool snapshot,
 		  struct ovsdb_err *e)
 {
+	int err;
+
 	if (snapshot)
 		v->gen++;
-	if (parse_updates(v, db, tu, tu_len, v2, snapshot, e)) {
+	err = parse_updates(v, db, tu, tu_len, v2, snapshot, e);
+	/* A huge row should not pin its arrays. */
+	jv_doc_trim(&v->jd, 1u << 20);
+	if (err) {
 		discard_changes(v);
 		return -EPROTO;
 	}

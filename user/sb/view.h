@@ -101,7 +101,7 @@ struct tbl {
 	struct hmap rows;
 	/* column setter: diff = update2 "modify" semantics */
 	int (*set)(struct sbview *v, struct row *r, const char *col,
-		   json_t *val, bool diff, struct ovsdb_err *e);
+		   const struct jv *val, bool diff, struct ovsdb_err *e);
 	void (*copy)(struct row *dst, const struct row *src);
 	void (*free)(struct row *r);
 	bool (*equal)(const struct row *a, const struct row *b);
@@ -180,6 +180,7 @@ struct sbview {
 	struct sbview_iface iface_tmp;
 	bool warned_addl;
 	uint64_t rows_skipped;	/* rows kept but not usable (sbview.h) */
+	struct jv_doc jd;	/* the row being parsed (update.c) */
 };
 
 /* tables.c */
