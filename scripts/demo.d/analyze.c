@@ -14,6 +14,8 @@
  *	(the traffic never came back within the run).
  *	back_after_mark_ms: the first arrival at or after --mark NS (the
  *	SB change) minus it: how long after the SB change traffic is back.
+ *	back_after_resume_ms: the same from --resume NS (the VM's resume on
+ *	the new host): the recovery after resume, the guard's measure.
  *	--plot writes "t_ms seq" lines relative to --t0 for gnuplot.
  *
  *   demo-analyze wire PCAP --peer IP --old IP --new IP [--sb-after NS]
@@ -91,8 +93,9 @@ static int cmd_trace(int argc, char **argv)
 	const char *file = NULL, *plot = NULL, *lane = "";
 	int64_t sent = -1, pause_ns = 0, t0 = INT64_MIN;
 	int64_t win_from = INT64_MIN, win_to = INT64_MAX, mark = -1, end = -1;
+	int64_t resume = -1;
 	bool back = true;
-	double after_mark = -1;
+	double after_mark = -1, after_resume = -1;
 	struct arrival *a = NULL;
 	size_t n = 0, cap = 0, i;
 	int64_t max_seq = -1, uniq = 0, dups = 0, reord = 0, hi = -1;
@@ -118,6 +121,8 @@ static int cmd_trace(int argc, char **argv)
 			end = parse_i64(o, argv[++i2]);
 		else if (!strcmp(o, "--mark"))
 			mark = parse_i64(o, argv[++i2]);
+		else if (!strcmp(o, "--resume"))
+			resume = parse_i64(o, argv[++i2]);
 		else if (!strcmp(o, "--to"))
 			win_to = parse_i64(o, argv[++i2]);
 		else if (!strcmp(o, "--plot"))
@@ -210,6 +215,12 @@ static int cmd_trace(int argc, char **argv)
 			break;
 		}
 	}
+	for (i = 0; resume >= 0 && i < n; i++) {
+		if (a[i].t >= resume) {
+			after_resume = (a[i].t - resume) / 1e6;
+			break;
+		}
+	}
 	if (t0 == INT64_MIN)
 		t0 = gap_start;
 
@@ -240,6 +251,10 @@ static int cmd_trace(int argc, char **argv)
 	       n > 1 ? (gap - pause_ns) / 1e6 : 0.0, t0,
 	       n ? (a[0].t - t0) / 1e6 : 0.0, n ? (a[n - 1].t - t0) / 1e6 : 0.0);
 	printf(",\"back\":%s", back ? "true" : "false");
+	if (after_resume >= 0)
+		printf(",\"back_after_resume_ms\":%.3f", after_resume);
+	else
+		printf(",\"back_after_resume_ms\":null");
 	if (after_mark >= 0)
 		printf(",\"back_after_mark_ms\":%.3f}\n", after_mark);
 	else
@@ -533,7 +548,7 @@ int main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fprintf(stderr,
-			"usage: " PROG " trace FILE [--sent N] [--pause-ns NS] [--t0 NS] [--from NS] [--to NS] [--mark NS] [--end NS]\n"
+			"usage: " PROG " trace FILE [--sent N] [--pause-ns NS] [--t0 NS] [--from NS] [--to NS] [--mark NS] [--resume NS] [--end NS]\n"
 			"                    [--plot OUT] [--lane NAME]\n"
 			"       " PROG " wire PCAP --peer IP --old IP --new IP [--sb-after NS] [--from NS] [--to NS]\n");
 		return argc < 2 ? 2 : 0;

@@ -193,8 +193,8 @@ demo_migrate() {
 	local method=$1 mode=$2 tl=$3 vm pids=() rc=0 opts=() first
 	shift 3
 	case $method in
-	stock|stock+ovnmig) opts+=(--mode stock) ;;
-	multichassis|multichassis+ovnmig) opts+=(--mode multichassis) ;;
+	stock|stock+ovnmig*) opts+=(--mode stock) ;;
+	multichassis|multichassis+ovnmig*) opts+=(--mode multichassis) ;;
 	esac
 	case $mode in
 	abort) opts+=(--abort) ;;
@@ -232,13 +232,42 @@ _demo_ctl() { echo "$LAB_DIR/ch$1/run/ovnmigd.ctl"; }
 # demo_pkg_install: the packages of "make deb" into the VM (once a boot).
 demo_pkg_install() { lab_pkg_install "${DEMO_DEB_DIR:-$BUILD/deb}"; }
 
+# What ovnmig runs on every chassis (demo_ovnmig_on CONFIG; a method
+# "BASE+ovnmig:CONFIG", docs/demo.md "Ablation"):
+#   deployed        the documented deployment: ovnmigd --attach (steer on
+#                   genev_sys_6081, bounce on eth0 in generic mode,
+#                   --bounce-attach auto: on demand on the lab's veth)
+#   agents          ovnmigd only, no program attached
+#   steer           ovnmigd --attach without an underlay: steer only
+#   bounce-skb      bounce attached all the time in generic mode
+#   bounce-native   the same in native mode (veth's XDP: its NAPI path);
+#                   both: ovnmigctl attach without steer, ovnmigd without
+#                   --attach
+#   always-skb      deployed with --bounce-attach always (the deployment
+#                   until bounce was attached on demand)
+DEMO_OVNMIG_CONFIGS="deployed agents steer bounce-skb bounce-native always-skb"
+demo_ovnmig_cfg=deployed
+
+# _demo_agent_opts: ovnmigd's options for demo_ovnmig_cfg.
+_demo_agent_opts() {
+	case $demo_ovnmig_cfg in
+	deployed) echo "--attach --genev genev_sys_6081 --underlay eth0 --xdp-skb" ;;
+	agents) echo "--genev genev_sys_6081" ;;
+	steer) echo "--attach --genev genev_sys_6081" ;;
+	bounce-skb|bounce-native) echo "--genev genev_sys_6081 --underlay eth0" ;;
+	always-skb) echo "--attach --genev genev_sys_6081 --underlay eth0 --xdp-skb --bounce-attach always" ;;
+	*) return 1 ;;
+	esac
+}
+
 # demo_agent_start K: chassis K's /etc/default/ovnmigd, then what
 # "systemctl enable --now ovnmigd" does there (lab_unit_start).
 demo_agent_start() {
-	local k=$1 b
+	local k=$1 b o
 	b=$(_demo_bpffs "$k")
+	o=$(_demo_agent_opts) || { echo "demo: ovnmig configuration $demo_ovnmig_cfg: unknown (one of $DEMO_OVNMIG_CONFIGS)" >&2; return 1; }
 	mkdir -p "$LAB_DIR/ch$k/default"
-	printf 'OVNMIGD_OPTS="%s"\n' "--sb tcp:$LAB_UL4.1:6642 --ovs unix:$LAB_DIR/ch$k/run/db.sock --bpffs $b --ctl $(_demo_ctl "$k") --attach --genev genev_sys_6081 --underlay eth0 --xdp-skb ${DEMO_AGENT_OPTS:-}" \
+	printf 'OVNMIGD_OPTS="%s"\n' "--sb tcp:$LAB_UL4.1:6642 --ovs unix:$LAB_DIR/ch$k/run/db.sock --bpffs $b --ctl $(_demo_ctl "$k") $o ${DEMO_AGENT_OPTS:-}" \
 		>"$LAB_DIR/ch$k/default/ovnmigd"
 	lab_unit_start "$k"
 }
@@ -282,13 +311,25 @@ demo_agents_start() {
 
 demo_agents_kill() { _demo_agent_stop KILL "$@"; }
 
+# demo_ovnmig_on [CONFIG]: ovnmig on every chassis, as CONFIG says
+# (default deployed; see DEMO_OVNMIG_CONFIGS).
 demo_ovnmig_on() {
 	local k b
+	demo_ovnmig_cfg=${1:-deployed}
+	_demo_agent_opts >/dev/null ||
+		{ echo "demo: ovnmig configuration $demo_ovnmig_cfg: unknown (one of $DEMO_OVNMIG_CONFIGS)" >&2; return 1; }
 	demo_pkg_install || return 1
 	for k in 1 2 3; do
 		b=$(_demo_bpffs "$k")
 		mkdir -p "$b"
 		mountpoint -q "$b" || mount -t bpf bpf "$b" || return 1
+		# bounce alone, attached for good: without steer (no --genev)
+		# and before the agent, which then finds the pinned maps.
+		case $demo_ovnmig_cfg in
+		bounce-skb|bounce-native)
+			lab_ch "$k" "$LAB_OVNMIGCTL" -b "$b" attach --genev '' --underlay eth0 \
+				$([ "$demo_ovnmig_cfg" = bounce-skb ] && echo --xdp-skb) >&2 || return 1 ;;
+		esac
 	done
 	# Once more if the first start is not ready in time: on a host
 	# loaded several times over, the first start (cold caches over 9p,
@@ -340,6 +381,9 @@ demo_ovnmig_off() {
 				--genev genev_sys_6081 --underlay eth0 >/dev/null 2>&1
 			umount "$b" 2>/dev/null
 		fi
+		# steer's clsact goes too (detach leaves it, as tc's would
+		# stay): a method without ovnmig runs without any of it.
+		lab_ch "$k" tc qdisc del dev genev_sys_6081 clsact 2>/dev/null
 	done
 	return 0
 }

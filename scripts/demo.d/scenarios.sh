@@ -211,10 +211,10 @@ measure_run() {
 	fi
 	vm=${names[0]}
 	tl=$d/timeline
-	[[ $method == *ovnmig ]] && demo_dp_stats before "$d"
+	[[ $method == *+ovnmig* ]] && demo_dp_stats before "$d"
 	RUN_DIR=$d RUN_VM=$vm RUN_KILL_AGENT=$kill_agent RUN_FREEZE_S=$freeze RUN_RECOMPUTE=$recompute
 	RUN_SAMPLE_S=$sample RUN_STALL_KILL_S=$stall_kill RUN_STALL_AFTER_KILL_S=$after_kill
-	[[ $method == *ovnmig ]] || RUN_STALL_KILL_S=
+	[[ $method == *+ovnmig* ]] || RUN_STALL_KILL_S=
 	say "$scn $method: migrating ch1 -> ch2 ($mode, pause ${PAUSE_MS} ms) under traffic"
 	if [ "$vms" = 1 ]; then
 		DEMO_MIGRATE_HOOK=start_traffic demo_migrate "$method" "$mode" "$tl" \
@@ -242,7 +242,7 @@ measure_run() {
 	probe_stop
 	# Never leave the peer's controller frozen, whatever happened.
 	[ "$freeze" != 0 ] && demo_freeze_stop
-	if [[ $method == *ovnmig ]]; then
+	if [[ $method == *+ovnmig* ]]; then
 		demo_dp_stats after "$d"
 		demo_agent_events "$d"
 	fi
@@ -280,6 +280,7 @@ measure_run() {
 		peer_sb_ip="$(jstr "$(demo_chassis_sb_ip 3)")" \
 		new_sb_ip="$(jstr "$(demo_chassis_sb_ip 2)")" \
 		pause_probe_ns="$(jstr "$ev_pause")" nb_ns="$(jstr "$ev_unplug")" \
+		resume_ns="$(jstr "$(ev resume)")" \
 		fabric_from_ns="$(jstr "$ev_pause")" \
 		fabric_to_ns="$(jstr "$((ev_pause + win * 1000000000))")" \
 		load="$(jstr "${DEMO_LOAD_DESC:-none}")"
@@ -339,7 +340,7 @@ scenario_s11() {
 # samples taken the default lease (10 s) + 1 s or more after the kill.
 scenario_s12() {
 	case $2 in
-	*ovnmig) measure_run "$1" "$2" freeze="${DEMO_KILL_STALL_S:-28}" \
+	*+ovnmig*) measure_run "$1" "$2" freeze="${DEMO_KILL_STALL_S:-28}" \
 		sample="${DEMO_STALL_SAMPLE_S:-4}" stall_kill="${DEMO_STALL_KILL_S:-4}" after_kill=11 ;;
 	*) not_run "$1" "$2" "no ovnmigd to kill without ovnmig" ;;
 	esac
@@ -356,7 +357,7 @@ scenario_s7() {
 }
 scenario_s8() {
 	case $2 in
-	*ovnmig) measure_run "$1" "$2" kill_agent=1 ;;
+	*+ovnmig*) measure_run "$1" "$2" kill_agent=1 ;;
 	*) not_run "$1" "$2" "no ovnmigd to kill without ovnmig (same as scenario 1)" ;;
 	esac
 }
@@ -435,7 +436,7 @@ scenario_s2_done() {
 scenario_s9() {
 	local rc=0
 	case $2 in
-	*ovnmig) ;;
+	*+ovnmig*) ;;
 	*) not_run "$1" "$2" "ovnmig.ko only matters with ovnmig (same as scenario 1)"; return 0 ;;
 	esac
 	# ovnmig-dkms, installed here only: DKMS builds in the guest, which
