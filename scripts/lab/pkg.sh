@@ -4,28 +4,33 @@
 # scripts/demo.d/lab-glue.sh, scripts/lab/systemctl and the VM tests,
 # after scripts/lab/lab.sh.
 #
-#   lab_pkg_install [--no-dkms] [DIR]
-#                           dpkg -i DIR's ovnmig and ovnmig-dkms (default
-#                           $BUILD/deb, "make deb-lab"; --no-dkms: ovnmig
-#                           only; --dkms, the default, is still taken);
+#   lab_pkg_install [--dkms] [DIR]
+#                           dpkg -i DIR's ovnmig (default $BUILD/deb,
+#                           "make deb-lab"), with --dkms ovnmig-dkms too;
 #                           checks the result: ovnmigd --version, that
 #                           the installed ovnmigd carries the installed BPF
-#                           objects, that DKMS installed ovnmig.ko at the
-#                           package's version for the running kernel
-#                           under /lib/modules/KVER/updates/dkms.  Only
-#                           inside scripts/vm-run (the VM's root is the
-#                           host's / under a throwaway tmpfs overlay: the
-#                           packages are gone at shutdown); once per boot
-#                           for the same .debs.  DKMS compiling in the
-#                           TCG guest takes more than 15 minutes, so the
-#                           host builds the module first, from the same
-#                           package (scripts/lab/dkms-prebuild: DIR's
+#                           objects, with --dkms that DKMS installed
+#                           ovnmig.ko at the package's version for the
+#                           running kernel under /lib/modules/KVER/
+#                           updates/dkms.  Only inside scripts/vm-run (the
+#                           VM's root is the host's / under a throwaway
+#                           tmpfs overlay: the packages are gone at
+#                           shutdown); once per boot for the same .debs.
+#                           DKMS compiling in the TCG guest takes more
+#                           than 15 minutes, so the host builds the module
+#                           first, from the same package
+#                           (scripts/lab/dkms-prebuild: DIR's
 #                           ovnmig-VER-kernelKVER-ARCH.dkms.tar.gz) and
 #                           this puts it where dh_dkms' postinst loads a
 #                           binaries-only tarball from: the postinst then
 #                           only installs it (checked: the installed
 #                           ovnmig.ko is the tarball's, byte for byte).
 #                           Without the tarball, DKMS compiles (slowly).
+#                           Even so, the install took 664 s at host load
+#                           18 (ovnmig alone: 29-145 s; most likely dkms
+#                           install's depmod, reading /lib/modules/KVER
+#                           over 9p, not timed apart), so only what loads
+#                           the module asks for --dkms.
 #   lab_unit_start K        what "systemctl start ovnmigd" does on a chassis:
 #                           the installed unit's ExecStart, with chassis K's
 #                           $LAB_DIR/chK/default/ovnmigd as its
@@ -56,11 +61,8 @@ _lab_deb() {
 }
 
 lab_pkg_install() {
-	local dkms=1 dir ov dk='' v dv='' sums kver pre='' ko o how t0=$SECONDS
-	case ${1:-} in
-	--dkms) shift ;;
-	--no-dkms) dkms=0; shift ;;
-	esac
+	local dkms=0 dir ov dk='' v dv='' sums kver pre='' ko o how t0=$SECONDS
+	[ "${1:-}" = --dkms ] && { dkms=1; shift; }
 	dir=${1:-${BUILD:-$LAB_TOP/build}/deb}
 	[ -n "${VM_ACCEL:-}" ] ||
 		{ _lab_err "lab_pkg_install: only inside scripts/vm-run (it installs into the VM's throwaway root)"; return 1; }
@@ -74,9 +76,12 @@ lab_pkg_install() {
 		[ -f "$pre" ] || pre=
 	fi
 	v=$(dpkg-deb -f "$ov" Version)
-	sums=$(cat "$ov" $dk $pre | md5sum)
+	# The state: one checksum per file installed (so that ovnmig alone
+	# after both is no reinstall).
+	sums=$(md5sum "$ov" $dk $pre | cut -d' ' -f1)
 	mkdir -p "$LAB_PKG_STATE"
-	[ "$(cat "$LAB_PKG_STATE/installed" 2>/dev/null)" = "$sums" ] && return 0
+	[ -f "$LAB_PKG_STATE/installed" ] &&
+		! grep -qvxF -f "$LAB_PKG_STATE/installed" <<<"$sums" && return 0
 	# common.postinst (dh_dkms) runs "dkms ldtarball" on
 	# /usr/share/PACKAGE/NAME-VERSION.dkms.tar.gz when there is one,
 	# instead of "dkms add", and builds only what is not built yet.  (A
@@ -133,7 +138,9 @@ sys.exit(0 if d.find(open(sys.argv[2], "rb").read()) >= 0 else 1)' \
 			"$LAB_OVNMIGD" "/usr/lib/ovnmig/$o.bpf.o" ||
 			{ _lab_err "$LAB_OVNMIGD does not carry /usr/lib/ovnmig/$o.bpf.o"; return 1; }
 	done
-	echo "$sums" >"$LAB_PKG_STATE/installed"
+	{ [ $dkms = 1 ] || cat "$LAB_PKG_STATE/installed" 2>/dev/null; echo "$sums"; } |
+		sort -u >"$LAB_PKG_STATE/installed.new"
+	mv "$LAB_PKG_STATE/installed.new" "$LAB_PKG_STATE/installed"
 }
 
 _lab_unit_dir() { echo "$LAB_DIR/ch$1"; }
