@@ -26,11 +26,10 @@
 #                           only installs it (checked: the installed
 #                           ovnmig.ko is the tarball's, byte for byte).
 #                           Without the tarball, DKMS compiles (slowly).
-#                           Even so, the install took 664 s at host load
-#                           18 (ovnmig alone: 29-145 s; most likely dkms
-#                           install's depmod, reading /lib/modules/KVER
-#                           over 9p, not timed apart), so only what loads
-#                           the module asks for --dkms.
+#                           Even so, the install took 664-692 s at host
+#                           load 16-18 (ovnmig alone: 29-145 s; dkms
+#                           install's depmod over 9p ~207 s of it), so
+#                           only what loads the module asks for --dkms.
 #   lab_unit_start K        what "systemctl start ovnmigd" does on a chassis:
 #                           the installed unit's ExecStart, with chassis K's
 #                           $LAB_DIR/chK/default/ovnmigd as its
