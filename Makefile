@@ -15,7 +15,8 @@
 #   make install    agent, CLI, BPF objects, man pages, unit, DKMS source
 #                   (DESTDIR, PREFIX=/usr/local, SBINDIR, LIBDIR, ...)
 #   make deb        the Debian packages ovnmig and ovnmig-dkms in build/deb/
-#                   (deb-next: the same at VERSION+next1, for the upgrade test)
+#                   (deb-next: the same at VERSION+next1, for the upgrade test;
+#                   deb-lab: plus ovnmig.ko pre-built for the lab's guest)
 #   V=1             show full commands
 
 .DEFAULT_GOAL := all
@@ -83,23 +84,23 @@ bench-scale: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)TOP=$(CURDIR) BUILD=$(BUILD) bench/bench-scale
 
-# The demo's chassis run ovnmig from its packages: make deb first (cached
-# while the tree is unchanged).
+# The demo's chassis run ovnmig from its packages: make deb-lab first
+# (cached while the tree is unchanged; the module pre-built for the guest).
 DEMO13	:= $(filter debian13,$(DEMO_OS))
 demo: deps $(if $(DEMO13),vm-root)
-	$(Q)$(MAKE) --no-print-directory all deb $(if $(DEMO13),kmod-debian13)
+	$(Q)$(MAKE) --no-print-directory all deb-lab $(if $(DEMO13),kmod-debian13)
 	$(Q)scripts/demo
 
 # Every scenario and method, whatever it takes (~25 minutes under TCG);
 # make demo stops starting runs when its 15 minutes are used up.
 demo-all: deps
-	$(Q)$(MAKE) --no-print-directory all deb
+	$(Q)$(MAKE) --no-print-directory all deb-lab
 	$(Q)scripts/demo --timeout 2400
 
 # s10, s1 and s6 on Debian 12 and Debian 13, side by side
 # (build/demo-matrix.txt); make demo takes DEMO_OS=debian13 too.
 demo-matrix: deps vm-root
-	$(Q)$(MAKE) --no-print-directory all deb kmod-debian13
+	$(Q)$(MAKE) --no-print-directory all deb-lab kmod-debian13
 	$(Q)scripts/demo-matrix
 
 baseline: deps

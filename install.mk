@@ -89,9 +89,24 @@ DEB_INPUTS	:= $(shell cd $(TOP) && find . \( -path ./build -o -path ./.git -o -p
 DEB_LIST	:= $(BUILD)/deb-inputs.list
 DEB_NEXT_VERSION := $(VERSION)+next1
 
-.PHONY: deb deb-next FORCE
+.PHONY: deb deb-next deb-lab deb-next-lab FORCE
 deb: $(BUILD)/deb/.built
 deb-next: $(BUILD)/deb-next/.built
+
+# make deb-lab (deb-next-lab): what the lab's VM installs, make deb's
+# (deb-next's) packages plus ovnmig.ko for the Debian 12 guest's kernel,
+# built on the host by DKMS from the ovnmig-dkms package and packed as a
+# binaries-only DKMS tarball next to it (scripts/lab/dkms-prebuild;
+# root): DKMS compiling in the emulated guest took over 15 minutes.
+# Retried while it could not build (not root, no headers).
+deb-lab: $(BUILD)/deb/.prebuilt
+deb-next-lab: $(BUILD)/deb-next/.prebuilt
+$(BUILD)/deb/.prebuilt: $(BUILD)/deb/.built
+$(BUILD)/deb-next/.prebuilt: $(BUILD)/deb-next/.built
+$(BUILD)/deb/.prebuilt $(BUILD)/deb-next/.prebuilt:
+	$(call msg,DKMS,$(@D))
+	$(Q)scripts/lab/dkms-prebuild $(@D)
+	$(Q)if ls $(@D)/ovnmig-*.dkms.tar.gz >/dev/null 2>&1; then touch $@; fi
 
 # The list of files, rewritten only when it changes (a file added or
 # removed rebuilds the packages, an unchanged tree does not).

@@ -439,8 +439,9 @@ scenario_s9() {
 	*+ovnmig*) ;;
 	*) not_run "$1" "$2" "ovnmig.ko only matters with ovnmig (same as scenario 1)"; return 0 ;;
 	esac
-	# ovnmig-dkms, installed here only: DKMS builds in the guest, which
-	# takes minutes under emulation.
+	# ovnmig-dkms, installed here only: its module is pre-built on the
+	# host (make deb-lab), but DKMS's install still takes minutes under
+	# emulation.
 	if ! lab_pkg_install --dkms "${DEMO_DEB_DIR:-$BUILD/deb}" >/dev/null 2>"$out/.insmod" ||
 		! modinfo -F filename ovnmig 2>/dev/null | grep -q /updates/dkms/; then
 		not_run "$1" "$2" "no ovnmig.ko from ovnmig-dkms for $(uname -r): $(tail -1 "$out/.insmod")"
