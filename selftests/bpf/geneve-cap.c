@@ -30,6 +30,8 @@
 #include <linux/if_packet.h>
 #include <ovnmig/abi.h>
 
+#include "lib/clock.h"
+
 #define PROG "geneve-cap"
 
 static uint32_t sum16(uint32_t s, const uint8_t *p, size_t n)
@@ -48,14 +50,6 @@ static uint16_t fold(uint32_t s)
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);
 	return s;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ll + ts.tv_nsec / 1000000;
 }
 
 static unsigned int port = OVNMIG_GENEVE_UDP_PORT;
@@ -147,10 +141,10 @@ int main(int argc, char **argv)
 	f = fopen(argv[3], "w");
 	if (f)
 		fclose(f);
-	deadline = now_ms() + atoi(argv[2]);
+	deadline = (long long)mono_ms() + atoi(argv[2]);
 	for (;;) {
 		struct pollfd pf = { .fd = fd, .events = POLLIN };
-		long long left = deadline - now_ms();
+		long long left = deadline - (long long)mono_ms();
 		uint8_t buf[4096];
 		char cbuf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
 		struct iovec iov = { buf, sizeof(buf) };

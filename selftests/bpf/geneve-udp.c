@@ -24,6 +24,8 @@
 #include <sys/socket.h>
 #include <ovnmig/abi.h>
 
+#include "lib/clock.h"
+
 #define PROG "geneve-udp"
 
 static size_t build(unsigned char *b, unsigned vni, unsigned port, unsigned n)
@@ -146,18 +148,10 @@ static int do_send(char **argv)
 	return 0;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ll + ts.tv_nsec / 1000000;
-}
-
 static int do_recv(char **argv)
 {
 	unsigned count = atoi(argv[0]), got = 0, marked = 0;
-	long long deadline = now_ms() + atoi(argv[1]);
+	long long deadline = (long long)mono_ms() + atoi(argv[1]);
 	unsigned vni = strtoul(argv[2], NULL, 0);
 	unsigned port = strtoul(argv[3], NULL, 0);
 	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
@@ -182,7 +176,7 @@ static int do_recv(char **argv)
 		unsigned char b[2048];
 		struct sockaddr_in6 src;
 		socklen_t sl = sizeof(src);
-		long long left = deadline - now_ms();
+		long long left = deadline - (long long)mono_ms();
 		ssize_t n;
 
 		if (left <= 0 || poll(&p, 1, left) <= 0)

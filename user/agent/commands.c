@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "ctl/ctl.h"
+#include "lib/clock.h"
 #include "lib/maps.h"
 #include "lib/metrics.h"
 #include "sb/sbview.h"
@@ -77,7 +78,7 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 			    "s:{s:s, s:i, s:i, s:b, s:b}, s:i, s:i}",
 			    "agent", 1, "version", OVNMIG_VERSION,
 			    "pid", (int)getpid(),
-			    "uptime_s", (json_int_t)((maps_now_ns() -
+			    "uptime_s", (json_int_t)((mono_ns() -
 						      a->start_ns) / 1000000000),
 			    "system_id", l ? l->system_id : "",
 			    "generation", (int)a->generation,
@@ -124,7 +125,7 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 
 static json_int_t left_ms(uint64_t exp)
 {
-	uint64_t now = maps_now_ns();
+	uint64_t now = mono_ns();
 
 	return exp > now ? (json_int_t)((exp - now) / 1000000) : 0;
 }

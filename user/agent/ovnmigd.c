@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "ctl/ctl.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/maps.h"
 #include "lib/maps_attach.h"
@@ -143,14 +144,14 @@ static void t_iface(void *ctx, const struct sbview_iface *o,
 static void t_end(void *ctx)
 {
 	struct agent *a = ctx;
-	uint64_t t0 = maps_now_ns();
+	uint64_t t0 = mono_ns();
 
 	a->end_ns = t0;
 	policy_sbview_ops.end(a->p);
 	log_dbg("update: %llu us since wake-up, %llu us in the policy and "
 		"map write",
 		(unsigned long long)(t0 - a->wake_ns) / 1000,
-		(unsigned long long)(maps_now_ns() - t0) / 1000);
+		(unsigned long long)(mono_ns() - t0) / 1000);
 }
 
 static void t_connection(void *ctx, const char *db, bool up)
@@ -171,7 +172,7 @@ static const struct sbview_ops agent_sbview_ops = {
 static void bounce_set(struct agent *a, bool on)
 {
 	char why[sizeof(a->bounce_err)];
-	uint64_t t0 = maps_now_ns();
+	uint64_t t0 = mono_ns();
 	int err;
 
 	if (!a->bh || a->bounce_on == on)
@@ -188,13 +189,13 @@ static void bounce_set(struct agent *a, bool on)
 	a->bounce_on = on;
 	if (on) {
 		a->bounce_attaches++;
-		a->bounce_attach_ns = maps_now_ns() - t0;
+		a->bounce_attach_ns = mono_ns() - t0;
 	} else {
 		a->bounce_detaches++;
 	}
 	log_info("bounce %s on %s (%d forwarding entries), in %.1f ms",
 		 on ? "attached" : "detached", a->opt.underlay_dev,
-		 a->m.n_fwd, (maps_now_ns() - t0) / 1e6);
+		 a->m.n_fwd, (mono_ns() - t0) / 1e6);
 }
 
 /* Once a second and after a reconcile: entries (the agent's, or an
@@ -244,7 +245,7 @@ static bool bounce_on_demand(const struct agent *a)
 static int sink(void *ctx, const struct policy_op *ops, int n)
 {
 	struct agent *a = ctx;
-	uint64_t w0 = maps_now_ns();
+	uint64_t w0 = mono_ns();
 	int err;
 
 	/* The policy's counts are the maps' unless someone added entries
@@ -256,7 +257,7 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 	if (err)
 		log_err("maps: writing %d entries: %s", n, strerror(-err));
 	else if (a->in_update) {
-		uint64_t t = maps_now_ns(), d = t - a->wake_ns;
+		uint64_t t = mono_ns(), d = t - a->wake_ns;
 
 		metrics_observe(&a->lat.hist, d);
 		a->last_n = n;
@@ -323,7 +324,7 @@ void agent_note(void *ctx, const char *port, const char *what)
 	struct agent *a = ctx;
 	struct agent_event *e = &a->ring[a->ring_next++ % EVENT_RING];
 
-	e->ts_ns = maps_now_ns();
+	e->ts_ns = mono_ns();
 	snprintf(e->port, sizeof(e->port), "%s", port);
 	snprintf(e->what, sizeof(e->what), "%s", what);
 	log_dbg("%s: %s", port, what);
@@ -392,7 +393,7 @@ static void reconcile(struct agent *a)
 	maps_foreach_fwd(&a->m, adopt_fwd, a->p);
 	policy_flush(a->p);
 	if (!a->reconciled)
-		a->lat.synced_ns = maps_now_ns() - a->start_ns;
+		a->lat.synced_ns = mono_ns() - a->start_ns;
 	a->reconciled = true;
 	log_info("reconciled the pinned maps: %llu kept, %llu fixed, "
 		 "%llu removed",
@@ -415,7 +416,7 @@ static void renew_lease(struct agent *a)
 
 	if (!a->reconciled)
 		return;
-	err = maps_lease_renew(&a->m, maps_now_ns(), a->opt.lease_ns);
+	err = maps_lease_renew(&a->m, mono_ns(), a->opt.lease_ns);
 	if (!err) {
 		a->lease_renewals++;
 		return;
@@ -593,7 +594,7 @@ static void update_underlay_mac(struct agent *a)
 
 static void sync_nexthops(struct agent *a, bool sweep)
 {
-	uint64_t now = maps_now_ns();
+	uint64_t now = mono_ns();
 	int written, removed, err;
 
 	if (a->m.nexthop_fd < 0)
@@ -620,7 +621,7 @@ static int nexthop_wait_ms(struct agent *a)
 
 	if (a->m.nexthop_fd < 0 || !a->nhw || !nexthop_watch_dirty(a->nhw))
 		return -1;
-	since = maps_now_ns() - a->nh_sync_ns;
+	since = mono_ns() - a->nh_sync_ns;
 	if (since >= NH_MIN_GAP_NS)
 		return 0;
 	return (int)((NH_MIN_GAP_NS - since) / 1000000ull) + 1;
@@ -1038,7 +1039,7 @@ static void check_qdisc(struct agent *a)
 	char kind[32], why[sizeof(a->steer_refused)] = "";
 	int err;
 
-	a->last_qdisc_ns = maps_now_ns();
+	a->last_qdisc_ns = mono_ns();
 	if (!a->opt.genev_dev || !*a->opt.genev_dev)
 		return;
 	err = attach_root_qdisc(a->opt.genev_dev, kind, sizeof(kind));
@@ -1248,7 +1249,7 @@ static void loop(struct agent *a)
 			log_err("poll: %s", strerror(errno));
 			break;
 		}
-		a->wake_ns = maps_now_ns();
+		a->wake_ns = mono_ns();
 		if (nh_i >= 0 && r > 0 && pfd[nh_i].revents)
 			nexthop_watch_run(a->nhw);
 		if (a->ve && r > 0 && pfd[n - 1].revents)
@@ -1259,7 +1260,7 @@ static void loop(struct agent *a)
 		if (!a->reconciled && synced(a)) {
 			reconcile(a);
 			renew_lease(a);
-			bounce_sweep(a, maps_now_ns());
+			bounce_sweep(a, mono_ns());
 		}
 		/* The batch is in the maps: now its events, before the
 		 * rtnetlink round trips of the next hops below. */
@@ -1271,7 +1272,7 @@ static void loop(struct agent *a)
 		ctl_server_run(a->ctl);
 		if (a->http)
 			metrics_http_run(a->http);
-		now = maps_now_ns();
+		now = mono_ns();
 		if (now - a->last_sweep_ns >= SWEEP_MS * 1000000ull) {
 			a->last_sweep_ns = now;
 			policy_expire(a->p);
@@ -1346,7 +1347,7 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	a.start_ns = a.last_sweep_ns = maps_now_ns();
+	a.start_ns = a.last_sweep_ns = mono_ns();
 	err = setup(&a);
 	if (!err) {
 		log_info("started (pid %d), following %s", (int)getpid(),

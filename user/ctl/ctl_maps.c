@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 
 #include "ctl.h"
+#include "lib/clock.h"
 #include "lib/nexthop.h"
 
 const struct ctl_command ctlmaps_commands[] = {
@@ -68,7 +69,7 @@ static int parse_expiry(const char *s, __u64 *exp, char **error)
 		*error = strdup("SECONDS: 1..86400");
 		return -EINVAL;
 	}
-	*exp = maps_now_ns() + sec * 1000000000ull;
+	*exp = mono_ns() + sec * 1000000000ull;
 	return 0;
 }
 
@@ -80,7 +81,7 @@ static json_t *key_json(const struct ovnmig_port_key *k)
 
 static json_int_t left_ms(uint64_t exp)
 {
-	uint64_t now = maps_now_ns();
+	uint64_t now = mono_ns();
 
 	return exp > now ? (json_int_t)((exp - now) / 1000000) : 0;
 }
@@ -351,7 +352,7 @@ void ctlmaps_bounce_status(struct maps *m, json_t *o)
 
 json_t *ctlmaps_lease_json(const struct ovnmig_config *c)
 {
-	uint64_t now = maps_now_ns();
+	uint64_t now = mono_ns();
 	bool renewed = c->lease_renewed_ns && c->lease_ns > c->lease_renewed_ns;
 
 	return json_pack("{s:b, s:I, s:o, s:o}",

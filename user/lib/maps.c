@@ -28,11 +28,6 @@ const char *const maps_stat_names[OVNMIG_STAT_MAX] = {
 #undef MAPS_STAT_NAME
 };
 
-uint64_t maps_now_ns(void)
-{
-	return mono_ns();
-}
-
 static int mkdir_p(const char *path)
 {
 	char buf[PATH_MAX], *s;

@@ -184,8 +184,6 @@ int maps_stats(struct maps *m, struct ovnmig_counter out[OVNMIG_STAT_MAX]);
 
 extern const char *const maps_stat_names[OVNMIG_STAT_MAX];
 
-uint64_t maps_now_ns(void);		/* CLOCK_MONOTONIC, as the datapath */
-
 /* "198.18.0.1" or "2001:db8::1" -> ovnmig_ip; 0 or -EINVAL. */
 int maps_parse_ip(const char *s, struct ovnmig_ip *ip, bool *v6);
 const char *maps_fmt_ip(const struct ovnmig_ip *ip, bool v6, char *buf,
