@@ -347,39 +347,19 @@ void agent_note(void *ctx, const char *port, const char *what)
 
 /* ---- reconcile ---- */
 
-static int max_gen_steer(void *ctx, const struct ovnmig_port_key *k,
-			 const struct ovnmig_steer *v)
+/* The highest generation of the entries walked. */
+static int max_gen(void *ctx, const struct policy_op *e)
 {
 	uint32_t *g = ctx;
 
-	(void)k;
-	if (v->generation > *g)
-		*g = v->generation;
+	if (POLICY_OP_FIELD(e, generation) > *g)
+		*g = POLICY_OP_FIELD(e, generation);
 	return 0;
 }
 
-static int max_gen_fwd(void *ctx, const struct ovnmig_port_key *k,
-		       const struct ovnmig_fwd *v)
+static int adopt(void *ctx, const struct policy_op *e)
 {
-	uint32_t *g = ctx;
-
-	(void)k;
-	if (v->generation > *g)
-		*g = v->generation;
-	return 0;
-}
-
-static int adopt_steer(void *ctx, const struct ovnmig_port_key *k,
-		       const struct ovnmig_steer *v)
-{
-	policy_adopt_steer(ctx, k, v);
-	return 0;
-}
-
-static int adopt_fwd(void *ctx, const struct ovnmig_port_key *k,
-		     const struct ovnmig_fwd *v)
-{
-	policy_adopt_fwd(ctx, k, v);
+	policy_adopt(ctx, e);
 	return 0;
 }
 
@@ -389,8 +369,8 @@ static void reconcile(struct agent *a)
 	uint64_t kept = c->reconcile_kept, fixed = c->reconcile_fixed,
 		 removed = c->reconcile_removed;
 
-	maps_foreach_steer(&a->m, adopt_steer, a->p);
-	maps_foreach_fwd(&a->m, adopt_fwd, a->p);
+	maps_foreach(&a->m, POLICY_STEER, adopt, a->p);
+	maps_foreach(&a->m, POLICY_FWD, adopt, a->p);
 	policy_flush(a->p);
 	if (!a->reconciled)
 		a->lat.synced_ns = mono_ns() - a->start_ns;
@@ -1129,8 +1109,8 @@ static int setup(struct agent *a)
 	}
 	update_underlay_mac(a);
 	/* A new generation, above whatever the last agent wrote. */
-	maps_foreach_steer(&a->m, max_gen_steer, &gen);
-	maps_foreach_fwd(&a->m, max_gen_fwd, &gen);
+	maps_foreach(&a->m, POLICY_STEER, max_gen, &gen);
+	maps_foreach(&a->m, POLICY_FWD, max_gen, &gen);
 	a->generation = gen + 1 ? gen + 1 : 1;
 	pc.generation = a->generation;
 	log_info("maps at %s: %d steer, %d fwd entries; generation %u",

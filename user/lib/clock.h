@@ -33,4 +33,12 @@ static inline uint64_t mono_ms(void)
 	return mono_ns() / 1000000;
 }
 
+/* ms from now to the CLOCK_MONOTONIC time @at_ns; 0 once it passed. */
+static inline uint64_t mono_ms_until(uint64_t at_ns)
+{
+	uint64_t now = mono_ns();
+
+	return at_ns > now ? (at_ns - now) / 1000000 : 0;
+}
+
 #endif /* OVNMIG_CLOCK_H */

@@ -426,12 +426,10 @@ struct want {
 	int n, cap, err;
 };
 
-static int want_cb(void *ctx, const struct ovnmig_port_key *k,
-		   const struct ovnmig_fwd *v)
+static int want_cb(void *ctx, const struct policy_op *e)
 {
 	struct want *w = ctx;
 
-	(void)k;
 	if (w->n == w->cap) {
 		int cap = w->cap ? 2 * w->cap : 16;
 		void *p = realloc(w->k, cap * sizeof(*w->k));
@@ -443,8 +441,8 @@ static int want_cb(void *ctx, const struct ovnmig_port_key *k,
 		w->k = p;
 		w->cap = cap;
 	}
-	maps_chassis_key(&w->k[w->n++], &v->new_host,
-			 v->flags & OVNMIG_F_IPV6);
+	maps_chassis_key(&w->k[w->n++], &e->fwd.new_host,
+			 e->fwd.flags & OVNMIG_F_IPV6);
 	return 0;
 }
 
@@ -496,7 +494,7 @@ int nexthop_sync(struct nexthop_watch *w, struct maps *m,
 		w->dirty = false;
 		w->n = 0;
 	}
-	maps_foreach_fwd(m, want_cb, &want);
+	maps_foreach(m, POLICY_FWD, want_cb, &want);
 	if (want.err) {
 		free(want.k);
 		return want.err;
