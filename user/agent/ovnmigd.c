@@ -30,6 +30,7 @@
 #include "lib/maps_attach.h"
 #include "lib/metrics.h"
 #include "lib/nexthop.h"
+#include "lib/util.h"
 #include "ovsdb/jsonrpc.h"
 #include "sb/sbview.h"
 #include "agent.h"
@@ -331,18 +332,10 @@ void agent_note(void *ctx, const char *port, const char *what)
 	if (!a->ctl || !ctl_server_n_subscribers(a->ctl))
 		return;
 	if (!a->pend)
-		a->pend = malloc(EVENT_PEND * sizeof(*a->pend));
-	if (a->n_pend == EVENT_PEND || !a->pend)
+		a->pend = xmalloc(EVENT_PEND * sizeof(*a->pend));
+	if (a->n_pend == EVENT_PEND)
 		flush_events(a);
-	if (a->pend) {
-		a->pend[a->n_pend++] = *e;
-	} else {
-		json_t *ev = agent_event_json(e);	/* no memory: queue it now */
-
-		if (ev)
-			ctl_server_broadcast(a->ctl, ev);
-		json_decref(ev);
-	}
+	a->pend[a->n_pend++] = *e;
 }
 
 /* ---- reconcile ---- */
@@ -494,13 +487,8 @@ static int chassis_want_cb(void *arg, const struct sbview_chassis *c)
 		if (strcmp(en->type, "geneve") || is_local_encap(w->l, en))
 			continue;
 		if (w->n == w->cap) {
-			int cap = w->cap ? 2 * w->cap : 64;
-			void *p = realloc(w->k, cap * sizeof(*w->k));
-
-			if (!p)
-				return -ENOMEM;
-			w->k = p;
-			w->cap = cap;
+			w->cap = w->cap ? 2 * w->cap : 64;
+			w->k = xrealloc(w->k, w->cap * sizeof(*w->k));
 		}
 		if (en->family == AF_INET6)
 			memcpy(ip.v6, &en->v6, 16);

@@ -411,9 +411,8 @@ static int vni_rebuild(struct maps *m, const uint32_t *words, size_t nw)
 		return -ENODEV;
 	if (!m->vnis_want) {
 		/* Zero pages cost nothing until a rebuild touches them. */
-		m->vnis_want = calloc(OVNMIG_STEER_FILTER_WORDS, sizeof(*want));
-		if (!m->vnis_want)
-			return -ENOMEM;
+		m->vnis_want = xcalloc(OVNMIG_STEER_FILTER_WORDS,
+				       sizeof(*want));
 	}
 	want = m->vnis_want;
 	if (!words)
@@ -574,11 +573,7 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 
 	/* One scratch area kept across batches: no allocation per batch. */
 	if (m->buf_cap < cnt) {
-		void *b = realloc(m->buf, cnt * per);
-
-		if (!b)
-			return -ENOMEM;
-		m->buf = b;
+		m->buf = xrealloc(m->buf, cnt * per);
 		m->buf_cap = cnt;
 	}
 	/* Values first: their alignment is the strictest. */
@@ -742,9 +737,7 @@ int maps_stats(struct maps *m, struct ovnmig_counter out[OVNMIG_STAT_MAX])
 	memset(out, 0, sizeof(*out) * OVNMIG_STAT_MAX);
 	if (ncpu <= 0)
 		return ncpu ? ncpu : -EINVAL;
-	per = calloc(ncpu, sizeof(*per));
-	if (!per)
-		return -ENOMEM;
+	per = xcalloc(ncpu, sizeof(*per));
 	for (i = 0; i < OVNMIG_STAT_MAX; i++) {
 		if (bpf_map_lookup_elem(m->stats_fd, &i, per))
 			continue;
