@@ -258,7 +258,7 @@ static struct pkt_spec forwarded(const struct pkt_spec *s, const char *host,
 }
 
 /*
- * Issue 15: bounce was an open relay.  Each case breaks exactly one of
+ * bounce must not be an open relay (docs/datapath.md).  Each case breaks exactly one of
  * the conditions under which a forwarding pointer may be used (abi.h)
  * on a packet that is otherwise forwarded, for a live entry (port 7 or
  * 8), and must be passed untouched with that condition's counter.
@@ -381,7 +381,7 @@ static void bounce_open_relay_cases(void)
 }
 
 /*
- * Issue 14: the next hop comes from the agent's cache (ovnmig_nexthop),
+ * The next hop comes from the agent's cache (ovnmig_nexthop),
  * not from bpf_fib_lookup, so bounce needs no IP forwarding.  The cache
  * is believed as it is (MACs unlike the neighbour table's, a host the
  * FIB cannot route); without a live entry (absent, expired, ifindex 0)

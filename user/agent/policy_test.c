@@ -449,7 +449,7 @@ static void t_delete(void)
 }
 
 /*
- * Issue 16: an entry lives while the SB shows its move, however long OVN
+ * An entry lives while the SB shows its move, however long OVN
  * lags (the reported stalls: 88 s, 8 minutes), up to the maximum age
  * (15 minutes by default); no fixed 30 s expiry.
  */
