@@ -31,19 +31,9 @@
 #include <ovnmig/abi.h>
 
 #include "lib/clock.h"
+#include "pkt.h"	/* csum_add() */
 
 #define PROG "geneve-cap"
-
-static uint32_t sum16(uint32_t s, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (p[i] << 8) | p[i + 1];
-	if (n & 1)
-		s += p[n - 1] << 8;
-	return s;
-}
 
 static uint16_t fold(uint32_t s)
 {
@@ -75,14 +65,14 @@ static void one(const uint8_t *p, size_t n, int partial)
 		u = l3 + (l3[0] & 0xf) * 4;
 		inet_ntop(AF_INET, l3 + 12, src, sizeof(src));
 		inet_ntop(AF_INET, l3 + 16, dst, sizeof(dst));
-		ps = sum16(sum16(0, l3 + 12, 4), l3 + 16, 4);
+		ps = csum_add(csum_add(0, l3 + 12, 4), l3 + 16, 4);
 	} else if (proto == ETH_P_IPV6) {
 		if (l3 + 40 > p + n || l3[6] != 17)
 			return;
 		u = l3 + 40;
 		inet_ntop(AF_INET6, l3 + 8, src, sizeof(src));
 		inet_ntop(AF_INET6, l3 + 24, dst, sizeof(dst));
-		ps = sum16(sum16(0, l3 + 8, 16), l3 + 24, 16);
+		ps = csum_add(csum_add(0, l3 + 8, 16), l3 + 24, 16);
 	} else {
 		return;
 	}
@@ -98,7 +88,7 @@ static void one(const uint8_t *p, size_t n, int partial)
 	else if (partial)
 		cs = fold(ps) == check ? "partial-ok" : "bad";
 	else
-		cs = fold(sum16(ps, u, ulen)) == 0xffff ? "ok" : "bad";
+		cs = fold(csum_add(ps, u, ulen)) == 0xffff ? "ok" : "bad";
 	g = u + 8;
 	ol = (g[0] & 0x3f) * 4;
 	printf("%s %s vni=%u flags=%02x opts=", src, dst,

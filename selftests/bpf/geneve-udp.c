@@ -25,6 +25,7 @@
 #include <ovnmig/abi.h>
 
 #include "lib/clock.h"
+#include "pkt.h"	/* csum_add() */
 
 #define PROG "geneve-udp"
 
@@ -70,17 +71,6 @@ static int parse_dst(const char *s, struct sockaddr_storage *ss,
 	return -1;
 }
 
-static uint32_t sum16(uint32_t sum, const unsigned char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += (p[i] << 8) | p[i + 1];
-	if (n & 1)
-		sum += p[n - 1] << 8;
-	return sum;
-}
-
 static int do_send(char **argv)
 {
 	struct sockaddr_storage dst, src;
@@ -123,14 +113,14 @@ static int do_send(char **argv)
 		buf[3] = OVNMIG_GENEVE_UDP_PORT & 0xff;
 		buf[4] = n >> 8; buf[5] = n; buf[6] = 0; buf[7] = 0;
 		if (dst.ss_family == AF_INET) {
-			sum = sum16(sum, (void *)&((struct sockaddr_in *)&src)->sin_addr, 4);
-			sum = sum16(sum, (void *)&((struct sockaddr_in *)&dst)->sin_addr, 4);
+			sum = csum_add(sum, (void *)&((struct sockaddr_in *)&src)->sin_addr, 4);
+			sum = csum_add(sum, (void *)&((struct sockaddr_in *)&dst)->sin_addr, 4);
 		} else {
-			sum = sum16(sum, (void *)&((struct sockaddr_in6 *)&src)->sin6_addr, 16);
-			sum = sum16(sum, (void *)&((struct sockaddr_in6 *)&dst)->sin6_addr, 16);
+			sum = csum_add(sum, (void *)&((struct sockaddr_in6 *)&src)->sin6_addr, 16);
+			sum = csum_add(sum, (void *)&((struct sockaddr_in6 *)&dst)->sin6_addr, 16);
 		}
 		sum += IPPROTO_UDP + n;
-		sum = sum16(sum, buf, n);
+		sum = csum_add(sum, buf, n);
 		while (sum >> 16)
 			sum = (sum & 0xffff) + (sum >> 16);
 		c = ~sum;
