@@ -21,7 +21,7 @@ BPF_TEST_SRCS	:= $(filter-out %.bpf.c,$(wildcard selftests/bpf/*.c))
 BPF_TEST_BINS	:= $(patsubst selftests/bpf/%.c,$(BPF_TEST_DIR)/%,$(BPF_TEST_SRCS))
 BPF_TEST_OBJS	:= $(patsubst selftests/bpf/%.bpf.c,$(BPF_TEST_DIR)/%.bpf.o,\
 		   $(wildcard selftests/bpf/*.bpf.c))
-BPF_TEST_CFLAGS	:= $(CFLAGS) -D_GNU_SOURCE -I$(TOP)/bpf $(BPF_SKEL_INC) \
+BPF_TEST_CFLAGS	:= $(CFLAGS) -D_GNU_SOURCE -I$(TOP)/bpf -I$(TOP)/user $(BPF_SKEL_INC) \
 		   -DBUILD_DIR='"$(BUILD)"'
 
 ALL_TARGETS	+= $(BPF_OBJS) $(BPF_SKELS) $(BPF_TEST_BINS) $(BPF_TEST_OBJS)
@@ -40,7 +40,7 @@ $(BPF_TEST_DIR)/%.bpf.o: selftests/bpf/%.bpf.c $(BPF_HDRS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(BPF_TEST_DIR)/%: selftests/bpf/%.c $(wildcard selftests/bpf/*.h) $(BPF_SKELS) \
+$(BPF_TEST_DIR)/%: selftests/bpf/%.c $(wildcard selftests/bpf/*.h) user/lib/clock.h $(BPF_SKELS) \
 		   $(BPF_HDRS) $(BPF_TEST_OBJS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)

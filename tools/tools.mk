@@ -8,10 +8,10 @@ TOOLS_BIN := $(BUILD)/tools/probe $(BUILD)/tools/announce \
 	     $(BUILD)/tools/demo-analyze
 ALL_TARGETS += $(TOOLS_BIN)
 
-$(BUILD)/tools/probe: tools/probe/probe.c
+$(BUILD)/tools/probe: tools/probe/probe.c user/lib/clock.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -o $@ $< -lpthread
+	$(Q)$(CC) $(CFLAGS) -I$(TOP)/user -o $@ $< -lpthread
 
 $(BUILD)/tools/announce: tools/probe/announce.c
 	$(call msg,CC,$@)

@@ -30,7 +30,7 @@ USER_OVSDB	:= user/ovsdb/stream.c user/ovsdb/jsonrpc.c user/ovsdb/ovsdb.c \
 USER_SB		:= user/sb/sbview.c user/sb/monitor.c user/sb/update.c \
 		   user/sb/tables.c
 USER_CTL	:= user/ctl/ctl.c user/ctl/ctl_maps.c user/ctl/ctl_migrations.c
-USER_AGENT	:= user/agent/commands.c user/agent/policy.c \
+USER_AGENT	:= user/agent/commands.c user/agent/options.c user/agent/policy.c \
 		   user/agent/metrics_http.c user/agent/vifevents.c \
 		   user/agent/migrations.c
 

@@ -266,9 +266,13 @@ static inline __u32 ovnmig_steer_port_bit(__u32 vni, __u32 port)
  * datapath does not read it).  Both CLOCK_MONOTONIC ns.
  */
 struct ovnmig_config {
-	__be32 local_v4;	/* this host's underlay IPv4 (bounce source) */
-	__u32 steer_active;	/* 0: steer map empty, skip the lookup */
-	__be32 local_v6[4];	/* this host's underlay IPv6 */
+	/* This host's underlay addresses: the only outer destination
+	 * bounce forwards from, and the source it forwards with. */
+	__be32 local_v4;
+	/* 0: steer skips the lookup (no entry, or the agent keeps
+	 * steering off: ovnmigd's qdisc check). */
+	__u32 steer_active;
+	__be32 local_v6[4];
 	__u32 fwd_active;	/* 0: fwd map empty, skip the lookup */
 	__u32 flags;		/* OVNMIG_CFG_* */
 	__u64 lease_ns;		/* agent's entries apply until then */

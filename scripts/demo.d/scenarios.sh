@@ -319,8 +319,8 @@ measure_run() {
 # ovnmigd on ch3 keep running.
 scenario_s10() { measure_run "$1" "$2" freeze="${DEMO_FREEZE_S:-3}"; }
 
-# Scenario 11: a stall longer than the old fixed 30 s expiry (issue 16;
-# ovn-org/ovn#261: a controller installed a moved port's flows ~88 s
+# Scenario 11: a stall longer than the old fixed 30 s expiry
+# (ovn-org/ovn#261: a controller installed a moved port's flows ~88 s
 # late).  As 10, frozen DEMO_STALL_S (90) seconds after the claim, the
 # agents with their default settings; the datapath counters are sampled
 # every DEMO_STALL_SAMPLE_S (5) seconds of the stall.  A multichassis

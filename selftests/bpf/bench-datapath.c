@@ -24,6 +24,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "bench.h"
+#include "lib/clock.h"
 #include "pkt.h"
 #include "sim.h"
 #include "bounce.skel.h"
@@ -35,14 +36,6 @@
 
 static int ifindex0;
 static unsigned long long repeat = 1000000;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 static int setup_net(void)
 {
@@ -413,9 +406,9 @@ int main(int argc, char **argv)
 	size_t slen_opts;
 	/* The agent's lease fresh, as while it runs: hits take the full
 	 * path, lease check included. */
-	struct ovnmig_config cfg = { .lease_ns = now_ns() + 36e11 };
-	struct ovnmig_fwd fv = { .expires_ns = now_ns() + 36e11 };
-	struct ovnmig_steer sv = { .expires_ns = now_ns() + 36e11 };
+	struct ovnmig_config cfg = { .lease_ns = mono_ns() + 36e11 };
+	struct ovnmig_fwd fv = { .expires_ns = mono_ns() + 36e11 };
+	struct ovnmig_steer sv = { .expires_ns = mono_ns() + 36e11 };
 	struct ovnmig_port_key hit = { .dp_key = 0x123456, .port_key = 7 };
 	double e_xdp, e_xdp1, e_tc, ns;
 	size_t len, slen;
@@ -560,7 +553,7 @@ int main(int argc, char **argv)
 	{
 		struct ovnmig_chassis_key nk = { .addr.v4 = htonl(0xc6120002) };
 		struct ovnmig_nexthop nv = {
-			.ifindex = ifindex0, .expires_ns = now_ns() + 36e11,
+			.ifindex = ifindex0, .expires_ns = mono_ns() + 36e11,
 			.dmac = { 2, 0, 0, 0, 0, 2 },
 			.smac = { 2, 0, 0, 0, 1, 1 },
 		};

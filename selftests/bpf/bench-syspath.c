@@ -46,6 +46,7 @@
 #include <bpf/libbpf.h>
 #include <ovnmig/abi.h>
 #include "bench.h"
+#include "lib/clock.h"
 #include "pkt.h"
 #include "bounce.skel.h"
 #include "steer.skel.h"
@@ -85,24 +86,6 @@ static double result[NCONF][NLOAD][MAX_ROUNDS];
 /* How long attaching and detaching took (us): is it fast enough to be
  * on a migration's path (attach only while forwarding entries exist)? */
 static double attach_us[NCONF][MAX_ROUNDS], detach_us[NCONF][MAX_ROUNDS];
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-/* CPU time of the calling thread: softirq receive work done in its
- * context included, the host's other load excluded. */
-static uint64_t cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 static int run(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
@@ -279,7 +262,9 @@ static void *receiver(void *arg)
 	/* Quiet for RTT_WAIT_MS after the sender stopped: done (a loaded
 	 * host may pause longer than that mid-stream). */
 	set_timeout(fd, RTT_WAIT_MS);
-	j->cpu = cpu_ns();
+	/* CPU time of this thread: softirq receive work done in its
+	 * context included, the host's other load excluded. */
+	j->cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 	for (;;) {
 		struct sockaddr_in from;
 		socklen_t fl = sizeof(from);
@@ -294,7 +279,7 @@ static void *receiver(void *arg)
 		if (j->load == RTT)
 			sendto(fd, buf, n, 0, (struct sockaddr *)&from, fl);
 	}
-	j->cpu = cpu_ns() - j->cpu;
+	j->cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID) - j->cpu;
 	close(fd);
 	return NULL;
 }
@@ -347,7 +332,7 @@ static double send_load(enum load load, uint64_t *received, int *err,
 		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (fd < 0 || connect(fd, (struct sockaddr *)&s, sizeof(s)))
 			goto fail;
-		t0 = now_ns();
+		t0 = mono_ns();
 		while (sent < TCP_BYTES) {
 			ssize_t n = write(fd, chunk, sizeof(chunk));
 
@@ -359,7 +344,7 @@ static double send_load(enum load load, uint64_t *received, int *err,
 		/* The receiver closes after reading everything. */
 		while (read(fd, chunk, sizeof(chunk)) > 0)
 			;
-		t1 = now_ns();
+		t1 = mono_ns();
 		close(fd);
 		__atomic_store_n(&j.done, 1, __ATOMIC_RELEASE);
 		pthread_join(th, NULL);
@@ -379,9 +364,9 @@ static double send_load(enum load load, uint64_t *received, int *err,
 			m[i].msg_hdr.msg_iov = &iov;
 			m[i].msg_hdr.msg_iovlen = 1;
 		}
-		uint64_t c0 = cpu_ns();
+		uint64_t c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 
-		t0 = now_ns();
+		t0 = mono_ns();
 		while (sent < UDP_PACKETS) {
 			int n = sendmmsg(fd, m, UDP_BATCH, 0);
 
@@ -391,8 +376,8 @@ static double send_load(enum load load, uint64_t *received, int *err,
 			if (n > 0)
 				sent += n;
 		}
-		t1 = now_ns();
-		c0 = cpu_ns() - c0;
+		t1 = mono_ns();
+		c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
 		close(fd);
 		__atomic_store_n(&j.done, 1, __ATOMIC_RELEASE);
 		pthread_join(th, NULL);
@@ -407,12 +392,12 @@ static double send_load(enum load load, uint64_t *received, int *err,
 
 		set_timeout(fd, RTT_WAIT_MS);
 		for (i = 0; i < RTT_COUNT; i++) {
-			t0 = now_ns();
+			t0 = mono_ns();
 			if (send(fd, geneve, geneve_len, 0) < 0)
 				continue;
 			if (recv(fd, buf, sizeof(buf), 0) < 0)
 				continue;	/* lost: not a sample */
-			rtt[got++] = (now_ns() - t0) / 1e3;
+			rtt[got++] = (mono_ns() - t0) / 1e3;
 		}
 		close(fd);
 		__atomic_store_n(&j.done, 1, __ATOMIC_RELEASE);
@@ -486,7 +471,7 @@ static void no_pin(struct bpf_object *obj)
 
 static int load_programs(void)
 {
-	struct ovnmig_config cfg = { .lease_ns = now_ns() + 36e11 };
+	struct ovnmig_config cfg = { .lease_ns = mono_ns() + 36e11 };
 	struct bpf_object *pass;
 	__u32 zero = 0;
 
@@ -563,10 +548,10 @@ int main(int argc, char **argv)
 	geneve_build();
 	for (r = 0; r < rounds; r++) {
 		for (c = 0; c < NCONF; c++) {
-			uint64_t t0 = now_ns();
+			uint64_t t0 = mono_ns();
 			int rc = attach(c, 1);
 
-			attach_us[c][r] = (now_ns() - t0) / 1e3;
+			attach_us[c][r] = (mono_ns() - t0) / 1e3;
 			if (rc) {
 				fprintf(stderr, PROG ": attach %s: %s\n",
 					conf_name[c], strerror(-rc));
@@ -589,9 +574,9 @@ int main(int argc, char **argv)
 					return 1;
 				}
 			}
-			t0 = now_ns();
+			t0 = mono_ns();
 			rc = attach(c, 0);
-			detach_us[c][r] = (now_ns() - t0) / 1e3;
+			detach_us[c][r] = (mono_ns() - t0) / 1e3;
 			if (rc) {
 				fprintf(stderr, PROG ": detach %s: %s\n",
 					conf_name[c], strerror(-rc));

@@ -258,7 +258,7 @@ static struct pkt_spec forwarded(const struct pkt_spec *s, const char *host,
 }
 
 /*
- * Issue 15: bounce was an open relay.  Each case breaks exactly one of
+ * bounce must not be an open relay (docs/datapath.md).  Each case breaks exactly one of
  * the conditions under which a forwarding pointer may be used (abi.h)
  * on a packet that is otherwise forwarded, for a live entry (port 7 or
  * 8), and must be passed untouched with that condition's counter.
@@ -381,7 +381,7 @@ static void bounce_open_relay_cases(void)
 }
 
 /*
- * Issue 14: the next hop comes from the agent's cache (ovnmig_nexthop),
+ * The next hop comes from the agent's cache (ovnmig_nexthop),
  * not from bpf_fib_lookup, so bounce needs no IP forwarding.  The cache
  * is believed as it is (MACs unlike the neighbour table's, a host the
  * FIB cannot route); without a live entry (absent, expired, ifindex 0)
@@ -416,7 +416,7 @@ static void bounce_nexthop_cases(uint64_t later)
 	f = forwarded(&s, HOSTB_V4, mac_hostb, mac_veth0);
 	bounce_case("bounce no next hop cached: FIB fallback, forwarded_fib",
 		    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED_FIB, 0);
-	nexthop_put(HOSTB_V4, "veth2", nh_d, nh_s, now_ns() - 1000000000ull);
+	nexthop_put(HOSTB_V4, "veth2", nh_d, nh_s, mono_ns() - 1000000000ull);
 	bounce_case("bounce stale next hop (expired): FIB fallback, forwarded_fib",
 		    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED_FIB, 0);
 	{
@@ -478,7 +478,7 @@ static void bounce_nexthop_cases(uint64_t later)
 
 static void bounce_corpus(void)
 {
-	uint64_t later = now_ns() + 3600ull * 1000000000ull;
+	uint64_t later = mono_ns() + 3600ull * 1000000000ull;
 	struct pkt_spec s, f;
 	size_t i, len;
 	uint8_t buf[2048];
@@ -491,7 +491,7 @@ static void bounce_corpus(void)
 	fwd_put(0x123456, 8, 1, HOSTB_V6, later);
 	fwd_put(0x123456, 9, 0, HOSTC_V4, later);
 	fwd_put(0x123456, 10, 0, NOROUTE_V4, later);
-	fwd_put(0x123456, 11, 0, HOSTB_V4, now_ns() - 1000000000ull);
+	fwd_put(0x123456, 11, 0, HOSTB_V4, mono_ns() - 1000000000ull);
 	fwd_put(0x123456, 13, 0, HOSTB_V4, later);
 
 	/*
@@ -587,7 +587,7 @@ static void bounce_corpus(void)
 	 * its pointers pass untouched, counted; one written by hand does
 	 * not depend on it; renewed, the pointers apply again.
 	 */
-	lease_until = now_ns() - 1000000000ull;	/* coarse clock lags */
+	lease_until = mono_ns() - 1000000000ull;	/* coarse clock lags */
 	bounce_cfg(1);
 	pkt_default(&s);
 	bounce_case("bounce lease run out: passed untouched, lease_expired",
@@ -608,7 +608,7 @@ static void bounce_corpus(void)
 	pkt_default(&s);
 	bounce_case("bounce lease never renewed (0): passed, lease_expired",
 		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_LEASE_EXPIRED, 0);
-	lease_until = now_ns() + 3600ull * 1000000000ull;
+	lease_until = mono_ns() + 3600ull * 1000000000ull;
 	bounce_cfg(1);
 	pkt_default(&s);
 	FWD_OK("bounce lease renewed: forwarded again", s);
@@ -870,7 +870,7 @@ static void steer_case(const char *name, struct sim_pkt *in, size_t len,
 
 static void steer_corpus(void)
 {
-	uint64_t later = now_ns() + 3600ull * 1000000000ull;
+	uint64_t later = mono_ns() + 3600ull * 1000000000ull;
 	struct sim_pkt p, w;
 	size_t len;
 
@@ -880,7 +880,7 @@ static void steer_corpus(void)
 	steer_put(0x123456, 9, 0, "198.18.0.1", "198.18.0.2", OVNMIG_F_DROP,
 		  later);
 	steer_put(0x123456, 11, 0, "198.18.0.1", "198.18.0.2", 0,
-		  now_ns() - 1000000000ull);
+		  mono_ns() - 1000000000ull);
 	steer_put(0x123456, 12, 1, "2001:db8:ff::1", "2001:db8:ff::2", 0,
 		  later);
 	steer_put(0x123456, 14, 0, "198.18.0.1", "198.18.0.2",
@@ -907,7 +907,7 @@ static void steer_corpus(void)
 	 * entries pass untouched, counted apart from an entry's own expiry;
 	 * a hand-written entry does not depend on it; renewed, they apply.
 	 */
-	lease_until = now_ns() - 1000000000ull;	/* coarse clock lags */
+	lease_until = mono_ns() - 1000000000ull;	/* coarse clock lags */
 	steer_cfg(1);
 	steer_case("steer lease run out: passed untouched, lease_expired", &p,
 		   len, NULL, TC_ACT_OK, OVNMIG_STAT_STEER_LEASE_EXPIRED);
@@ -938,7 +938,7 @@ static void steer_corpus(void)
 	steer_cfg(1);
 	steer_case("steer lease never renewed (0): passed, lease_expired", &p,
 		   len, NULL, TC_ACT_OK, OVNMIG_STAT_STEER_LEASE_EXPIRED);
-	lease_until = now_ns() + 3600ull * 1000000000ull;
+	lease_until = mono_ns() + 3600ull * 1000000000ull;
 	steer_cfg(1);
 	steer_case("steer lease renewed: steered again", &p, len, &w,
 		   TC_ACT_OK, OVNMIG_STAT_STEER_STEERED);
@@ -1150,7 +1150,7 @@ int main(void)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ncpus = libbpf_num_possible_cpus();
-	lease_until = now_ns() + 3600ull * 1000000000ull;
+	lease_until = mono_ns() + 3600ull * 1000000000ull;
 	uname(&u);
 	ifindex0 = setup_net();
 	if (ifindex0 < 0) {

@@ -30,32 +30,16 @@
 #include <linux/if_packet.h>
 #include <ovnmig/abi.h>
 
+#include "lib/clock.h"
+#include "pkt.h"	/* csum_add() */
+
 #define PROG "geneve-cap"
-
-static uint32_t sum16(uint32_t s, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (p[i] << 8) | p[i + 1];
-	if (n & 1)
-		s += p[n - 1] << 8;
-	return s;
-}
 
 static uint16_t fold(uint32_t s)
 {
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);
 	return s;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ll + ts.tv_nsec / 1000000;
 }
 
 static unsigned int port = OVNMIG_GENEVE_UDP_PORT;
@@ -81,14 +65,14 @@ static void one(const uint8_t *p, size_t n, int partial)
 		u = l3 + (l3[0] & 0xf) * 4;
 		inet_ntop(AF_INET, l3 + 12, src, sizeof(src));
 		inet_ntop(AF_INET, l3 + 16, dst, sizeof(dst));
-		ps = sum16(sum16(0, l3 + 12, 4), l3 + 16, 4);
+		ps = csum_add(csum_add(0, l3 + 12, 4), l3 + 16, 4);
 	} else if (proto == ETH_P_IPV6) {
 		if (l3 + 40 > p + n || l3[6] != 17)
 			return;
 		u = l3 + 40;
 		inet_ntop(AF_INET6, l3 + 8, src, sizeof(src));
 		inet_ntop(AF_INET6, l3 + 24, dst, sizeof(dst));
-		ps = sum16(sum16(0, l3 + 8, 16), l3 + 24, 16);
+		ps = csum_add(csum_add(0, l3 + 8, 16), l3 + 24, 16);
 	} else {
 		return;
 	}
@@ -104,7 +88,7 @@ static void one(const uint8_t *p, size_t n, int partial)
 	else if (partial)
 		cs = fold(ps) == check ? "partial-ok" : "bad";
 	else
-		cs = fold(sum16(ps, u, ulen)) == 0xffff ? "ok" : "bad";
+		cs = fold(csum_add(ps, u, ulen)) == 0xffff ? "ok" : "bad";
 	g = u + 8;
 	ol = (g[0] & 0x3f) * 4;
 	printf("%s %s vni=%u flags=%02x opts=", src, dst,
@@ -147,10 +131,10 @@ int main(int argc, char **argv)
 	f = fopen(argv[3], "w");
 	if (f)
 		fclose(f);
-	deadline = now_ms() + atoi(argv[2]);
+	deadline = (long long)mono_ms() + atoi(argv[2]);
 	for (;;) {
 		struct pollfd pf = { .fd = fd, .events = POLLIN };
-		long long left = deadline - now_ms();
+		long long left = deadline - (long long)mono_ms();
 		uint8_t buf[4096];
 		char cbuf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
 		struct iovec iov = { buf, sizeof(buf) };

@@ -24,6 +24,9 @@
 #include <sys/socket.h>
 #include <ovnmig/abi.h>
 
+#include "lib/clock.h"
+#include "pkt.h"	/* csum_add() */
+
 #define PROG "geneve-udp"
 
 static size_t build(unsigned char *b, unsigned vni, unsigned port, unsigned n)
@@ -68,17 +71,6 @@ static int parse_dst(const char *s, struct sockaddr_storage *ss,
 	return -1;
 }
 
-static uint32_t sum16(uint32_t sum, const unsigned char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += (p[i] << 8) | p[i + 1];
-	if (n & 1)
-		sum += p[n - 1] << 8;
-	return sum;
-}
-
 static int do_send(char **argv)
 {
 	struct sockaddr_storage dst, src;
@@ -121,14 +113,14 @@ static int do_send(char **argv)
 		buf[3] = OVNMIG_GENEVE_UDP_PORT & 0xff;
 		buf[4] = n >> 8; buf[5] = n; buf[6] = 0; buf[7] = 0;
 		if (dst.ss_family == AF_INET) {
-			sum = sum16(sum, (void *)&((struct sockaddr_in *)&src)->sin_addr, 4);
-			sum = sum16(sum, (void *)&((struct sockaddr_in *)&dst)->sin_addr, 4);
+			sum = csum_add(sum, (void *)&((struct sockaddr_in *)&src)->sin_addr, 4);
+			sum = csum_add(sum, (void *)&((struct sockaddr_in *)&dst)->sin_addr, 4);
 		} else {
-			sum = sum16(sum, (void *)&((struct sockaddr_in6 *)&src)->sin6_addr, 16);
-			sum = sum16(sum, (void *)&((struct sockaddr_in6 *)&dst)->sin6_addr, 16);
+			sum = csum_add(sum, (void *)&((struct sockaddr_in6 *)&src)->sin6_addr, 16);
+			sum = csum_add(sum, (void *)&((struct sockaddr_in6 *)&dst)->sin6_addr, 16);
 		}
 		sum += IPPROTO_UDP + n;
-		sum = sum16(sum, buf, n);
+		sum = csum_add(sum, buf, n);
 		while (sum >> 16)
 			sum = (sum & 0xffff) + (sum >> 16);
 		c = ~sum;
@@ -146,18 +138,10 @@ static int do_send(char **argv)
 	return 0;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ll + ts.tv_nsec / 1000000;
-}
-
 static int do_recv(char **argv)
 {
 	unsigned count = atoi(argv[0]), got = 0, marked = 0;
-	long long deadline = now_ms() + atoi(argv[1]);
+	long long deadline = (long long)mono_ms() + atoi(argv[1]);
 	unsigned vni = strtoul(argv[2], NULL, 0);
 	unsigned port = strtoul(argv[3], NULL, 0);
 	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
@@ -182,7 +166,7 @@ static int do_recv(char **argv)
 		unsigned char b[2048];
 		struct sockaddr_in6 src;
 		socklen_t sl = sizeof(src);
-		long long left = deadline - now_ms();
+		long long left = deadline - (long long)mono_ms();
 		ssize_t n;
 
 		if (left <= 0 || poll(&p, 1, left) <= 0)

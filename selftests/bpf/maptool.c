@@ -50,6 +50,7 @@
 #include "bounce.skel.h"
 #include "sim.h"
 #include "statsum.h"
+#include "lib/clock.h"
 
 #define PROG "maptool"
 
@@ -85,11 +86,7 @@ static int parse_ip(const char *s, struct ovnmig_ip *ip)
 
 static __u64 expiry(const char *ttl)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec +
-	       strtoull(ttl ? ttl : "3600", NULL, 0) * 1000000000ull;
+	return mono_ns() + strtoull(ttl ? ttl : "3600", NULL, 0) * 1000000000ull;
 }
 
 static int cmd_config(const char *dir, int argc, char **argv)
@@ -315,14 +312,6 @@ static int cmd_stat(const char *dir, const char *name)
 		return 1;
 	printf("%llu\n", (unsigned long long)sum[k]);
 	return 0;
-}
-
-static __u64 mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
 /*

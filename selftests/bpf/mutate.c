@@ -790,7 +790,7 @@ static void bounce_mutate(unsigned count, uint64_t seed)
 
 static void bounce_setup(struct bounce *bs)
 {
-	uint64_t now = now_ns();
+	uint64_t now = mono_ns();
 	/* The agent's lease fresh: the judge knows no lease. */
 	struct ovnmig_config c = { .local_v4 = v4(LOCAL_V4), .fwd_active = 1,
 				   .lease_ns = now + 3600ull * 1000000000ull };
@@ -1054,7 +1054,7 @@ static void steer_mutate(struct steer_sim *ss, unsigned count, uint64_t seed)
 
 static void steer_setup(struct steer_sim *ss)
 {
-	uint64_t now = now_ns();
+	uint64_t now = mono_ns();
 	struct ovnmig_config c = { .steer_active = 1,
 				   .flags = OVNMIG_CFG_STEER_VNI_FILTER,
 				   .lease_ns = now + 3600ull * 1000000000ull };

@@ -21,6 +21,8 @@
 #include <bpf/bpf.h>
 #include <ovnmig/abi.h>
 
+#include "lib/clock.h"
+
 static const uint8_t mac_veth0[6] = { 0x02, 0, 0, 0, 0x01, 0x01 };
 static const uint8_t mac_veth2[6] = { 0x02, 0, 0, 0, 0x02, 0x01 };
 static const uint8_t mac_hostb[6] = { 0x02, 0, 0, 0, 0x00, 0x02 };
@@ -31,14 +33,6 @@ static const uint8_t mac_hostc[6] = { 0x02, 0, 0, 0, 0x00, 0x12 };
 #define NOROUTE_V4	"198.19.99.99"
 #define LOCAL_V6	"2001:db8:ff::1"
 #define HOSTB_V6	"2001:db8:ff::2"
-
-static inline uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 static inline uint32_t v4(const char *s)
 {

@@ -40,6 +40,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
+
 #define PROBE_MAGIC	0x4f4d5042u	/* "OMPB" */
 #define F_DATA		1
 #define F_END		2
@@ -125,14 +127,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
-}
-
-static uint64_t now_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
 static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
@@ -360,14 +354,14 @@ static void *tx_thread(void *arg)
 
 	if (o.start_delay_ms)
 		usleep(o.start_delay_ms * 1000);
-	t0 = now_ns(CLOCK_MONOTONIC);
+	t0 = mono_ns();
 	end = t0 + (uint64_t)(o.duration * 1e9);
 	next = t0;
-	tx.start_ns = now_ns(CLOCK_REALTIME);
+	tx.start_ns = clock_ns(CLOCK_REALTIME);
 	p->magic = PROBE_MAGIC;
 	p->stream = o.stream;
 	while (!stop && tx.sent < o.count) {
-		uint64_t now = now_ns(CLOCK_MONOTONIC);
+		uint64_t now = mono_ns();
 
 		if (now >= end)
 			break;
@@ -378,7 +372,7 @@ static void *tx_thread(void *arg)
 		}
 		p->flags = F_DATA;
 		p->seq = tx.sent;
-		p->tx_ns = now_ns(CLOCK_REALTIME);
+		p->tx_ns = clock_ns(CLOCK_REALTIME);
 		err = send_one(a, buf, n);
 		if (err) {
 			tx.error = strerror(-err);
@@ -388,16 +382,16 @@ static void *tx_thread(void *arg)
 		tx.bytes += n;
 		/* Late (scheduler, emulation): keep the rate, do not burst to catch up. */
 		next += interval;
-		now = now_ns(CLOCK_MONOTONIC);
+		now = mono_ns();
 		if (next + interval < now)
 			next = now;
 	}
-	tx.end_ns = now_ns(CLOCK_REALTIME);
+	tx.end_ns = clock_ns(CLOCK_REALTIME);
 	p->flags = F_END;
 	p->total = tx.sent;
 	/* END only after a complete run: an interrupted sender is not "done". */
 	for (i = 0; i < (o.tcp ? 1 : END_REPEAT) && !tx.error && !stop; i++) {
-		p->tx_ns = now_ns(CLOCK_REALTIME);
+		p->tx_ns = clock_ns(CLOCK_REALTIME);
 		if (send_one(a, buf, n))
 			break;
 		usleep(1000);
@@ -416,12 +410,12 @@ static uint64_t rx_deadline(uint64_t start)
 
 static void udp_rx_loop(int fd)
 {
-	uint64_t start = now_ns(CLOCK_MONOTONIC), deadline = rx_deadline(start);
+	uint64_t start = mono_ns(), deadline = rx_deadline(start);
 	uint64_t end_at = 0;
 	char buf[65536], cbuf[256];
 
 	for (;;) {
-		uint64_t now = now_ns(CLOCK_MONOTONIC), limit = end_at ? end_at : deadline;
+		uint64_t now = mono_ns(), limit = end_at ? end_at : deadline;
 		struct iovec iov = { buf, sizeof(buf) };
 		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
 				     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
@@ -454,7 +448,7 @@ static void udp_rx_loop(int fd)
 			}
 		}
 		if (!t)
-			t = now_ns(CLOCK_REALTIME);
+			t = clock_ns(CLOCK_REALTIME);
 		if ((size_t)n < sizeof(*p) || !rx_accept(p)) {
 			rx.foreign++;
 			continue;
@@ -464,7 +458,7 @@ static void udp_rx_loop(int fd)
 			rx.sent_known = true;
 			rx.ends++;
 			if (!end_at)
-				end_at = now_ns(CLOCK_MONOTONIC) + o.linger_ms * 1000000ull;
+				end_at = mono_ns() + o.linger_ms * 1000000ull;
 			continue;
 		}
 		rx_record(t, p->seq);
@@ -473,12 +467,12 @@ static void udp_rx_loop(int fd)
 
 static void tcp_rx_loop(int fd)
 {
-	uint64_t start = now_ns(CLOCK_MONOTONIC), deadline = rx_deadline(start);
+	uint64_t start = mono_ns(), deadline = rx_deadline(start);
 	char buf[sizeof(struct pkt)];
 	size_t have = 0;
 
 	for (;;) {
-		uint64_t now = now_ns(CLOCK_MONOTONIC);
+		uint64_t now = mono_ns();
 		struct pollfd pfd = { fd, POLLIN, 0 };
 		ssize_t n;
 
@@ -520,7 +514,7 @@ static void tcp_rx_loop(int fd)
 				rx.ended = true;
 				continue;
 			}
-			rx_record(now_ns(CLOCK_REALTIME), p->seq);
+			rx_record(clock_ns(CLOCK_REALTIME), p->seq);
 		}
 	}
 }
@@ -645,7 +639,7 @@ int main(int argc, char **argv)
 	if (o.count > MAX_SEQ)
 		die("--count: at most %u", MAX_SEQ);
 	if (!o.stream)
-		o.stream = (uint32_t)getpid() ^ (uint32_t)now_ns(CLOCK_REALTIME);
+		o.stream = (uint32_t)getpid() ^ (uint32_t)clock_ns(CLOCK_REALTIME);
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -717,7 +711,7 @@ int main(int argc, char **argv)
 				die("accept: %s", strerror(errno));
 			close(lfd);
 		} else {
-			uint64_t end = now_ns(CLOCK_MONOTONIC) + (uint64_t)(o.wait * 1e9);
+			uint64_t end = mono_ns() + (uint64_t)(o.wait * 1e9);
 
 			/* The listener may start a little later: retry, bounded. */
 			for (;;) {
@@ -727,7 +721,7 @@ int main(int argc, char **argv)
 				if (!connect(a.fd, (struct sockaddr *)&a.ss, a.len))
 					break;
 				close(a.fd);
-				if (stop || now_ns(CLOCK_MONOTONIC) > end)
+				if (stop || mono_ns() > end)
 					die("connect %s: %s", o.send, strerror(errno));
 				usleep(50000);
 			}

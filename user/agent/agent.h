@@ -37,6 +37,9 @@ struct agent_opts {
 	bool have_override;
 };
 
+/* The command line (options.c): 0, or the exit status (2). */
+int agent_parse_args(struct agent_opts *o, int argc, char **argv);
+
 /* What "metrics" reports of the agent's own speed. */
 struct agent_latency {
 	struct metrics hist;		/* SB change -> map written */

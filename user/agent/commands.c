@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "ctl/ctl.h"
+#include "lib/clock.h"
 #include "lib/maps.h"
 #include "lib/metrics.h"
 #include "sb/sbview.h"
@@ -78,7 +79,7 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 			    "s:{s:s, s:i, s:i, s:b, s:b}, s:i, s:i}",
 			    "agent", 1, "version", OVNMIG_VERSION,
 			    "pid", (int)getpid(),
-			    "uptime_s", (json_int_t)((maps_now_ns() -
+			    "uptime_s", (json_int_t)((mono_ns() -
 						      a->start_ns) / 1000000000),
 			    "system_id", l ? l->system_id : "",
 			    "generation", (int)a->generation,
@@ -123,42 +124,35 @@ static int h_status(void *ctx, struct ctl_conn *c, const char *method,
 	return 0;
 }
 
-static json_int_t left_ms(uint64_t exp)
+/* One row of "ports": an entry of @e, what it is, until when. */
+static json_t *port_json(const struct policy_entry_info *e, const char *entry,
+			 uint64_t until_ns)
 {
-	uint64_t now = maps_now_ns();
-
-	return exp > now ? (json_int_t)((exp - now) / 1000000) : 0;
+	return json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:I}",
+			 "port", e->port, "dp_key", (int)e->key.dp_key,
+			 "port_key", (int)e->key.port_key, "entry", entry,
+			 "from", e->old_chassis, "to", e->new_chassis,
+			 "expires_in_ms", (json_int_t)mono_ms_until(until_ns));
 }
 
 static void port_cb(void *ctx, const struct policy_entry_info *e)
 {
-	json_t *arr = ctx;
+	json_t *arr = ctx, *o;
 
 	if (e->has_steer)
-		json_array_append_new(arr, json_pack(
-			"{s:s, s:i, s:i, s:s, s:s, s:s, s:I}",
-			"port", e->port, "dp_key", (int)e->key.dp_key,
-			"port_key", (int)e->key.port_key, "entry",
+		json_array_append_new(arr, port_json(e,
 			e->steer.flags & OVNMIG_F_DROP ? "drop" : "steer",
-			"from", e->old_chassis, "to", e->new_chassis,
-			"expires_in_ms", left_ms(e->steer.expires_ns)));
+			e->steer.expires_ns));
 	if (e->has_fwd)
-		json_array_append_new(arr, json_pack(
-			"{s:s, s:i, s:i, s:s, s:s, s:s, s:I}",
-			"port", e->port, "dp_key", (int)e->key.dp_key,
-			"port_key", (int)e->key.port_key, "entry",
-			e->vif_down ? "fwd-vif" : "fwd",
-			"from", e->old_chassis, "to", e->new_chassis,
-			"expires_in_ms", left_ms(e->fwd.expires_ns)));
+		json_array_append_new(arr, port_json(e,
+			e->vif_down ? "fwd-vif" : "fwd", e->fwd.expires_ns));
 	/* VIF down, nothing written yet: the pointer waits for the move. */
-	if (e->armed)
-		json_array_append_new(arr, json_pack(
-			"{s:s, s:i, s:i, s:s, s:s, s:s, s:I, s:I}",
-			"port", e->port, "dp_key", (int)e->key.dp_key,
-			"port_key", (int)e->key.port_key, "entry", "armed",
-			"from", e->old_chassis, "to", e->new_chassis,
-			"armed_at_ns", (json_int_t)e->armed_at_ns,
-			"expires_in_ms", left_ms(e->armed_until_ns)));
+	if (e->armed) {
+		o = port_json(e, "armed", e->armed_until_ns);
+		json_object_set_new(o, "armed_at_ns",
+				    json_integer((json_int_t)e->armed_at_ns));
+		json_array_append_new(arr, o);
+	}
 }
 
 static int h_ports(void *ctx, struct ctl_conn *c, const char *method,
@@ -251,7 +245,7 @@ static int h_migrations(void *ctx, struct ctl_conn *c, const char *method,
 			json_t *params, json_t **result, char **error)
 {
 	struct agent *a = ctx;
-	uint64_t now = maps_now_ns();
+	uint64_t now = mono_ns();
 
 	(void)c, (void)method, (void)params, (void)error;
 	/* Fresh evidence for the open records, not the last second's. */
@@ -292,7 +286,7 @@ static int h_maps(void *ctx, struct ctl_conn *c, const char *method,
 	/* Entries added by hand are the operator's: the policy leaves them
 	 * to their expiry.  After a flush it forgets what it had. */
 	if (flags & CTL_F_FLUSH) {
-		migrations_flush(a->mig, maps_now_ns());
+		migrations_flush(a->mig, mono_ns());
 		policy_clear(a->p);
 		maps_recount(&a->m);
 	}

@@ -14,6 +14,7 @@
 #include <microhttpd.h>
 
 #include "lib/metrics.h"
+#include "lib/util.h"
 #include "metrics_http.h"
 
 /* Scrapers are few; a connection that sends nothing is dropped soon. */
@@ -171,13 +172,7 @@ struct metrics_http *metrics_http_create(const char *spec,
 		errno = e;
 		return NULL;
 	}
-	h = calloc(1, sizeof(*h));
-	if (!h) {
-		close(fd);
-		bad(err, len, spec, strerror(ENOMEM));
-		errno = ENOMEM;
-		return NULL;
-	}
+	h = xcalloc(1, sizeof(*h));
 	h->collect = collect;
 	h->ctx = ctx;
 	if (ss.ss_family == AF_INET6) {

@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,11 +23,13 @@
 #include <unistd.h>
 
 #include "ctl/ctl.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/maps.h"
 #include "lib/maps_attach.h"
 #include "lib/metrics.h"
 #include "lib/nexthop.h"
+#include "lib/util.h"
 #include "ovsdb/jsonrpc.h"
 #include "sb/sbview.h"
 #include "agent.h"
@@ -144,14 +145,14 @@ static void t_iface(void *ctx, const struct sbview_iface *o,
 static void t_end(void *ctx)
 {
 	struct agent *a = ctx;
-	uint64_t t0 = maps_now_ns();
+	uint64_t t0 = mono_ns();
 
 	a->end_ns = t0;
 	policy_sbview_ops.end(a->p);
 	log_dbg("update: %llu us since wake-up, %llu us in the policy and "
 		"map write",
 		(unsigned long long)(t0 - a->wake_ns) / 1000,
-		(unsigned long long)(maps_now_ns() - t0) / 1000);
+		(unsigned long long)(mono_ns() - t0) / 1000);
 }
 
 static void t_connection(void *ctx, const char *db, bool up)
@@ -172,7 +173,7 @@ static const struct sbview_ops agent_sbview_ops = {
 static void bounce_set(struct agent *a, bool on)
 {
 	char why[sizeof(a->bounce_err)];
-	uint64_t t0 = maps_now_ns();
+	uint64_t t0 = mono_ns();
 	int err;
 
 	if (!a->bh || a->bounce_on == on)
@@ -189,13 +190,13 @@ static void bounce_set(struct agent *a, bool on)
 	a->bounce_on = on;
 	if (on) {
 		a->bounce_attaches++;
-		a->bounce_attach_ns = maps_now_ns() - t0;
+		a->bounce_attach_ns = mono_ns() - t0;
 	} else {
 		a->bounce_detaches++;
 	}
 	log_info("bounce %s on %s (%d forwarding entries), in %.1f ms",
 		 on ? "attached" : "detached", a->opt.underlay_dev,
-		 a->m.n_fwd, (maps_now_ns() - t0) / 1e6);
+		 a->m.n_fwd, (mono_ns() - t0) / 1e6);
 }
 
 /* Once a second and after a reconcile: entries (the agent's, or an
@@ -245,7 +246,7 @@ static bool bounce_on_demand(const struct agent *a)
 static int sink(void *ctx, const struct policy_op *ops, int n)
 {
 	struct agent *a = ctx;
-	uint64_t w0 = maps_now_ns();
+	uint64_t w0 = mono_ns();
 	int err;
 
 	/* Records of entries this batch ends or repoints close first,
@@ -260,7 +261,7 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 	if (err)
 		log_err("maps: writing %d entries: %s", n, strerror(-err));
 	else if (a->in_update) {
-		uint64_t t = maps_now_ns(), d = t - a->wake_ns;
+		uint64_t t = mono_ns(), d = t - a->wake_ns;
 
 		metrics_observe(&a->lat.hist, d);
 		a->last_n = n;
@@ -331,62 +332,34 @@ void agent_note(void *ctx, const char *port, const char *what)
 	struct agent *a = ctx;
 	struct agent_event *e = &a->ring[a->ring_next++ % EVENT_RING];
 
-	e->ts_ns = maps_now_ns();
+	e->ts_ns = mono_ns();
 	snprintf(e->port, sizeof(e->port), "%s", port);
 	snprintf(e->what, sizeof(e->what), "%s", what);
 	log_dbg("%s: %s", port, what);
 	if (!a->ctl || !ctl_server_n_subscribers(a->ctl))
 		return;
 	if (!a->pend)
-		a->pend = malloc(EVENT_PEND * sizeof(*a->pend));
-	if (a->n_pend == EVENT_PEND || !a->pend)
+		a->pend = xmalloc(EVENT_PEND * sizeof(*a->pend));
+	if (a->n_pend == EVENT_PEND)
 		flush_events(a);
-	if (a->pend) {
-		a->pend[a->n_pend++] = *e;
-	} else {
-		json_t *ev = agent_event_json(e);	/* no memory: queue it now */
-
-		if (ev)
-			ctl_server_broadcast(a->ctl, ev);
-		json_decref(ev);
-	}
+	a->pend[a->n_pend++] = *e;
 }
 
 /* ---- reconcile ---- */
 
-static int max_gen_steer(void *ctx, const struct ovnmig_port_key *k,
-			 const struct ovnmig_steer *v)
+/* The highest generation of the entries walked. */
+static int max_gen(void *ctx, const struct policy_op *e)
 {
 	uint32_t *g = ctx;
 
-	(void)k;
-	if (v->generation > *g)
-		*g = v->generation;
+	if (POLICY_OP_FIELD(e, generation) > *g)
+		*g = POLICY_OP_FIELD(e, generation);
 	return 0;
 }
 
-static int max_gen_fwd(void *ctx, const struct ovnmig_port_key *k,
-		       const struct ovnmig_fwd *v)
+static int adopt(void *ctx, const struct policy_op *e)
 {
-	uint32_t *g = ctx;
-
-	(void)k;
-	if (v->generation > *g)
-		*g = v->generation;
-	return 0;
-}
-
-static int adopt_steer(void *ctx, const struct ovnmig_port_key *k,
-		       const struct ovnmig_steer *v)
-{
-	policy_adopt_steer(ctx, k, v);
-	return 0;
-}
-
-static int adopt_fwd(void *ctx, const struct ovnmig_port_key *k,
-		     const struct ovnmig_fwd *v)
-{
-	policy_adopt_fwd(ctx, k, v);
+	policy_adopt(ctx, e);
 	return 0;
 }
 
@@ -396,11 +369,11 @@ static void reconcile(struct agent *a)
 	uint64_t kept = c->reconcile_kept, fixed = c->reconcile_fixed,
 		 removed = c->reconcile_removed;
 
-	maps_foreach_steer(&a->m, adopt_steer, a->p);
-	maps_foreach_fwd(&a->m, adopt_fwd, a->p);
+	maps_foreach(&a->m, POLICY_STEER, adopt, a->p);
+	maps_foreach(&a->m, POLICY_FWD, adopt, a->p);
 	policy_flush(a->p);
 	if (!a->reconciled)
-		a->lat.synced_ns = maps_now_ns() - a->start_ns;
+		a->lat.synced_ns = mono_ns() - a->start_ns;
 	a->reconciled = true;
 	log_info("reconciled the pinned maps: %llu kept, %llu fixed, "
 		 "%llu removed",
@@ -423,7 +396,7 @@ static void renew_lease(struct agent *a)
 
 	if (!a->reconciled)
 		return;
-	err = maps_lease_renew(&a->m, maps_now_ns(), a->opt.lease_ns);
+	err = maps_lease_renew(&a->m, mono_ns(), a->opt.lease_ns);
 	if (!err) {
 		a->lease_renewals++;
 		return;
@@ -521,13 +494,8 @@ static int chassis_want_cb(void *arg, const struct sbview_chassis *c)
 		if (strcmp(en->type, "geneve") || is_local_encap(w->l, en))
 			continue;
 		if (w->n == w->cap) {
-			int cap = w->cap ? 2 * w->cap : 64;
-			void *p = realloc(w->k, cap * sizeof(*w->k));
-
-			if (!p)
-				return -ENOMEM;
-			w->k = p;
-			w->cap = cap;
+			w->cap = w->cap ? 2 * w->cap : 64;
+			w->k = xrealloc(w->k, w->cap * sizeof(*w->k));
 		}
 		if (en->family == AF_INET6)
 			memcpy(ip.v6, &en->v6, 16);
@@ -601,7 +569,7 @@ static void update_underlay_mac(struct agent *a)
 
 static void sync_nexthops(struct agent *a, bool sweep)
 {
-	uint64_t now = maps_now_ns();
+	uint64_t now = mono_ns();
 	int written, removed, err;
 
 	if (a->m.nexthop_fd < 0)
@@ -628,7 +596,7 @@ static int nexthop_wait_ms(struct agent *a)
 
 	if (a->m.nexthop_fd < 0 || !a->nhw || !nexthop_watch_dirty(a->nhw))
 		return -1;
-	since = maps_now_ns() - a->nh_sync_ns;
+	since = mono_ns() - a->nh_sync_ns;
 	if (since >= NH_MIN_GAP_NS)
 		return 0;
 	return (int)((NH_MIN_GAP_NS - since) / 1000000ull) + 1;
@@ -698,251 +666,6 @@ static void on_vif(void *ctx, const struct vif_event *ev)
 }
 
 /* ---- main ---- */
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-"Usage: ovnmigd [OPTIONS]\n"
-"Follow OVN Southbound and the local Open vSwitch DB; program ovnmig's\n"
-"steering and forwarding maps.\n"
-"\n"
-"  --sb REMOTES          Southbound remote(s), comma-separated tcp:IP:PORT,\n"
-"                        ssl:IP:PORT, unix:PATH (default\n"
-"                        unix:/var/run/ovn/ovnsb_db.sock)\n"
-"  --ovs REMOTE          local Open vSwitch DB, or 'none' (default\n"
-"                        unix:/var/run/openvswitch/db.sock)\n"
-"  --private-key FILE, --certificate FILE, --ca-cert FILE\n"
-"                        SSL files for ssl: remotes\n"
-"  --system-id NAME      this chassis (default: the OVS DB's\n"
-"                        external_ids:system-id)\n"
-"  --encap-ip IP         this chassis' tunnel address (default: the OVS\n"
-"                        DB's external_ids:ovn-encap-ip)\n"
-"  --bpffs DIR           bpffs of the pinned maps (default /sys/fs/bpf)\n"
-"  --ctl PATH            control socket (default %s)\n"
-"  --max-age SEC         maximum age of an entry; it lasts while the SB\n"
-"                        shows its move, at most this long (default 900)\n"
-"  --lease SEC           the datapath honours the agent's entries for SEC\n"
-"                        after each renewal (every second; default 10)\n"
-"  --expiry SEC          deprecated: the old fixed lifetime, now --max-age\n"
-"  --max-entries N       size of new steer/fwd maps (default %d)\n"
-"  --attach              load and attach the datapath programs\n"
-"  --genev DEV           Geneve device for steer (default genev_sys_6081)\n"
-"  --underlay DEV        underlay NIC for bounce (XDP); default none\n"
-"  --xdp-skb             attach bounce in generic (skb) mode\n"
-"  --bounce-attach WHEN  always, on-demand (only while forwarding entries\n"
-"                        exist, and 30 s after) or auto: on-demand on a\n"
-"                        virtual NIC or with --xdp-skb (default auto)\n"
-"  --bounce-keep SEC     on demand: detach SEC after the last forwarding\n"
-"                        entry went (default 30)\n"
-"  --migrations N        keep the last N closed migration records\n"
-"                        (default 256)\n"
-"  --migration-quiet SEC close a migration record when its entry had no\n"
-"                        packet for SEC (the entry stays; default 10)\n"
-"  --replace-xdp         let --attach replace an XDP program that is not\n"
-"                        ovnmig's (default: refuse, exit status 4)\n"
-"  --vif-events SRC      auto, kmod, rtnl or none (default auto)\n"
-"  --no-vni-filter       leave steer's per-VNI prefilter off (the agent\n"
-"                        still keeps its bitmap)\n"
-"  --metrics-listen [ADDR:]PORT\n"
-"                        serve Prometheus metrics on http://ADDR:PORT/metrics\n"
-"                        (ADDR default 127.0.0.1; [ADDR6]:PORT; default off)\n"
-"  --db-max-message MIB  largest DB message accepted (default %u; the\n"
-"                        first sync of 100,000 bindings is ~27 MB)\n"
-"  -v, --verbose         log every decision\n"
-"  -h, --help, -V, --version\n",
-		CTL_DEFAULT_SOCKET, OVNMIG_STEER_MAX_ENTRIES,
-		JSONRPC_MAX_MSG >> 20);
-}
-
-static int parse_args(struct agent *a, int argc, char **argv)
-{
-	enum { O_SB = 256, O_OVS, O_KEY, O_CERT, O_CA, O_SYSID, O_ENCAP,
-	       O_BPFFS, O_CTL, O_EXPIRY, O_MAX, O_ATTACH, O_GENEV, O_UNDER,
-	       O_XDPSKB, O_VIF, O_NOVNI, O_METRICS, O_REPLXDP, O_DBMAX,
-	       O_MAXAGE, O_LEASE, O_BATTACH, O_BKEEP, O_MIGS, O_MIGQUIET };
-	static const struct option opts[] = {
-		{ "sb", required_argument, NULL, O_SB },
-		{ "ovs", required_argument, NULL, O_OVS },
-		{ "private-key", required_argument, NULL, O_KEY },
-		{ "certificate", required_argument, NULL, O_CERT },
-		{ "ca-cert", required_argument, NULL, O_CA },
-		{ "system-id", required_argument, NULL, O_SYSID },
-		{ "encap-ip", required_argument, NULL, O_ENCAP },
-		{ "bpffs", required_argument, NULL, O_BPFFS },
-		{ "ctl", required_argument, NULL, O_CTL },
-		{ "expiry", required_argument, NULL, O_EXPIRY },
-		{ "max-age", required_argument, NULL, O_MAXAGE },
-		{ "lease", required_argument, NULL, O_LEASE },
-		{ "max-entries", required_argument, NULL, O_MAX },
-		{ "attach", no_argument, NULL, O_ATTACH },
-		{ "genev", required_argument, NULL, O_GENEV },
-		{ "underlay", required_argument, NULL, O_UNDER },
-		{ "xdp-skb", no_argument, NULL, O_XDPSKB },
-		{ "replace-xdp", no_argument, NULL, O_REPLXDP },
-		{ "bounce-attach", required_argument, NULL, O_BATTACH },
-		{ "bounce-keep", required_argument, NULL, O_BKEEP },
-		{ "migrations", required_argument, NULL, O_MIGS },
-		{ "migration-quiet", required_argument, NULL, O_MIGQUIET },
-		{ "vif-events", required_argument, NULL, O_VIF },
-		{ "no-vni-filter", no_argument, NULL, O_NOVNI },
-		{ "metrics-listen", required_argument, NULL, O_METRICS },
-		{ "db-max-message", required_argument, NULL, O_DBMAX },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct sbview_local *lo = &a->opt.local_override;
-	char *end;
-	long v;
-	int o;
-
-	while ((o = getopt_long(argc, argv, "vhV", opts, NULL)) != -1) {
-		switch (o) {
-		case O_SB: a->opt.sb_remote = optarg; break;
-		case O_OVS: a->opt.ovs_remote = optarg; break;
-		case O_KEY: a->opt.ssl.private_key = optarg; break;
-		case O_CERT: a->opt.ssl.certificate = optarg; break;
-		case O_CA: a->opt.ssl.ca_cert = optarg; break;
-		case O_SYSID:
-			lo->system_id = optarg;
-			a->opt.have_override = true;
-			break;
-		case O_ENCAP: {
-			struct ovnmig_ip ip;
-			bool v6;
-
-			if (maps_parse_ip(optarg, &ip, &v6)) {
-				log_err("--encap-ip: %s: not an address",
-					optarg);
-				return 2;
-			}
-			lo->n_encaps = 1;
-			lo->encaps[0].family = v6 ? AF_INET6 : AF_INET;
-			if (v6)
-				memcpy(&lo->encaps[0].v6, ip.v6, 16);
-			else
-				lo->encaps[0].v4.s_addr = ip.v4;
-			strcpy(lo->encaps[0].type, "geneve");
-			break;
-		}
-		case O_BPFFS: a->opt.bpffs = optarg; break;
-		case O_CTL: a->opt.ctl_path = optarg; break;
-		case O_EXPIRY:
-		case O_MAXAGE:
-			v = strtol(optarg, &end, 10);
-			if (!*optarg || *end || v < 1 || v > 86400) {
-				log_err("--%s: %s: 1..86400 seconds",
-					o == O_EXPIRY ? "expiry" : "max-age",
-					optarg);
-				return 2;
-			}
-			/* Entries no longer end at a fixed time: the old
-			 * option bounds them, as --max-age does. */
-			if (o == O_EXPIRY)
-				log_warn("--expiry is deprecated: entries last "
-					 "while the SB shows their move, at "
-					 "most --max-age; taking it as "
-					 "--max-age %ld", v);
-			a->opt.max_age_ns = v * 1000000000ull;
-			break;
-		case O_LEASE:
-			v = strtol(optarg, &end, 10);
-			if (!*optarg || *end || v < 3 || v > 3600) {
-				log_err("--lease: %s: 3..3600 seconds", optarg);
-				return 2;
-			}
-			a->opt.lease_ns = v * 1000000000ull;
-			break;
-		case O_MAX:
-			v = strtol(optarg, &end, 10);
-			if (*end || v < 16 || v > (1 << 24)) {
-				log_err("--max-entries: %s: 16..16777216",
-					optarg);
-				return 2;
-			}
-			a->opt.max_entries = v;
-			break;
-		case O_ATTACH: a->opt.attach = true; break;
-		case O_GENEV: a->opt.genev_dev = optarg; break;
-		case O_UNDER: a->opt.underlay_dev = optarg; break;
-		case O_XDPSKB: a->opt.xdp_flags = 2 /* XDP_FLAGS_SKB_MODE */; break;
-		case O_REPLXDP: a->opt.replace_xdp = true; break;
-		case O_BATTACH:
-			if (strcmp(optarg, "always") &&
-			    strcmp(optarg, "on-demand") &&
-			    strcmp(optarg, "auto")) {
-				log_err("--bounce-attach: %s: always, "
-					"on-demand or auto", optarg);
-				return 2;
-			}
-			a->opt.bounce_attach = optarg;
-			break;
-		case O_BKEEP:
-			v = strtol(optarg, &end, 10);
-			if (!*optarg || *end || v < 0 || v > 86400) {
-				log_err("--bounce-keep: %s: 0..86400 seconds",
-					optarg);
-				return 2;
-			}
-			a->opt.bounce_keep_ns = v * 1000000000ull;
-			break;
-		case O_MIGS:
-			v = strtol(optarg, &end, 10);
-			if (!*optarg || *end || v < 1 || v > 1000000) {
-				log_err("--migrations: %s: 1..1000000 records",
-					optarg);
-				return 2;
-			}
-			a->opt.migrations_ring = v;
-			break;
-		case O_MIGQUIET:
-			v = strtol(optarg, &end, 10);
-			if (!*optarg || *end || v < 1 || v > 86400) {
-				log_err("--migration-quiet: %s: 1..86400 seconds",
-					optarg);
-				return 2;
-			}
-			a->opt.migration_quiet_ns = v * 1000000000ull;
-			break;
-		case O_VIF: a->opt.vif_source = optarg; break;
-		case O_NOVNI: a->opt.no_vni_filter = true; break;
-		case O_METRICS: {
-			struct sockaddr_storage ss;
-			char why[128];
-
-			if (metrics_http_parse(optarg, &ss, why, sizeof(why))) {
-				log_err("--metrics-listen: %s", why);
-				return 2;
-			}
-			a->opt.metrics_listen = optarg;
-			break;
-		}
-		case O_DBMAX:
-			v = strtol(optarg, &end, 10);
-			if (*end || v < 1 || v > 2048) {
-				log_err("--db-max-message: %s: 1..2048 MiB",
-					optarg);
-				return 2;
-			}
-			jsonrpc_set_limits((size_t)v << 20, 0);
-			break;
-		case 'v': log_set_level(LOG_LVL_DBG); break;
-		case 'h': usage(stdout); exit(0);
-		case 'V': printf("ovnmigd " OVNMIG_VERSION "\n"); exit(0);
-		default: usage(stderr); return 2;
-		}
-	}
-	if (optind < argc) {
-		log_err("%s: unexpected argument", argv[optind]);
-		return 2;
-	}
-	if (lo->n_encaps && (!lo->system_id || !lo->system_id[0])) {
-		log_err("--encap-ip needs --system-id");
-		return 2;
-	}
-	return 0;
-}
 
 /*
  * steer's per-VNI prefilter: the bits of the entries already pinned
@@ -1070,7 +793,7 @@ static void check_qdisc(struct agent *a)
 	char kind[32], why[sizeof(a->steer_refused)] = "";
 	int err;
 
-	a->last_qdisc_ns = maps_now_ns();
+	a->last_qdisc_ns = mono_ns();
 	if (!a->opt.genev_dev || !*a->opt.genev_dev)
 		return;
 	err = attach_root_qdisc(a->opt.genev_dev, kind, sizeof(kind));
@@ -1160,8 +883,8 @@ static int setup(struct agent *a)
 	}
 	update_underlay_mac(a);
 	/* A new generation, above whatever the last agent wrote. */
-	maps_foreach_steer(&a->m, max_gen_steer, &gen);
-	maps_foreach_fwd(&a->m, max_gen_fwd, &gen);
+	maps_foreach(&a->m, POLICY_STEER, max_gen, &gen);
+	maps_foreach(&a->m, POLICY_FWD, max_gen, &gen);
 	a->generation = gen + 1 ? gen + 1 : 1;
 	pc.generation = a->generation;
 	log_info("maps at %s: %d steer, %d fwd entries; generation %u",
@@ -1282,7 +1005,7 @@ static void loop(struct agent *a)
 			log_err("poll: %s", strerror(errno));
 			break;
 		}
-		a->wake_ns = maps_now_ns();
+		a->wake_ns = mono_ns();
 		if (nh_i >= 0 && r > 0 && pfd[nh_i].revents)
 			nexthop_watch_run(a->nhw);
 		if (a->ve && r > 0 && pfd[n - 1].revents)
@@ -1293,7 +1016,7 @@ static void loop(struct agent *a)
 		if (!a->reconciled && synced(a)) {
 			reconcile(a);
 			renew_lease(a);
-			bounce_sweep(a, maps_now_ns());
+			bounce_sweep(a, mono_ns());
 		}
 		/* The batch is in the maps: now its events, before the
 		 * rtnetlink round trips of the next hops below. */
@@ -1305,7 +1028,7 @@ static void loop(struct agent *a)
 		ctl_server_run(a->ctl);
 		if (a->http)
 			metrics_http_run(a->http);
-		now = maps_now_ns();
+		now = mono_ns();
 		if (now - a->last_sweep_ns >= SWEEP_MS * 1000000ull) {
 			a->last_sweep_ns = now;
 			a->expiring = true;
@@ -1380,13 +1103,13 @@ int main(int argc, char **argv)
 	int err;
 
 	log_init("ovnmigd", LOG_LVL_INFO);
-	err = parse_args(&a, argc, argv);
+	err = agent_parse_args(&a.opt, argc, argv);
 	if (err)
 		return err;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	a.start_ns = a.last_sweep_ns = maps_now_ns();
+	a.start_ns = a.last_sweep_ns = mono_ns();
 	err = setup(&a);
 	if (!err) {
 		log_info("started (pid %d), following %s", (int)getpid(),

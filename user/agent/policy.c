@@ -1040,64 +1040,48 @@ static struct rec *adopt(struct policy *p, enum policy_op_kind kind,
 	return r;
 }
 
-/* Kept if it points where the SB has the port, else follow the port. */
-static void adopt_target(struct policy *p, struct rec *r,
-			 enum policy_op_kind kind, const struct ovnmig_ip *ip,
-			 uint32_t flags)
+/*
+ * Adopted, an entry is the agent's, bound to its lease: one written by
+ * hand while no agent ran keeps OVNMIG_F_MANUAL only until here, else it
+ * would outlive this agent's death.  Kept if it points where the SB has
+ * the port, else it follows the port.
+ */
+void policy_adopt(struct policy *p, const struct policy_op *e)
 {
-	bool steer = kind == POLICY_STEER;
-	struct ovnmig_ip *to = steer ? &r->steer.new_remote : &r->fwd.new_host;
+	bool steer = e->kind == POLICY_STEER;
+	uint32_t flags = POLICY_OP_FIELD(e, flags);
+	const struct sbview_chassis *c;
+	struct ovnmig_ip ip, *to;
+	uint32_t *gen;
+	struct rec *r;
 
-	if (ip_eq(ip, to) && !(flags & OVNMIG_F_MANUAL)) {
+	r = adopt(p, e->kind, &e->key, flags, POLICY_OP_FIELD(e, expires_ns),
+		  &c, &ip);
+	if (!r)
+		return;
+	if (steer) {
+		r->steer = e->steer;
+		r->steer.flags &= ~OVNMIG_F_MANUAL;
+		set_name(&r->new_ch, c->name);
+		to = &r->steer.new_remote;
+		gen = &r->steer.generation;
+	} else {
+		r->fwd = e->fwd;
+		r->fwd.flags &= ~OVNMIG_F_MANUAL;
+		r->vif_down = false;
+		set_name(&r->fwd_ch, c->name);
+		to = &r->fwd.new_host;
+		gen = &r->fwd.generation;
+	}
+	if (ip_eq(&ip, to) && !(flags & OVNMIG_F_MANUAL)) {
 		p->c.reconcile_kept++;
 		return;
 	}
 	/* The port moved on while we were away: follow it. */
-	*to = *ip;
-	if (steer)
-		r->steer.generation = p->cfg.generation;
-	else
-		r->fwd.generation = p->cfg.generation;
+	*to = ip;
+	*gen = p->cfg.generation;
 	mark(p, r, steer, !steer);
 	p->c.reconcile_fixed++;
-}
-
-/*
- * Adopted, an entry is the agent's, bound to its lease: one written by
- * hand while no agent ran keeps OVNMIG_F_MANUAL only until here, else it
- * would outlive this agent's death.
- */
-void policy_adopt_steer(struct policy *p, const struct ovnmig_port_key *k,
-			const struct ovnmig_steer *v)
-{
-	const struct sbview_chassis *c;
-	struct ovnmig_ip ip;
-	struct rec *r;
-
-	r = adopt(p, POLICY_STEER, k, v->flags, v->expires_ns, &c, &ip);
-	if (!r)
-		return;
-	r->steer = *v;
-	r->steer.flags &= ~OVNMIG_F_MANUAL;
-	set_name(&r->new_ch, c->name);
-	adopt_target(p, r, POLICY_STEER, &ip, v->flags);
-}
-
-void policy_adopt_fwd(struct policy *p, const struct ovnmig_port_key *k,
-		      const struct ovnmig_fwd *v)
-{
-	const struct sbview_chassis *c;
-	struct ovnmig_ip ip;
-	struct rec *r;
-
-	r = adopt(p, POLICY_FWD, k, v->flags, v->expires_ns, &c, &ip);
-	if (!r)
-		return;
-	r->fwd = *v;
-	r->fwd.flags &= ~OVNMIG_F_MANUAL;
-	r->vif_down = false;
-	set_name(&r->fwd_ch, c->name);
-	adopt_target(p, r, POLICY_FWD, &ip, v->flags);
 }
 
 const struct policy_counters *policy_counters(const struct policy *p)

@@ -126,10 +126,7 @@ int policy_expire(struct policy *p);
  * port has moved on since, removed when nothing backs it.  The result is
  * queued; policy_flush() writes it.
  */
-void policy_adopt_steer(struct policy *p, const struct ovnmig_port_key *k,
-			const struct ovnmig_steer *v);
-void policy_adopt_fwd(struct policy *p, const struct ovnmig_port_key *k,
-		      const struct ovnmig_fwd *v);
+void policy_adopt(struct policy *p, const struct policy_op *e);
 int policy_flush(struct policy *p);
 
 /* Forget everything (the maps were flushed from outside). */

@@ -449,7 +449,7 @@ static void t_delete(void)
 }
 
 /*
- * Issue 16: an entry lives while the SB shows its move, however long OVN
+ * An entry lives while the SB shows its move, however long OVN
  * lags (the reported stalls: 88 s, 8 minutes), up to the maximum age
  * (15 minutes by default); no fixed 30 s expiry.
  */
@@ -736,6 +736,21 @@ static void t_ipv6(void)
 	      "entry written");
 }
 
+/* An entry a starting agent finds in the pinned maps. */
+static void adopt_steer(struct ovnmig_port_key k, struct ovnmig_steer v)
+{
+	struct policy_op e = { .kind = POLICY_STEER, .key = k, .steer = v };
+
+	policy_adopt(pol, &e);
+}
+
+static void adopt_fwd(struct ovnmig_port_key k, struct ovnmig_fwd v)
+{
+	struct policy_op e = { .kind = POLICY_FWD, .key = k, .fwd = v };
+
+	policy_adopt(pol, &e);
+}
+
 static void t_reconcile(void)
 {
 	struct ovnmig_port_key k1 = { 5, 3, 0 }, k2 = { 5, 4, 0 },
@@ -761,10 +776,10 @@ static void t_reconcile(void)
 	e = slot(steer_map, &k3, true); e->s = s;	/* port gone */
 	f.new_host.v4 = ip("198.18.0.13");
 	e = slot(fwd_map, &k4, true); e->f = f;		/* points to self */
-	policy_adopt_steer(pol, &k1, &s);
-	policy_adopt_steer(pol, &k2, &s);
-	policy_adopt_steer(pol, &k3, &s);
-	policy_adopt_fwd(pol, &k4, &f);
+	adopt_steer(k1, s);
+	adopt_steer(k2, s);
+	adopt_steer(k3, s);
+	adopt_fwd(k4, f);
 	check(policy_flush(pol) == 0, "reconcile batch written", "sink error");
 	e = slot(steer_map, &k1, false);
 	check(e && e->s.generation == 3 &&
@@ -805,8 +820,8 @@ static void t_reconcile_manual(void)
 	e = slot(steer_map, &k1, true); e->s = s;
 	f.new_host.v4 = ip("198.18.0.77");	/* no port backs it */
 	e = slot(fwd_map, &k2, true); e->f = f;
-	policy_adopt_steer(pol, &k1, &s);
-	policy_adopt_fwd(pol, &k2, &f);
+	adopt_steer(k1, s);
+	adopt_fwd(k2, f);
 	check(policy_flush(pol) == 0, "manual reconcile batch written",
 	      "sink error");
 	e = slot(steer_map, &k1, false);

@@ -487,15 +487,8 @@ struct dump_ctx {
 static int dump_add(struct dump_ctx *d, const struct vif_event *ev)
 {
 	if (d->n == d->cap) {
-		int cap = d->cap ? d->cap * 2 : 64;
-		struct vif_event *p = realloc(d->ev, cap * sizeof(*p));
-
-		if (!p) {
-			errno = ENOMEM;
-			return MNL_CB_ERROR;
-		}
-		d->ev = p;
-		d->cap = cap;
+		d->cap = d->cap ? d->cap * 2 : 64;
+		d->ev = xrealloc(d->ev, d->cap * sizeof(*d->ev));
 	}
 	d->ev[d->n++] = *ev;
 	return MNL_CB_OK;
@@ -602,13 +595,9 @@ static struct ve_link *rt_add(struct vif_events *ve, uint32_t ifindex)
 	struct ve_link *l;
 
 	if (ve->nlinks == ve->caplinks) {
-		size_t cap = ve->caplinks ? ve->caplinks * 2 : 64;
-
-		l = realloc(ve->links, cap * sizeof(*l));
-		if (!l)
-			return NULL;
-		ve->links = l;
-		ve->caplinks = cap;
+		ve->caplinks = ve->caplinks ? ve->caplinks * 2 : 64;
+		ve->links = xrealloc(ve->links,
+				     ve->caplinks * sizeof(*ve->links));
 	}
 	l = &ve->links[ve->nlinks++];
 	memset(l, 0, sizeof(*l));
@@ -654,8 +643,6 @@ static int rt_event_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	if (!o) {
 		o = rt_add(ve, r.l.ifindex);
-		if (!o)
-			return MNL_CB_ERROR;
 		*o = r.l;
 		if (r.l.port)
 			rt_emit(ve, &r, OVNMIG_EV_ATTACH);
@@ -738,11 +725,7 @@ struct vif_events *vif_events_open(enum vif_source src, vif_event_cb cb,
 
 	if (!cb)
 		goto fail;
-	ve = calloc(1, sizeof(*ve));
-	if (!ve) {
-		err = -ENOMEM;
-		goto fail;
-	}
+	ve = xcalloc(1, sizeof(*ve));
 	ve->cb = cb;
 	ve->ctx = ctx;
 	if (src == VIF_SRC_KMOD || src == VIF_SRC_AUTO) {

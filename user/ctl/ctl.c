@@ -10,10 +10,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ctl.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 
 /*
@@ -599,10 +599,9 @@ static size_t rlen, rcap;
 
 static int read_line(int fd, char **line, int timeout_ms)
 {
-	struct timespec t0, t;
+	uint64_t t0 = mono_ms();
 	char *nl;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		int left = timeout_ms, r;
@@ -618,10 +617,7 @@ static int read_line(int fd, char **line, int timeout_ms)
 			return *line ? 0 : -ENOMEM;
 		}
 		if (timeout_ms >= 0) {
-			clock_gettime(CLOCK_MONOTONIC, &t);
-			left = timeout_ms - (int)((t.tv_sec - t0.tv_sec) * 1000 +
-						  (t.tv_nsec - t0.tv_nsec) /
-						  1000000);
+			left = timeout_ms - (int)(mono_ms() - t0);
 			if (left <= 0)
 				return -ETIMEDOUT;
 		}

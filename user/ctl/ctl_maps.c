@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 
 #include "ctl.h"
+#include "lib/clock.h"
 #include "lib/nexthop.h"
 
 const struct ctl_command ctlmaps_commands[] = {
@@ -68,7 +69,7 @@ static int parse_expiry(const char *s, __u64 *exp, char **error)
 		*error = strdup("SECONDS: 1..86400");
 		return -EINVAL;
 	}
-	*exp = maps_now_ns() + sec * 1000000000ull;
+	*exp = mono_ns() + sec * 1000000000ull;
 	return 0;
 }
 
@@ -78,72 +79,46 @@ static json_t *key_json(const struct ovnmig_port_key *k)
 			 "port_key", (json_int_t)k->port_key);
 }
 
-static json_int_t left_ms(uint64_t exp)
+/* One entry of steer/list or bounce/list. */
+static int list_cb(void *ctx, const struct policy_op *e)
 {
-	uint64_t now = maps_now_ns();
+	uint32_t flags = POLICY_OP_FIELD(e, flags);
+	bool v6 = flags & OVNMIG_F_IPV6;
+	const struct ovnmig_evidence *ev;
+	json_int_t exp_ms;
+	json_t *o = key_json(&e->key);
+	char a[64], b[64];
 
-	return exp > now ? (json_int_t)((exp - now) / 1000000) : 0;
-}
-
-/* The datapath's evidence of an entry (abi.h): CLOCK_MONOTONIC ns. */
-static void evidence_json(json_t *o, const struct ovnmig_evidence *ev)
-{
+	if (e->kind == POLICY_STEER) {
+		maps_fmt_ip(&e->steer.old_remote, v6, a, sizeof(a));
+		maps_fmt_ip(&e->steer.new_remote, v6, b, sizeof(b));
+		json_object_set_new(o, "old_remote", json_string(a));
+		json_object_set_new(o, "new_remote", json_string(b));
+		json_object_set_new(o, "action",
+				    json_string(flags & OVNMIG_F_DROP ?
+						"drop" : "steer"));
+		ev = &e->steer.ev;
+	} else {
+		maps_fmt_ip(&e->fwd.new_host, v6, a, sizeof(a));
+		json_object_set_new(o, "new_host", json_string(a));
+		ev = &e->fwd.ev;
+	}
+	json_object_set_new(o, "manual", json_boolean(flags & OVNMIG_F_MANUAL));
+	exp_ms = mono_ms_until(POLICY_OP_FIELD(e, expires_ns));
+	json_object_set_new(o, "expires_in_ms", json_integer(exp_ms));
+	json_object_set_new(o, "generation",
+			    json_integer(POLICY_OP_FIELD(e, generation)));
+	json_object_set_new(o, "flags", json_integer(flags));
+	/* The datapath's evidence of the entry (abi.h): CLOCK_MONOTONIC ns. */
 	json_object_set_new(o, "packets", json_integer(ev->packets));
 	json_object_set_new(o, "first_ns", ev->packets ?
 			    json_integer(ev->first_ns) : json_null());
 	json_object_set_new(o, "last_ns", ev->packets ?
 			    json_integer(ev->last_ns) : json_null());
-}
-
-static int steer_cb(void *ctx, const struct ovnmig_port_key *k,
-		    const struct ovnmig_steer *v)
-{
-	bool v6 = v->flags & OVNMIG_F_IPV6;
-	char a[64], b[64];
-	json_t *o = key_json(k);
-
-	json_object_set_new(o, "old_remote",
-			    json_string(maps_fmt_ip(&v->old_remote, v6, a,
-						    sizeof(a))));
-	json_object_set_new(o, "new_remote",
-			    json_string(maps_fmt_ip(&v->new_remote, v6, b,
-						    sizeof(b))));
-	json_object_set_new(o, "action", json_string(v->flags & OVNMIG_F_DROP ?
-						     "drop" : "steer"));
-	json_object_set_new(o, "manual",
-			    json_boolean(v->flags & OVNMIG_F_MANUAL));
-	json_object_set_new(o, "expires_in_ms",
-			    json_integer(left_ms(v->expires_ns)));
-	json_object_set_new(o, "generation", json_integer(v->generation));
-	json_object_set_new(o, "flags", json_integer(v->flags));
-	evidence_json(o, &v->ev);
-	json_array_append_new(ctx, o);
-	return 0;
-}
-
-static int fwd_cb(void *ctx, const struct ovnmig_port_key *k,
-		  const struct ovnmig_fwd *v)
-{
-	char a[64];
-	json_t *o = key_json(k);
-
-	json_object_set_new(o, "new_host",
-			    json_string(maps_fmt_ip(&v->new_host,
-						    v->flags & OVNMIG_F_IPV6,
-						    a, sizeof(a))));
-	json_object_set_new(o, "manual",
-			    json_boolean(v->flags & OVNMIG_F_MANUAL));
-	json_object_set_new(o, "expires_in_ms",
-			    json_integer(left_ms(v->expires_ns)));
-	json_object_set_new(o, "generation", json_integer(v->generation));
-	json_object_set_new(o, "flags", json_integer(v->flags));
-	evidence_json(o, &v->ev);
-	if (v->ev.packets)
-		json_object_set_new(o, "last_sender",
-				    json_string(maps_fmt_ip(&v->last_src,
-							    v->flags &
-							    OVNMIG_F_IPV6,
-							    a, sizeof(a))));
+	if (e->kind == POLICY_FWD && ev->packets) {
+		maps_fmt_ip(&e->fwd.last_src, v6, a, sizeof(a));
+		json_object_set_new(o, "last_sender", json_string(a));
+	}
 	json_array_append_new(ctx, o);
 	return 0;
 }
@@ -268,10 +243,11 @@ static int nexthop_cb(void *ctx, const struct ovnmig_chassis_key *k,
 	fmt_mac(v->dmac, d, sizeof(d));
 	fmt_mac(v->smac, s, sizeof(s));
 	json_array_append_new(ctx, json_pack(
-		"{s:s, s:i, s:s, s:s, s:s, s:I, s:i}", "address",
+		"{s:s, s:I, s:s, s:s, s:s, s:I, s:I}", "address",
 		maps_fmt_ip(&k->addr, k->flags & OVNMIG_F_IPV6, a, sizeof(a)),
 		"ifindex", (json_int_t)v->ifindex, "dev", name, "dmac", d,
-		"smac", s, "expires_in_ms", left_ms(v->expires_ns),
+		"smac", s,
+		"expires_in_ms", (json_int_t)mono_ms_until(v->expires_ns),
 		"generation", (json_int_t)v->generation));
 	return 0;
 }
@@ -369,12 +345,12 @@ void ctlmaps_bounce_status(struct maps *m, json_t *o)
 
 json_t *ctlmaps_lease_json(const struct ovnmig_config *c)
 {
-	uint64_t now = maps_now_ns();
+	uint64_t now = mono_ns();
 	bool renewed = c->lease_renewed_ns && c->lease_ns > c->lease_renewed_ns;
 
 	return json_pack("{s:b, s:I, s:o, s:o}",
 			 "fresh", c->lease_ns > now,
-			 "expires_in_ms", left_ms(c->lease_ns),
+			 "expires_in_ms", (json_int_t)mono_ms_until(c->lease_ns),
 			 "age_ms", renewed && now >= c->lease_renewed_ns ?
 				   json_integer((now - c->lease_renewed_ns) /
 						1000000) : json_null(),
@@ -450,10 +426,10 @@ int ctlmaps_call(struct maps *m, const char *method, json_t *params,
 		return err;
 	if (!strcmp(method, "steer/list")) {
 		*result = json_array();
-		maps_foreach_steer(m, steer_cb, *result);
+		maps_foreach(m, POLICY_STEER, list_cb, *result);
 	} else if (!strcmp(method, "bounce/list")) {
 		*result = json_array();
-		maps_foreach_fwd(m, fwd_cb, *result);
+		maps_foreach(m, POLICY_FWD, list_cb, *result);
 	} else if (!strcmp(method, "steer/add")) {
 		err = steer_add(m, params, error);
 	} else if (!strcmp(method, "bounce/add")) {

@@ -29,11 +29,6 @@ const char *const maps_stat_names[OVNMIG_STAT_MAX] = {
 #undef MAPS_STAT_NAME
 };
 
-uint64_t maps_now_ns(void)
-{
-	return mono_ns();
-}
-
 static int mkdir_p(const char *path)
 {
 	char buf[PATH_MAX], *s;
@@ -417,9 +412,8 @@ static int vni_rebuild(struct maps *m, const uint32_t *words, size_t nw)
 		return -ENODEV;
 	if (!m->vnis_want) {
 		/* Zero pages cost nothing until a rebuild touches them. */
-		m->vnis_want = calloc(OVNMIG_STEER_FILTER_WORDS, sizeof(*want));
-		if (!m->vnis_want)
-			return -ENOMEM;
+		m->vnis_want = xcalloc(OVNMIG_STEER_FILTER_WORDS,
+				       sizeof(*want));
 	}
 	want = m->vnis_want;
 	if (!words)
@@ -580,11 +574,7 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 
 	/* One scratch area kept across batches: no allocation per batch. */
 	if (m->buf_cap < cnt) {
-		void *b = realloc(m->buf, cnt * per);
-
-		if (!b)
-			return -ENOMEM;
-		m->buf = b;
+		m->buf = xrealloc(m->buf, cnt * per);
 		m->buf_cap = cnt;
 	}
 	/* Values first: their alignment is the strictest. */
@@ -651,99 +641,79 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 	return err ? err : e;
 }
 
-int maps_foreach_steer(struct maps *m,
-		       int (*cb)(void *ctx, const struct ovnmig_port_key *k,
-				 const struct ovnmig_steer *v),
-		       void *ctx)
+static int kind_fd(const struct maps *m, enum policy_op_kind kind)
 {
-	struct ovnmig_port_key k, next;
-	struct ovnmig_steer v;
-	void *prev = NULL;
-	int r;
-
-	while (!bpf_map_get_next_key(m->steer_fd, prev, &next)) {
-		k = next;
-		prev = &k;
-		if (bpf_map_lookup_elem(m->steer_fd, &k, &v))
-			continue;	/* deleted meanwhile */
-		r = cb(ctx, &k, &v);
-		if (r)
-			return r;
-	}
-	return 0;
+	return kind == POLICY_STEER ? m->steer_fd : m->fwd_fd;
 }
 
-int maps_foreach_fwd(struct maps *m,
-		     int (*cb)(void *ctx, const struct ovnmig_port_key *k,
-			       const struct ovnmig_fwd *v),
-		     void *ctx)
+int maps_foreach(struct maps *m, enum policy_op_kind kind,
+		 int (*cb)(void *ctx, const struct policy_op *e), void *ctx)
 {
-	struct ovnmig_port_key k, next;
-	struct ovnmig_fwd v;
+	struct policy_op e = { .kind = kind };
+	void *val = kind == POLICY_STEER ? (void *)&e.steer : (void *)&e.fwd;
+	struct ovnmig_port_key next;
+	int fd = kind_fd(m, kind), r;
 	void *prev = NULL;
-	int r;
-
-	while (!bpf_map_get_next_key(m->fwd_fd, prev, &next)) {
-		k = next;
-		prev = &k;
-		if (bpf_map_lookup_elem(m->fwd_fd, &k, &v))
-			continue;
-		r = cb(ctx, &k, &v);
-		if (r)
-			return r;
-	}
-	return 0;
-}
-
-/* Collect the keys first: deleting while walking restarts the walk. */
-static int sweep_map(int fd, size_t vsz, uint64_t now, bool all)
-{
-	struct ovnmig_port_key k, next, *keys = NULL;
-	size_t n = 0, cap = 0;
-	void *prev = NULL;
-	char v[sizeof(struct ovnmig_steer) + sizeof(struct ovnmig_fwd)];
-	int removed = 0;
 
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		uint64_t exp;
-
-		k = next;
-		prev = &k;
-		if (bpf_map_lookup_elem(fd, &k, v))
-			continue;
-		if (vsz == sizeof(struct ovnmig_steer))
-			exp = ((struct ovnmig_steer *)v)->expires_ns;
-		else
-			exp = ((struct ovnmig_fwd *)v)->expires_ns;
-		if (!all && exp > now)
-			continue;
-		if (n == cap) {
-			struct ovnmig_port_key *nk;
-
-			cap = cap ? cap * 2 : 256;
-			nk = realloc(keys, cap * sizeof(*keys));
-			if (!nk)
-				break;
-			keys = nk;
-		}
-		keys[n++] = k;
+		e.key = next;
+		prev = &e.key;
+		if (bpf_map_lookup_elem(fd, &e.key, val))
+			continue;	/* deleted meanwhile */
+		r = cb(ctx, &e);
+		if (r)
+			return r;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (!bpf_map_delete_elem(fd, &keys[i]))
+	return 0;
+}
+
+/* The keys a sweep removes: collected first, as deleting while walking
+ * restarts the walk. */
+struct sweep {
+	uint64_t now;
+	bool all;
+	struct ovnmig_port_key *keys;
+	size_t n, cap;
+};
+
+static int sweep_cb(void *ctx, const struct policy_op *e)
+{
+	struct sweep *s = ctx;
+
+	if (!s->all && POLICY_OP_FIELD(e, expires_ns) > s->now)
+		return 0;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 256;
+		s->keys = xrealloc(s->keys, s->cap * sizeof(*s->keys));
+	}
+	s->keys[s->n++] = e->key;
+	return 0;
+}
+
+/* Remove the entries of @kind that expired by @now (@all: every one). */
+static int sweep_map(struct maps *m, enum policy_op_kind kind, uint64_t now,
+		     bool all)
+{
+	struct sweep s = { .now = now, .all = all };
+	int fd = kind_fd(m, kind), removed = 0;
+	size_t i;
+
+	maps_foreach(m, kind, sweep_cb, &s);
+	for (i = 0; i < s.n; i++)
+		if (!bpf_map_delete_elem(fd, &s.keys[i]))
 			removed++;
-	free(keys);
+	free(s.keys);
 	return removed;
 }
 
 int maps_sweep(struct maps *m, uint64_t now_ns)
 {
-	int n = sweep_map(m->steer_fd, sizeof(struct ovnmig_steer), now_ns,
-			  false);
+	int n = sweep_map(m, POLICY_STEER, now_ns, false);
 
 	/* Expired entries of any VNI: the whole bitmap. */
 	if (n && m->vnis)
 		maps_vni_rebuild(m);
-	n += sweep_map(m->fwd_fd, sizeof(struct ovnmig_fwd), now_ns, false);
+	n += sweep_map(m, POLICY_FWD, now_ns, false);
 	if (n) {
 		maps_recount(m);
 		maps_sync_active(m);
@@ -753,16 +723,10 @@ int maps_sweep(struct maps *m, uint64_t now_ns)
 
 int maps_flush(struct maps *m, bool steer)
 {
-	int n;
+	int n = sweep_map(m, steer ? POLICY_STEER : POLICY_FWD, 0, true);
 
-	if (steer) {
-		n = sweep_map(m->steer_fd, sizeof(struct ovnmig_steer), 0,
-			      true);
-		if (m->vnis)
-			maps_vni_rebuild(m);
-	} else {
-		n = sweep_map(m->fwd_fd, sizeof(struct ovnmig_fwd), 0, true);
-	}
+	if (steer && m->vnis)
+		maps_vni_rebuild(m);
 	maps_recount(m);
 	maps_sync_active(m);
 	return n;
@@ -777,9 +741,7 @@ int maps_stats(struct maps *m, struct ovnmig_counter out[OVNMIG_STAT_MAX])
 	memset(out, 0, sizeof(*out) * OVNMIG_STAT_MAX);
 	if (ncpu <= 0)
 		return ncpu ? ncpu : -EINVAL;
-	per = calloc(ncpu, sizeof(*per));
-	if (!per)
-		return -ENOMEM;
+	per = xcalloc(ncpu, sizeof(*per));
 	for (i = 0; i < OVNMIG_STAT_MAX; i++) {
 		if (bpf_map_lookup_elem(m->stats_fd, &i, per))
 			continue;

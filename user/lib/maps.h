@@ -53,6 +53,10 @@ struct policy_op {
 	};
 };
 
+/* A field both values have (expires_ns, generation, flags; abi.h). */
+#define POLICY_OP_FIELD(o, f) \
+	((o)->kind == POLICY_STEER ? (o)->steer.f : (o)->fwd.f)
+
 struct maps {
 	int steer_fd, fwd_fd, stats_fd, config_fd;
 	int vnis_fd;			/* -1: no prefilter map */
@@ -119,15 +123,13 @@ int maps_lease_renew(struct maps *m, uint64_t now_ns, uint64_t len_ns);
 /* Set this host's underlay address in the config. */
 int maps_set_local(struct maps *m, const struct ovnmig_ip *ip, bool v6);
 
-/* Walk the entries; a non-zero return from @cb stops the walk. */
-int maps_foreach_steer(struct maps *m,
-		       int (*cb)(void *ctx, const struct ovnmig_port_key *k,
-				 const struct ovnmig_steer *v),
-		       void *ctx);
-int maps_foreach_fwd(struct maps *m,
-		     int (*cb)(void *ctx, const struct ovnmig_port_key *k,
-			       const struct ovnmig_fwd *v),
-		     void *ctx);
+/*
+ * Walk the steer (@kind POLICY_STEER) or the forwarding map: @cb gets
+ * each entry as the op that would write it (del false); a non-zero
+ * return from @cb stops the walk.
+ */
+int maps_foreach(struct maps *m, enum policy_op_kind kind,
+		 int (*cb)(void *ctx, const struct policy_op *e), void *ctx);
 
 /*
  * The steer prefilter.  maps_vni_rebuild() sets exactly the bits of the
@@ -183,8 +185,6 @@ int maps_flush(struct maps *m, bool steer);
 int maps_stats(struct maps *m, struct ovnmig_counter out[OVNMIG_STAT_MAX]);
 
 extern const char *const maps_stat_names[OVNMIG_STAT_MAX];
-
-uint64_t maps_now_ns(void);		/* CLOCK_MONOTONIC, as the datapath */
 
 /* "198.18.0.1" or "2001:db8::1" -> ovnmig_ip; 0 or -EINVAL. */
 int maps_parse_ip(const char *s, struct ovnmig_ip *ip, bool *v6);

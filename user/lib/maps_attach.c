@@ -34,6 +34,7 @@
 
 #include "maps.h"
 #include "maps_attach.h"
+#include "util.h"
 
 #include "steer.skel.h"
 #include "bounce.skel.h"
@@ -265,10 +266,8 @@ struct bounce_hold {
 
 static int hold_new(const struct attach_opts *o, struct bounce **bo)
 {
-	struct bounce_hold *h = calloc(1, sizeof(*h));
+	struct bounce_hold *h = xcalloc(1, sizeof(*h));
 
-	if (!h)
-		return -ENOMEM;
 	h->o = *o;
 	h->o.hold = NULL;
 	h->o.genev_dev = NULL;

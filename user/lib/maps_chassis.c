@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 
 #include "maps.h"
+#include "util.h"
 
 static int key_cmp(const void *a, const void *b)
 {
@@ -99,7 +100,6 @@ struct sync_ctx {
 	int n_want;
 	struct ovnmig_chassis_key *stale;
 	int n_stale, cap;
-	int err;
 };
 
 static int sync_cb(void *arg, const struct ovnmig_chassis_key *k,
@@ -111,15 +111,8 @@ static int sync_cb(void *arg, const struct ovnmig_chassis_key *k,
 	if (bsearch(k, s->want, s->n_want, sizeof(*k), key_cmp))
 		return 0;
 	if (s->n_stale == s->cap) {
-		int cap = s->cap ? 2 * s->cap : 64;
-		void *p = realloc(s->stale, cap * sizeof(*k));
-
-		if (!p) {
-			s->err = -ENOMEM;
-			return 1;
-		}
-		s->stale = p;
-		s->cap = cap;
+		s->cap = s->cap ? 2 * s->cap : 64;
+		s->stale = xrealloc(s->stale, s->cap * sizeof(*k));
 	}
 	s->stale[s->n_stale++] = *k;
 	return 0;
@@ -169,7 +162,7 @@ int maps_chassis_sync(struct maps *m, struct ovnmig_chassis_key *want,
 		if (!maps_chassis_del(m, &s.stale[i]))
 			(*removed)++;
 	free(s.stale);
-	return s.err ? s.err : err ? err : n;
+	return err ? err : n;
 }
 
 int maps_ifmac_get_dev(const char *dev, uint32_t *ifindex, uint8_t mac[6])

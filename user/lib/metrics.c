@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "util.h"
 
 const uint32_t metrics_le_us[METRICS_LAT_BUCKETS] = {
 	10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 100000,
@@ -85,9 +86,7 @@ static void bprintf(struct buf *b, const char *fmt, ...)
 			return;
 		}
 		b->cap = (b->cap + n + 1) * 2;
-		b->s = realloc(b->s, b->cap);
-		if (!b->s)
-			return;
+		b->s = xrealloc(b->s, b->cap);
 	}
 }
 
@@ -288,5 +287,5 @@ char *metrics_prometheus(json_t *mx)
 			(long long)ival(lat, "count"));
 	}
 	prom_migrations(&b, json_object_get(mx, "migrations"));
-	return b.s ? b.s : strdup("");
+	return b.s ? b.s : xstrdup("");
 }

@@ -17,6 +17,7 @@
 #include <bpf/bpf.h>
 
 #include "nexthop.h"
+#include "util.h"
 
 #define NL_BUF		8192
 #define WATCH_MAX	256	/* neighbours and devices watched */
@@ -306,10 +307,8 @@ struct nexthop_watch *nexthop_watch_open(void)
 		.nl_groups = RTMGRP_LINK | RTMGRP_NEIGH | RTMGRP_IPV4_ROUTE |
 			     RTMGRP_IPV6_ROUTE,
 	};
-	struct nexthop_watch *w = calloc(1, sizeof(*w));
+	struct nexthop_watch *w = xcalloc(1, sizeof(*w));
 
-	if (!w)
-		return NULL;
 	w->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
 		       NETLINK_ROUTE);
 	if (w->fd < 0 || bind(w->fd, (struct sockaddr *)&sa, sizeof(sa))) {
@@ -423,28 +422,19 @@ bool nexthop_watch_run(struct nexthop_watch *w)
 
 struct want {
 	struct ovnmig_chassis_key *k;
-	int n, cap, err;
+	int n, cap;
 };
 
-static int want_cb(void *ctx, const struct ovnmig_port_key *k,
-		   const struct ovnmig_fwd *v)
+static int want_cb(void *ctx, const struct policy_op *e)
 {
 	struct want *w = ctx;
 
-	(void)k;
 	if (w->n == w->cap) {
-		int cap = w->cap ? 2 * w->cap : 16;
-		void *p = realloc(w->k, cap * sizeof(*w->k));
-
-		if (!p) {
-			w->err = -ENOMEM;
-			return 1;
-		}
-		w->k = p;
-		w->cap = cap;
+		w->cap = w->cap ? 2 * w->cap : 16;
+		w->k = xrealloc(w->k, w->cap * sizeof(*w->k));
 	}
-	maps_chassis_key(&w->k[w->n++], &v->new_host,
-			 v->flags & OVNMIG_F_IPV6);
+	maps_chassis_key(&w->k[w->n++], &e->fwd.new_host,
+			 e->fwd.flags & OVNMIG_F_IPV6);
 	return 0;
 }
 
@@ -469,13 +459,8 @@ static int stale_cb(void *ctx, const struct ovnmig_chassis_key *k,
 	    bsearch(k, s->want->k, s->want->n, sizeof(*k), key_cmp))
 		return 0;
 	if (s->n == s->cap) {
-		int cap = s->cap ? 2 * s->cap : 16;
-		void *p = realloc(s->k, cap * sizeof(*s->k));
-
-		if (!p)
-			return 1;
-		s->k = p;
-		s->cap = cap;
+		s->cap = s->cap ? 2 * s->cap : 16;
+		s->k = xrealloc(s->k, s->cap * sizeof(*s->k));
 	}
 	s->k[s->n++] = *k;
 	return 0;
@@ -496,11 +481,7 @@ int nexthop_sync(struct nexthop_watch *w, struct maps *m,
 		w->dirty = false;
 		w->n = 0;
 	}
-	maps_foreach_fwd(m, want_cb, &want);
-	if (want.err) {
-		free(want.k);
-		return want.err;
-	}
+	maps_foreach(m, POLICY_FWD, want_cb, &want);
 	if (want.n)
 		want.n = maps_chassis_normalize(want.k, want.n);
 	for (i = 0; i < want.n; i++) {

@@ -2,7 +2,6 @@
 /* util: see util.h. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -53,17 +52,4 @@ char *xstrdup(const char *s)
 	if (!d)
 		out_of_memory();
 	return d;
-}
-
-uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-uint64_t mono_ms(void)
-{
-	return mono_ns() / 1000000;
 }

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "clock.h"	/* mono_ns(), mono_ms() */
+
 #define container_of(p, type, member) \
 	((type *)((char *)(p) - offsetof(type, member)))
 
@@ -25,9 +27,5 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
-
-/* CLOCK_MONOTONIC, as the datapath's bpf_ktime_get*_ns() count it. */
-uint64_t mono_ns(void);
-uint64_t mono_ms(void);
 
 #endif /* OVNMIG_UTIL_H */

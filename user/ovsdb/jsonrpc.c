@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "jsonrpc.h"
+#include "lib/util.h"
 #include "stream.h"
 
 #define RX_CHUNK	(256u << 10)
@@ -406,12 +407,8 @@ bad:
 
 struct jsonrpc *jsonrpc_open(struct stream *s)
 {
-	struct jsonrpc *rpc = calloc(1, sizeof(*rpc));
+	struct jsonrpc *rpc = xcalloc(1, sizeof(*rpc));
 
-	if (!rpc) {
-		stream_close(s);
-		return NULL;
-	}
 	rpc->s = s;
 	return rpc;
 }
@@ -501,7 +498,7 @@ static int recv_frame(struct jsonrpc *rpc, const char **start, size_t *mlen,
 				ncap = max_msg + 2 * RX_CHUNK;
 			if (ncap <= rpc->rcap)
 				return protoerr(why, why_len, "message too large");
-			nb = realloc(rpc->rbuf, ncap);
+			nb = realloc(rpc->rbuf, ncap);	/* peer-sized */
 			if (!nb)
 				return -ENOMEM;
 			rpc->rbuf = nb;
@@ -582,7 +579,7 @@ int jsonrpc_send(struct jsonrpc *rpc, json_t *msg)
 	}
 	if (rpc->wcap - rpc->wlen < n) {
 		size_t ncap = rpc->wlen + n + 4096;
-		char *nb = realloc(rpc->wbuf, ncap);
+		char *nb = realloc(rpc->wbuf, ncap);	/* peer-sized */
 
 		if (!nb) {
 			json_decref(msg);

@@ -77,14 +77,9 @@ struct ovsdb_sess *ovsdb_sess_create(const char *remotes,
 				     const struct ovsdb_sess_ops *ops,
 				     void *arg, const char *db)
 {
-	struct ovsdb_sess *s = calloc(1, sizeof(*s));
-	char *copy, *tok, *save = NULL;
+	struct ovsdb_sess *s = xcalloc(1, sizeof(*s));
+	char *copy = xstrdup(remotes ? remotes : ""), *tok, *save = NULL;
 
-	if (!s)
-		return NULL;
-	copy = strdup(remotes ? remotes : "");
-	if (!copy)
-		goto fail;
 	for (tok = strtok_r(copy, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		while (*tok == ' ')
@@ -104,11 +99,7 @@ struct ovsdb_sess *ovsdb_sess_create(const char *remotes,
 			free(copy);
 			goto fail;
 		}
-		s->remotes[s->n_remotes] = strdup(tok);
-		if (!s->remotes[s->n_remotes++]) {
-			free(copy);
-			goto fail;
-		}
+		s->remotes[s->n_remotes++] = xstrdup(tok);
 	}
 	free(copy);
 	if (!s->n_remotes) {
@@ -117,10 +108,10 @@ struct ovsdb_sess *ovsdb_sess_create(const char *remotes,
 	}
 	if (ssl) {
 		s->ssl.private_key = ssl->private_key ?
-				     strdup(ssl->private_key) : NULL;
+				     xstrdup(ssl->private_key) : NULL;
 		s->ssl.certificate = ssl->certificate ?
-				     strdup(ssl->certificate) : NULL;
-		s->ssl.ca_cert = ssl->ca_cert ? strdup(ssl->ca_cert) : NULL;
+				     xstrdup(ssl->certificate) : NULL;
+		s->ssl.ca_cert = ssl->ca_cert ? xstrdup(ssl->ca_cert) : NULL;
 	}
 	s->ops = ops;
 	s->arg = arg;

@@ -17,6 +17,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "lib/util.h"
 #include "stream.h"
 
 enum stream_kind { ST_TCP, ST_UNIX, ST_SSL };
@@ -153,9 +154,7 @@ int stream_open(const char *target, const struct ovsdb_ssl_opts *ssl,
 	*out = NULL;
 	if (err)
 		return err;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
+	s = xcalloc(1, sizeof(*s));
 	s->kind = t.kind;
 	snprintf(s->name, sizeof(s->name), "%s", target);
 	s->fd = socket(t.ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |

@@ -23,11 +23,9 @@
 struct sbview *sbview_create(const struct sbview_ops *ops, void *ctx)
 {
 	static const struct sbview_ops none;
-	struct sbview *v = calloc(1, sizeof(*v));
+	struct sbview *v = xcalloc(1, sizeof(*v));
 	int i;
 
-	if (!v)
-		return NULL;
 	v->ops = ops ? ops : &none;
 	v->ctx = ctx;
 	for (i = 0; i < T_MAX; i++) {
