@@ -96,10 +96,18 @@ _ovs_kill() {
 	kill -9 "$pid" 2>/dev/null
 }
 
+# ksleep SEC: sleep without a fork.  Under TCG on a loaded host every
+# fork+exec costs 0.2-0.3 s (a "sleep 0.1" takes 0.35 s), and the
+# polling loops below ran three per tick (sed, wc, sleep): one step took
+# 10-20 s and kmod-events ran past its timeout on a one-vCPU guest.  A
+# read that times out on a pipe nobody writes waits without any.
+exec {_KSLEEP_FD}<> <(:)
+ksleep() { read -r -t "$1" -u "$_KSLEEP_FD" _ 2>/dev/null; return 0; }
+
 # watch_start FILE [ARGS]: vifwatch in the background until it is
 # subscribed; sets WATCH_PID.  Stopped at exit.
 watch_start() {
-	local out=$1 ready
+	local out=$1 ready i
 
 	shift
 	ready=$out.ready
@@ -107,25 +115,31 @@ watch_start() {
 	"$VIFWATCH" --ready "$ready" "$@" >"$out" 2>"$out.err" &
 	WATCH_PID=$!
 	defer kill "$WATCH_PID"
-	for _ in $(seq 100); do
+	for ((i = 0; i < 200; i++)); do
 		[ -s "$ready" ] && return 0
 		kill -0 "$WATCH_PID" 2>/dev/null || return 1
-		sleep 0.05
+		ksleep 0.05
 	done
 	return 1
 }
 
 # watch_stop: let pending events drain, then stop the watcher.
 watch_stop() {
-	sleep "${1:-0.5}"
+	ksleep "${1:-0.5}"
 	kill "$WATCH_PID" 2>/dev/null
 	wait "$WATCH_PID" 2>/dev/null
 	return 0
 }
 
-# events FILE: "name kind" per event line.
-events() {
-	sed -n 's/.* kind=\([^ ]*\) .* name=\([^ ]*\) .*/\2 \1/p' "$1"
+# ev_read FILE: EV_LIST, the "name kind" of each complete event line of
+# FILE, in order.  Pure bash (no fork), as it runs in polling loops.
+ev_read() {
+	local l re=' kind=([^ ]*) .* name=([^ ]*) '
+
+	EV_LIST=()
+	while IFS= read -r l; do
+		[[ $l =~ $re ]] && EV_LIST+=("${BASH_REMATCH[2]} ${BASH_REMATCH[1]}")
+	done <"$1"
 }
 
 # tap_add NAME: a persistent tap device (the VM may lack /dev/net/tun).
@@ -138,48 +152,72 @@ tap_add() {
 }
 
 # step OUT NAME "dev kind" ... -- CMD ARGS: run CMD, wait until the
-# watcher writing OUT has printed as many new events as expected (5 s at
-# most), give stragglers 0.3 s, then check the new events are exactly
-# the expected ones, in order.  With STEP_RTNL_OUT set, a second watcher
-# (rtnetlink source) is checked too, against the same list without
-# "going-down" (rtnetlink cannot see it), or against RTNL_EXP ("a,b").
+# watcher writing OUT has printed as many new events as expected (20 s at
+# most: it returns as soon as they are there), give stragglers 0.3 s,
+# then check the new events are exactly the expected ones, in order.
+# With STEP_RTNL_OUT set, a second watcher (rtnetlink source) is checked
+# too, against the same list without "going-down" (rtnetlink cannot see
+# it), or against RTNL_EXP ("a,b").
 step() {
-	local out=$1 name=$2 exp=() before rbefore want rwant
+	local out=$1 name=$2 exp=() rexp=() e before rbefore
 
 	shift 2
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do exp+=("$1"); shift; done
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		[ -n "$1" ] && exp+=("$1")
+		shift
+	done
 	shift
-	want=$(printf '%s\n' "${exp[@]}" | sed '/^$/d' | paste -sd, -)
-	rwant=${RTNL_EXP-$(printf '%s\n' "${exp[@]}" | sed '/^$/d; / going-down$/d' | paste -sd, -)}
-	before=$(events "$out" | wc -l)
-	[ -n "${STEP_RTNL_OUT:-}" ] && rbefore=$(events "$STEP_RTNL_OUT" | wc -l)
+	if [ -n "${RTNL_EXP+set}" ]; then
+		IFS=, read -r -a rexp <<<"$RTNL_EXP"
+	else
+		for e in "${exp[@]}"; do
+			[[ $e == *" going-down" ]] || rexp+=("$e")
+		done
+	fi
+	ev_read "$out"
+	before=${#EV_LIST[@]}
+	if [ -n "${STEP_RTNL_OUT:-}" ]; then
+		ev_read "$STEP_RTNL_OUT"
+		rbefore=${#EV_LIST[@]}
+	fi
 	"$@" >/dev/null 2>&1 || { ktap_fail "$name" "command failed: $*"; return; }
 	_step_wait "$out" $((before + ${#exp[@]}))
 	[ -n "${STEP_RTNL_OUT:-}" ] &&
-		_step_wait "$STEP_RTNL_OUT" $((rbefore + $(_count "$rwant")))
-	sleep 0.3
-	_step_check "$name" "$out" "$before" "$want"
+		_step_wait "$STEP_RTNL_OUT" $((rbefore + ${#rexp[@]}))
+	ksleep 0.3
+	_step_check "$name" "$out" "$before" "${exp[@]}"
 	[ -n "${STEP_RTNL_OUT:-}" ] &&
-		_step_check "$name (rtnetlink source)" "$STEP_RTNL_OUT" "$rbefore" "$rwant"
+		_step_check "$name (rtnetlink source)" "$STEP_RTNL_OUT" "$rbefore" "${rexp[@]}"
 	return 0
 }
 
-_count() { [ -z "$1" ] && echo 0 || echo "$1" | tr , '\n' | wc -l; }
-
 _step_wait() {
-	for _ in $(seq 50); do
-		[ "$(events "$1" | wc -l)" -ge "$2" ] && return 0
-		sleep 0.1
+	local i
+
+	for ((i = 0; i < 200; i++)); do
+		ev_read "$1"
+		[ ${#EV_LIST[@]} -ge "$2" ] && return 0
+		ksleep 0.1
 	done
 }
 
-_step_check() {
-	local got
+# _join ITEMS...: JOINED, the items joined with ",".
+_join() { local IFS=,; JOINED="$*"; }
 
-	got=$(events "$2" | tail -n +$(($3 + 1)) | paste -sd, -)
-	if [ "$got" = "$4" ]; then
-		ktap_ok "$1"
+# _step_check NAME FILE BEFORE EXPECTED...: FILE's events after the
+# first BEFORE are exactly EXPECTED.
+_step_check() {
+	local name=$1 file=$2 from=$3 got want
+
+	shift 3
+	_join "$@"
+	want=$JOINED
+	ev_read "$file"
+	_join "${EV_LIST[@]:from}"
+	got=$JOINED
+	if [ "$got" = "$want" ]; then
+		ktap_ok "$name"
 	else
-		ktap_fail "$1" "expected [$4] got [$got]"
+		ktap_fail "$name" "expected [$want] got [$got]"
 	fi
 }
