@@ -58,7 +58,7 @@ include kmod/kmod.mk
 include tools/tools.mk
 include install.mk
 
-.PHONY: all deps vm-root check bench bench-scale demo demo-all demo-matrix baseline fuzz clean
+.PHONY: all deps vm-root check check-slow bench bench-scale demo demo-all demo-matrix baseline fuzz clean
 all: $(ALL_TARGETS)
 
 deps:
@@ -73,6 +73,11 @@ $(BUILD)/vm/debian13/stamp: $(TOP)/scripts/vm/debian13.packages
 check: deps vm-root
 	$(Q)$(MAKE) --no-print-directory all kmod-debian13
 	$(Q)selftests/run
+
+# make check and the tests marked "# slow:" (many minutes each under TCG).
+check-slow: deps vm-root
+	$(Q)$(MAKE) --no-print-directory all kmod-debian13
+	$(Q)SLOW_TESTS=1 selftests/run
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
