@@ -86,8 +86,11 @@ demo_collect() {
 
 demo_lab_down() {
 	demo_ovnmig_off
-	# DEMO_COLLECT=0 (the make check subset): no copy of the lab's logs.
-	[ -d "$LAB_DIR" ] && [ "${DEMO_COLLECT:-1}" = 1 ] && demo_collect
+	# DEMO_COLLECT=0 (the make check subset): no copy of the lab's logs;
+	# none either for a caller without the driver's $out (a test), where
+	# an unbound $out under set -u would end the shell before lab_down.
+	[ -d "$LAB_DIR" ] && [ "${DEMO_COLLECT:-1}" = 1 ] && [ -n "${out:-}" ] &&
+		demo_collect
 	lab_down >/dev/null 2>&1
 }
 
