@@ -198,12 +198,12 @@ static const struct { const char *name, *calls; } case_calls[] = {
 	{ "steer idle", "ac" },
 	{ "bounce miss", "amc" },
 	{ "bounce marked (loop refused)", "ahtc" },
-	{ "bounce hit, no route (fib fail)", "ahhhmtfc" },
-	{ "bounce hit, no route, 1 run/call", "ahhhmtfc" },
-	{ "bounce hit (cached next hop)", "ahhhhtc" },
-	{ "bounce hit, 1 run/call", "ahhhhtc" },
-	{ "bounce hit, live frames", "ahhhhtc" },
-	{ "bounce hit, FIB fallback", "ahhhmtfc" },
+	{ "bounce hit, no route (fib fail)", "ahahtfc" },
+	{ "bounce hit, no route, 1 run/call", "ahahtfc" },
+	{ "bounce hit (cached next hop)", "ahahatc" },
+	{ "bounce hit, 1 run/call", "ahahatc" },
+	{ "bounce hit, live frames", "ahahatc" },
+	{ "bounce hit, FIB fallback", "ahahtfc" },
 	{ "steer miss", "akaoac" },
 	{ "steer miss, other datapath", "akac" },
 	{ "steer hit", "akaoahtsc" },
@@ -555,8 +555,9 @@ int main(int argc, char **argv)
 	{
 		struct ovnmig_chassis_key ck = { .addr.v4 = htonl(0xc6120009) };
 		struct ovnmig_chassis cv = { .generation = 1 };
-		struct ovnmig_ifmac im = { .mac = { 2, 0, 0, 0, 1, 1 } };
-		__u32 ifi = ifindex0;
+		struct ovnmig_ifmac im = { .ifindex = ifindex0,
+					   .mac = { 2, 0, 0, 0, 1, 1 } };
+		__u32 ifi = ifindex0 % OVNMIG_IFMAC_SLOTS;
 
 		if (bpf_map_update_elem(bpf_map__fd(bs->maps.ovnmig_chassis),
 					&ck, &cv, 0) ||
@@ -652,11 +653,14 @@ int main(int argc, char **argv)
 		bpf_map_update_elem(vfd, &idx, &w, 0);
 		port_bits(vfd, &hit, 1);
 	}
+	fv.nh_slot = 1;
 	bpf_map_update_elem(fwd_fd, &hit, &fv, 0);
+	fv.nh_slot = 0;
 	/* The agent's next hop for 198.18.0.2 (abi.h ovnmig_nexthop). */
 	{
-		struct ovnmig_chassis_key nk = { .addr.v4 = htonl(0xc6120002) };
+		__u32 nk = 1;	/* 198.18.0.2's slot: fv.nh_slot */
 		struct ovnmig_nexthop nv = {
+			.host.addr.v4 = htonl(0xc6120002),
 			.ifindex = ifindex0, .expires_ns = mono_ns() + 36e11,
 			.dmac = { 2, 0, 0, 0, 0, 2 },
 			.smac = { 2, 0, 0, 0, 1, 1 },

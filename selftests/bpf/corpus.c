@@ -156,6 +156,22 @@ static void bounce_case(const char *name, const struct pkt_spec *s,
  */
 static uint64_t lease_until;
 
+/*
+ * The next-hop slot (abi.h) of each new host the cases name, as the
+ * agent would give them; any other host has none (0).
+ */
+static uint32_t nh_slot_of(const char *host)
+{
+	static const char *const hosts[] = { NULL, HOSTB_V4, HOSTB_V6,
+					     HOSTC_V4, NOROUTE_V4 };
+	uint32_t i;
+
+	for (i = 1; i < sizeof(hosts) / sizeof(hosts[0]); i++)
+		if (!strcmp(host, hosts[i]))
+			return i;
+	return 0;
+}
+
 static void fwd_put(uint32_t vni, uint16_t port, int is6, const char *host,
 		    uint64_t expires)
 {
@@ -169,6 +185,7 @@ static void fwd_put(uint32_t vni, uint16_t port, int is6, const char *host,
 	} else {
 		v.new_host.v4 = v4(host);
 	}
+	v.nh_slot = nh_slot_of(host);
 	if (bpf_map_update_elem(fwd_fd, &k, &v, BPF_ANY))
 		fprintf(stderr, PROG ": fwd update: %s\n", strerror(errno));
 }
@@ -192,28 +209,30 @@ static void chassis_put(const char *addr, int add)
 			strerror(errno));
 }
 
-/* The ingress NIC's own MAC (ovnmig_ifmac): veth0's. */
-static void ifmac_put(const uint8_t *mac)
+/*
+ * The ingress NIC's own MAC (ovnmig_ifmac): veth0's, in the slot of
+ * ifindex @ifi (abi.h: ifindex % OVNMIG_IFMAC_SLOTS); @mac NULL: free.
+ */
+static void ifmac_put_as(uint32_t ifi, const uint8_t *mac)
 {
-	struct ovnmig_ifmac v = {};
-	uint32_t k = ifindex0;
+	struct ovnmig_ifmac v = { .ifindex = mac ? ifi : 0 };
+	uint32_t k = ifi % OVNMIG_IFMAC_SLOTS;
 
-	memcpy(v.mac, mac, 6);
+	if (mac)
+		memcpy(v.mac, mac, 6);
 	if (bpf_map_update_elem(ifmac_fd, &k, &v, BPF_ANY))
 		fprintf(stderr, PROG ": ifmac: %s\n", strerror(errno));
 }
 
-/*
- * bounce's next hop for host (ovnmig_nexthop, abi.h), as the agent
- * writes it: out of ifname, to dmac, from smac, live until expires (0:
- * remove the entry).
- */
-static void nexthop_put(const char *host, const char *ifname,
-			const uint8_t *dmac, const uint8_t *smac,
-			uint64_t expires)
+static void ifmac_put(const uint8_t *mac)
+{
+	ifmac_put_as(ifindex0, mac);
+}
+
+/* The next-hop slot's host key (abi.h) for @host. */
+static struct ovnmig_chassis_key nh_host(const char *host)
 {
 	struct ovnmig_chassis_key k = {};
-	struct ovnmig_nexthop v = { .expires_ns = expires, .generation = 1 };
 
 	if (strchr(host, ':')) {
 		v6(host, k.addr.v6);
@@ -221,15 +240,38 @@ static void nexthop_put(const char *host, const char *ifname,
 	} else {
 		k.addr.v4 = v4(host);
 	}
-	if (!expires) {
-		bpf_map_delete_elem(nexthop_fd, &k);
-		return;
-	}
-	v.ifindex = if_nametoindex(ifname);
-	memcpy(v.dmac, dmac, 6);
-	memcpy(v.smac, smac, 6);
-	if (bpf_map_update_elem(nexthop_fd, &k, &v, BPF_ANY))
+	return k;
+}
+
+static void nexthop_slot_put(const char *host,
+			     const struct ovnmig_nexthop *v)
+{
+	uint32_t slot = nh_slot_of(host);
+
+	if (bpf_map_update_elem(nexthop_fd, &slot, v, BPF_ANY))
 		fprintf(stderr, PROG ": nexthop update: %s\n", strerror(errno));
+}
+
+/*
+ * bounce's next hop for host (ovnmig_nexthop, abi.h), as the agent
+ * writes it into the host's slot: out of ifname, to dmac, from smac,
+ * live until expires (0: no next hop, the slot kept for the host).
+ */
+static void nexthop_put(const char *host, const char *ifname,
+			const uint8_t *dmac, const uint8_t *smac,
+			uint64_t expires)
+{
+	struct ovnmig_nexthop v = { .host = nh_host(host),
+				    .expires_ns = expires, .generation = 1 };
+
+	if (expires) {
+		v.ifindex = if_nametoindex(ifname);
+		memcpy(v.dmac, dmac, 6);
+		memcpy(v.smac, smac, 6);
+	} else {
+		v.generation = 0;
+	}
+	nexthop_slot_put(host, &v);
 }
 
 /*
@@ -358,16 +400,18 @@ static void bounce_open_relay_cases(void)
 		    XDP_PASS, OVNMIG_STAT_BOUNCE_MAC_NOT_LOCAL, 0);
 
 	/* No MAC known for the ingress NIC: nothing is forwarded. */
-	{
-		uint32_t k = ifindex0;
-
-		pkt_default(&s);
-		bpf_map_delete_elem(ifmac_fd, &k);
-		bounce_case("bounce without the NIC's MAC in ovnmig_ifmac: passed",
-			    &s, NULL, XDP_PASS,
-			    OVNMIG_STAT_BOUNCE_MAC_NOT_LOCAL, 0);
-		ifmac_put(mac_veth0);
-	}
+	pkt_default(&s);
+	ifmac_put(NULL);
+	bounce_case("bounce without the NIC's MAC in ovnmig_ifmac: passed",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_MAC_NOT_LOCAL, 0);
+	/*
+	 * The NIC's slot holds this MAC for another NIC whose ifindex
+	 * shares it (abi.h): not this NIC's, nothing is forwarded.
+	 */
+	ifmac_put_as(ifindex0 + OVNMIG_IFMAC_SLOTS, mac_veth0);
+	bounce_case("bounce with the NIC's ovnmig_ifmac slot naming another ifindex: passed",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_MAC_NOT_LOCAL, 0);
+	ifmac_put(mac_veth0);
 	/* The sender leaves the SB: its packets are no longer forwarded. */
 	pkt_default(&s);
 	chassis_put("198.18.0.9", 0);
@@ -420,12 +464,20 @@ static void bounce_nexthop_cases(uint64_t later)
 	bounce_case("bounce stale next hop (expired): FIB fallback, forwarded_fib",
 		    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED_FIB, 0);
 	{
-		struct ovnmig_chassis_key k = { .addr.v4 = v4(HOSTB_V4) };
-		struct ovnmig_nexthop v = { .expires_ns = later };
+		struct ovnmig_nexthop v = { .host = nh_host(HOSTB_V4),
+					    .expires_ns = later };
 
 		memcpy(v.dmac, nh_d, 6);
-		bpf_map_update_elem(nexthop_fd, &k, &v, BPF_ANY);
+		nexthop_slot_put(HOSTB_V4, &v);
 		bounce_case("bounce next hop without a device (ifindex 0): FIB fallback",
+			    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED_FIB,
+			    0);
+		/* The entry's slot given to another host: not its next hop. */
+		v.host = nh_host(NOROUTE_V4);
+		v.ifindex = if_nametoindex("veth2");
+		memcpy(v.smac, nh_s, 6);
+		nexthop_slot_put(HOSTB_V4, &v);
+		bounce_case("bounce next-hop slot holding another host's next hop: not used, FIB fallback",
 			    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED_FIB,
 			    0);
 	}
@@ -437,17 +489,16 @@ static void bounce_nexthop_cases(uint64_t later)
 		    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED_FIB, 0);
 	/* A v4 entry with the v6 address' first word is not the v6 one's. */
 	{
-		struct ovnmig_chassis_key k = {};
 		struct ovnmig_nexthop v = { .expires_ns = later, .ifindex = 1 };
 		uint8_t a6[16];
 
 		v6(HOSTB_V6, a6);
-		memcpy(&k.addr.v4, a6, 4);
-		bpf_map_update_elem(nexthop_fd, &k, &v, BPF_ANY);
+		memcpy(&v.host.addr.v4, a6, 4);
+		nexthop_slot_put(HOSTB_V6, &v);
 		bounce_case("bounce v6 next hop keyed as v4 is not used: FIB fallback",
 			    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED_FIB,
 			    0);
-		bpf_map_delete_elem(nexthop_fd, &k);
+		nexthop_put(HOSTB_V6, NULL, NULL, NULL, 0);
 	}
 
 	/*
