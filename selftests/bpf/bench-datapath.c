@@ -33,6 +33,7 @@
 #include "sim.h"
 #include "bounce.skel.h"
 #include "steer_sim.skel.h"
+#include "steer.skel.h"
 
 #ifndef BPF_F_TEST_XDP_LIVE_FRAMES
 #define BPF_F_TEST_XDP_LIVE_FRAMES	(1U << 1)
@@ -191,7 +192,8 @@ static int have_helpers;
  * The helpers each case calls, from the programs' code (bounce.bpf.c,
  * steer.h, steer_sim.bpf.c): a letter per call (a: array, c: counter,
  * h: hash hit, m: hash miss, t: ktime_get_ns, f: FIB, k: load key,
- * o: load option, s: store).
+ * o: load option, s: store; the real steer's K: get_tunnel_key,
+ * O: get_tunnel_opt).
  */
 static const struct { const char *name, *calls; } case_calls[] = {
 	{ "bounce idle", "ac" },
@@ -204,6 +206,10 @@ static const struct { const char *name, *calls; } case_calls[] = {
 	{ "bounce hit, 1 run/call", "ahahatc" },
 	{ "bounce hit, live frames", "ahahatc" },
 	{ "bounce hit, FIB fallback", "ahahtfc" },
+	{ "steer (real) idle", "ac" },
+	{ "steer (real) miss", "aKaOac" },
+	{ "steer (real) miss, other datapath", "aKac" },
+	{ "steer (real) miss, IPv6 underlay", "aKaOac" },
 	{ "steer miss", "akaoac" },
 	{ "steer miss, other datapath", "akac" },
 	{ "steer hit", "akaoahtsc" },
@@ -212,10 +218,10 @@ static const struct { const char *name, *calls; } case_calls[] = {
 
 static double floor_of(const char *name, const char **calls)
 {
-	static const char letters[] = "achmtfkos";
+	static const char letters[] = "achmtfkosKO";
 	static const int ids[] = { H_ARRAY, H_COUNT, H_HASH_HIT, H_HASH_MISS,
 				   H_KTIME, H_FIB, H_LOAD_KEY, H_LOAD_OPT,
-				   H_STORE };
+				   H_STORE, H_GET_KEY, H_GET_OPT };
 	size_t i;
 	const char *c;
 	double sum = 0;
@@ -337,10 +343,11 @@ static void goals(FILE *j)
 		{ "steer miss w/ entries <= 45", "steer miss", 1000, 45 },
 		{ "steer miss <= 45", "steer miss, other datapath", 1000, 45 },
 		{ "steer hit <= 100", "steer hit", 1000, 100 },
+		{ "steer (real) miss w/ entries <= 45", "steer (real) miss", 1000, 45 },
 	};
 	static const char *const grow[] = { "bounce miss", "steer miss",
 		"steer miss, other datapath", "bounce hit (cached next hop)",
-		"bounce hit, FIB fallback", "steer hit" };
+		"bounce hit, FIB fallback", "steer hit", "steer (real) miss" };
 	size_t i;
 	int first = 1;
 
@@ -463,6 +470,52 @@ static double timed_fresh(int fd, const void *pkt, size_t len,
 	return timed(fresh_fd, pkt, len, 1, 1, repeat, want_ret);
 }
 
+/* fresh.bpf.c's tun_call: the real steer with OVS's tunnel info. */
+static int tun_fd, tun_in_fd, tun_progs_fd;
+
+static int tun_v6;	/* timed_tun's tunnel over IPv6 (2001:db8::1) */
+
+static double timed_tun(int fd, __u32 vni, __u16 port, const void *pkt,
+			size_t len)
+{
+	struct { struct bpf_tunnel_key key; __u8 opt[8]; __u64 flags; } t = {
+		.key = { .tunnel_id = vni, .remote_ipv4 = 0xc6120001,
+			 .tunnel_ttl = 64 },
+		/* OVN's option (class 0x0102, type 0x80), egress @port. */
+		.opt = { 0x01, 0x02, 0x80, 0x01, 0, 1, port >> 8, port & 0xff },
+	};
+	__u32 zero = 0;
+
+	if (tun_v6) {
+		t.flags = BPF_F_TUNINFO_IPV6;
+		t.key.remote_ipv6[0] = htonl(0x20010db8);
+		t.key.remote_ipv6[3] = htonl(1);
+	}
+
+	if (bpf_map_update_elem(tun_in_fd, &zero, &t, 0) ||
+	    bpf_map_update_elem(tun_progs_fd, &zero, &fd, 0)) {
+		fprintf(stderr, PROG ": tun: %s\n", strerror(errno));
+		exit(1);
+	}
+	return timed(tun_fd, pkt, len, 0, 1, repeat, TC_ACT_OK);
+}
+/*
+ * No real hit: set_tunnel_opt marks the info with every option flag
+ * (TUNNEL_OPTIONS_PRESENT: VXLAN's, ERSPAN's too), which OVS's Geneve
+ * never sets and steer refuses (steer_unsupported); the hit is
+ * steer_sim's, beside the four tunnel helpers alone.
+ */
+
+/* Did the last case take its path?  (Real steer: TC_ACT_OK either way.) */
+static void expect_count(int fd, __u32 stat, unsigned long long before)
+{
+	if (stat_packets(fd, stat) - before < repeat) {
+		fprintf(stderr, PROG ": counter %u moved by %llu, expected >= %llu: the case does not take the path it names\n",
+			stat, stat_packets(fd, stat) - before, repeat);
+		exit(1);
+	}
+}
+
 static void no_pin(struct bpf_object *obj)
 {
 	struct bpf_map *m;
@@ -477,6 +530,11 @@ int main(int argc, char **argv)
 	struct bpf_object *empty = NULL, *hobj = NULL, *fobj = NULL;
 	struct bounce *bs = NULL;
 	struct steer_sim *ss = NULL;
+	struct steer *sr = NULL;
+	struct bpf_map *mp;
+	int r_fd, r_stats;
+	double e_tun;
+	unsigned long long c0;
 	int xdp_fd, tc_fd, b_fd, s_fd, fwd_fd, st_fd;
 	unsigned char pkt[2048], pkt_miss[2048], pkt_mark[2048], pkt_nofib[2048],
 		      pkt_opts[2048];
@@ -544,6 +602,32 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": load: %s\n", strerror(errno));
 		return 1;
 	}
+	/* The real steer on steer_sim's maps: filled once, for both. */
+	sr = steer__open();
+	if (!sr) {
+		fprintf(stderr, PROG ": open steer: %s\n", strerror(errno));
+		return 1;
+	}
+	bpf_object__for_each_map(mp, sr->obj) {
+		struct bpf_map *sm = bpf_object__find_map_by_name(ss->obj,
+							bpf_map__name(mp));
+
+		bpf_map__set_pin_path(mp, NULL);
+		if (sm && bpf_map__reuse_fd(mp, bpf_map__fd(sm))) {
+			fprintf(stderr, PROG ": steer map %s: %s\n",
+				bpf_map__name(mp), strerror(errno));
+			return 1;
+		}
+	}
+	if (steer__load(sr)) {
+		fprintf(stderr, PROG ": load steer: %s\n", strerror(errno));
+		return 1;
+	}
+	r_fd = bpf_program__fd(sr->progs.steer);
+	r_stats = bpf_map__fd(ss->maps.ovnmig_stats);
+	tun_fd = prog_fd(fobj, "tun_call");
+	tun_in_fd = bpf_map__fd(bpf_object__find_map_by_name(fobj, "tun_in"));
+	tun_progs_fd = bpf_map__fd(bpf_object__find_map_by_name(fobj, "tun_progs"));
 	xdp_fd = bpf_program__fd(bpf_object__find_program_by_name(empty, "empty_xdp"));
 	tc_fd = bpf_program__fd(bpf_object__find_program_by_name(empty, "empty_tc"));
 	b_fd = bpf_program__fd(bs->progs.bounce);
@@ -613,9 +697,11 @@ int main(int argc, char **argv)
 	e_tc = timed(tc_fd, &sim, slen, 0, 1, repeat, TC_ACT_OK);
 	e_xdp1 = timed(xdp_fd, pkt, len, 1, repeat, 1, XDP_PASS);
 	e_fresh = timed_fresh(xdp_fd, pkt, len, XDP_PASS);
+	e_tun = timed_tun(tc_fd, 0x123456, 7, pkt, len);
 	have_helpers = !time_helpers(&hobj, pkt, len, &sim, slen, e_xdp, e_tc);
 	add("empty xdp", "-", 0, e_xdp, e_xdp);
 	add("empty xdp, fresh copy", "-", 0, e_fresh, e_fresh);
+	add("empty tc, tunnel info", "-", 0, e_tun, e_tun);
 	add("empty tc", "-", 0, e_tc, e_tc);
 	add("empty xdp, 1 run/call", "-", 0, e_xdp1, e_xdp1);
 
@@ -627,6 +713,10 @@ int main(int argc, char **argv)
 	    timed(b_fd, pkt, len, 1, 1, repeat, XDP_PASS), e_xdp);
 	add("steer idle", "empty tc", 0,
 	    timed(s_fd, &sim, slen, 0, 1, repeat, TC_ACT_OK), e_tc);
+	c0 = stat_packets(r_stats, OVNMIG_STAT_STEER_IDLE);
+	add("steer (real) idle", "empty tc, tunnel info", 0,
+	    timed_tun(r_fd, 0x123456, 7, pkt, len), e_tun);
+	expect_count(r_stats, OVNMIG_STAT_STEER_IDLE, c0);
 	cfg.fwd_active = cfg.steer_active = 1;
 	bpf_map_update_elem(bpf_map__fd(bs->maps.ovnmig_config), &zero, &cfg, 0);
 	/*
@@ -741,6 +831,34 @@ int main(int argc, char **argv)
 				}
 			}
 		}
+		c0 = stat_packets(r_stats, OVNMIG_STAT_STEER_MISS);
+		add("steer (real) miss", "empty tc, tunnel info", n,
+		    timed_tun(r_fd, 0x123456, 8, pkt, len), e_tun);
+		add("steer (real) miss, other datapath",
+		    "empty tc, tunnel info", n,
+		    timed_tun(r_fd, 0x123457, 8, pkt, len), e_tun);
+		expect_count(r_stats, OVNMIG_STAT_STEER_MISS, c0);
+		if (n == sizes[0]) {
+			/*
+			 * An IPv6 underlay (no IPv4 one in the config):
+			 * steer asks get_tunnel_key for IPv6 first.
+			 */
+			struct ovnmig_config c6 = cfg;
+			int cfd = bpf_map__fd(ss->maps.ovnmig_config);
+
+			c6.local_v4 = 0;
+			c6.local_v6[0] = htonl(0x20010db8);
+			c6.local_v6[3] = htonl(1);
+			bpf_map_update_elem(cfd, &zero, &c6, 0);
+			tun_v6 = 1;
+			c0 = stat_packets(r_stats, OVNMIG_STAT_STEER_MISS);
+			add("steer (real) miss, IPv6 underlay",
+			    "empty tc, tunnel info", n,
+			    timed_tun(r_fd, 0x123456, 8, pkt, len), e_tun);
+			expect_count(r_stats, OVNMIG_STAT_STEER_MISS, c0);
+			tun_v6 = 0;
+			bpf_map_update_elem(cfd, &zero, &cfg, 0);
+		}
 		add("steer miss", "empty tc", n,
 		    timed(s_fd, &sim_miss, slen, 0, 1, repeat, TC_ACT_OK), e_tc);
 		add("steer miss, other datapath", "empty tc", n,
@@ -819,6 +937,7 @@ int main(int argc, char **argv)
 	fprintf(j, "  ]\n}\n");
 	fclose(j);
 
+	steer__destroy(sr);
 	steer_sim__destroy(ss);
 	bounce__destroy(bs);
 	bpf_object__close(empty);

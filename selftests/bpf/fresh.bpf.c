@@ -10,8 +10,15 @@
  * tail call cancel out in the difference.  fresh_tx and fresh_drop are
  * the live-frame mode's baseline (XDP_TX alone) and the veth peer's
  * program (veth takes XDP frames only when its peer runs XDP).
+ *
+ * tun_call does for the real steer (TC) what test_run cannot: it gives
+ * the skb the tunnel info OVS would (bpf_skb_set_tunnel_key and
+ * bpf_skb_set_tunnel_opt from tun_in, written by the bench), then
+ * tail-calls tun_progs[0]: steer, or the empty program for the
+ * baseline.  Every repeat starts from that info again.
  */
 #include <linux/bpf.h>
+#include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -77,4 +84,45 @@ int fresh_drop(struct xdp_md *ctx)
 {
 	(void)ctx;
 	return XDP_DROP;
+}
+
+/* What OVS's geneve encap would have set: key, destination, option. */
+struct tun_in {
+	struct bpf_tunnel_key key;
+	__u8 opt[8];
+	__u64 flags;		/* set_tunnel_key's: BPF_F_TUNINFO_IPV6 */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tun_in);
+} tun_in SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} tun_progs SEC(".maps");
+
+SEC("tc")
+int tun_call(struct __sk_buff *skb)
+{
+	__u32 zero = 0;
+	struct tun_in *t = bpf_map_lookup_elem(&tun_in, &zero);
+	struct bpf_tunnel_key k;
+	__u8 o[8];
+
+	if (!t)
+		return TC_ACT_SHOT;
+	__builtin_memcpy(&k, &t->key, sizeof(k));
+	__builtin_memcpy(o, t->opt, sizeof(o));
+	if (bpf_skb_set_tunnel_key(skb, &k, sizeof(k), BPF_F_ZERO_CSUM_TX |
+				   (t->flags & BPF_F_TUNINFO_IPV6)) ||
+	    bpf_skb_set_tunnel_opt(skb, o, sizeof(o)))
+		return TC_ACT_SHOT;
+	bpf_tail_call(skb, &tun_progs, 0);
+	return TC_ACT_SHOT;
 }
