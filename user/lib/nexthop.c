@@ -264,29 +264,39 @@ static bool host_free(const struct ovnmig_chassis_key *k)
  * a slot meanwhile: a free slot is read again before it is taken, and
  * bounce never uses a slot that names another host.
  */
-static void slots_load(struct maps *m)
-{
-	struct ovnmig_nexthop v;
-	__u32 i;
-
-	if (m->nh_host)
-		return;
-	m->nh_host = xcalloc(NH_SLOTS, sizeof(*m->nh_host));
-	m->nh_top = 1;
-	for (i = 1; i < NH_SLOTS; i++)
-		if (!bpf_map_lookup_elem(m->nexthop_fd, &i, &v) &&
-		    !host_free(&v.host)) {
-			m->nh_host[i] = v.host;
-			m->nh_top = i + 1;
-		}
-}
-
 static void slot_note(struct maps *m, __u32 i,
 		      const struct ovnmig_chassis_key *k)
 {
 	m->nh_host[i] = *k;
 	if (!host_free(k) && i >= m->nh_top)
 		m->nh_top = i + 1;
+}
+
+static void slots_load(struct maps *m)
+{
+	struct ovnmig_nexthop *v;
+	__u32 *keys, i, n = NH_SLOTS, out;
+
+	if (m->nh_host)
+		return;
+	v = xcalloc(NH_SLOTS, sizeof(*v));
+	keys = xcalloc(NH_SLOTS, sizeof(*keys));
+	m->nh_host = xcalloc(NH_SLOTS, sizeof(*m->nh_host));
+	m->nh_top = 1;
+	/* One syscall for all slots (arrays: 5.6+), else one per slot. */
+	if (bpf_map_lookup_batch(m->nexthop_fd, NULL, &out, keys, v, &n,
+				 NULL) && errno != ENOENT) {
+		for (n = 0; n < NH_SLOTS; n++) {
+			keys[n] = n;
+			if (bpf_map_lookup_elem(m->nexthop_fd, &n, &v[n]))
+				memset(&v[n], 0, sizeof(v[n]));
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (keys[i] && keys[i] < NH_SLOTS && !host_free(&v[i].host))
+			slot_note(m, keys[i], &v[i].host);
+	free(keys);
+	free(v);
 }
 
 /* @k's slot, 0 if it has none (and with @take none is free). */
