@@ -1154,6 +1154,78 @@ static void steer_corpus(void)
 	}
 }
 
+/*
+ * The real steer reads the tunnel key of either family whichever it
+ * asks first (the host's underlay family, from the config): an IPv4 and
+ * an IPv6 tunnel under an IPv4 and an IPv6-only underlay, each a miss
+ * (no entries), never "not OVN".  The tunnel info is set as OVS would by
+ * fresh.bpf.c's tun_call, which then tail-calls steer.
+ */
+static void steer_real_family(struct steer *sk)
+{
+	struct { struct bpf_tunnel_key key; uint8_t opt[8]; uint64_t flags; } t = {
+		.key = { .tunnel_id = 0x123456, .tunnel_ttl = 64 },
+		.opt = { 0x01, 0x02, 0x80, 0x01, 0, 1, 0, 8 },
+	};
+	struct bpf_object *fo;
+	uint32_t zero = 0;
+	int under6, tun6, tun_fd = -1, prog = bpf_program__fd(sk->progs.steer);
+
+	fo = bpf_object__open_file(BUILD_DIR "/selftests/bpf/fresh.bpf.o", NULL);
+	if (fo && !bpf_object__load(fo)) {
+		struct bpf_program *p = bpf_object__find_program_by_name(fo, "tun_call");
+
+		tun_fd = p ? bpf_program__fd(p) : -1;
+	}
+	if (tun_fd < 0 ||
+	    bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(fo, "tun_progs")),
+				&zero, &prog, BPF_ANY)) {
+		tap_skip_one("steer (real) tunnel families",
+			     "fresh.bpf.o does not load (tun_call)");
+		bpf_object__close(fo);
+		return;
+	}
+	for (under6 = 0; under6 < 2; under6++) {
+		struct ovnmig_config c = { .steer_active = 1 };
+
+		if (under6)
+			v6("2001:db8:ff::1", c.local_v6);
+		else
+			c.local_v4 = v4(LOCAL_V4);
+		bpf_map_update_elem(bpf_map__fd(sk->maps.ovnmig_config), &zero,
+				    &c, BPF_ANY);
+		for (tun6 = 0; tun6 < 2; tun6++) {
+			uint64_t a[OVNMIG_STAT_MAX], b[OVNMIG_STAT_MAX];
+			uint8_t in[64] = { [12] = 0x08 };
+			char name[128], why[256] = "";
+			LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in,
+				    .data_size_in = sizeof(in), .repeat = 1);
+			int ok;
+
+			t.flags = tun6 ? BPF_F_TUNINFO_IPV6 : 0;
+			memset(t.key.remote_ipv6, 0, sizeof(t.key.remote_ipv6));
+			if (tun6)
+				v6("2001:db8:ff::1", t.key.remote_ipv6);
+			else
+				t.key.remote_ipv4 = 0xc6120001;
+			bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(fo, "tun_in")),
+					    &zero, &t, BPF_ANY);
+			ok = !read_stats(a) &&
+			     !bpf_prog_test_run_opts(tun_fd, &o) &&
+			     !read_stats(b) && o.retval == TC_ACT_OK &&
+			     stats_moved(a, b, OVNMIG_STAT_STEER_MISS, why,
+					 sizeof(why));
+			snprintf(name, sizeof(name),
+				 "steer (real) IPv%d tunnel, IPv%d%s underlay: key read (miss), not 'not OVN'",
+				 tun6 ? 6 : 4, under6 ? 6 : 4,
+				 under6 ? "-only" : "");
+			tap_result(ok, name, "%s",
+				   why[0] ? why : "wrong verdict");
+		}
+	}
+	bpf_object__close(fo);
+}
+
 /* The real steer on an skb without tunnel metadata: passes, not OVN. */
 static void steer_real(struct steer *sk)
 {
@@ -1178,6 +1250,7 @@ static void steer_real(struct steer *sk)
 	     stats_moved(a, b, OVNMIG_STAT_STEER_NOT_OVN, why, sizeof(why));
 	tap_result(ok, "steer (real) skb without tunnel info: passed, not OVN",
 		   "%s", why[0] ? why : "wrong verdict or bytes");
+	steer_real_family(sk);
 	stats_fd = sfd;
 }
 
