@@ -4,8 +4,9 @@
  * packets for the departed port that still arrive here are sent on to its
  * new chassis: outer destination := new host, outer source := this host,
  * TTL / hop limit decremented, IPv4 header and UDP checksums fixed
- * incrementally, next hop from the agent's cache (ovnmig_nexthop, abi.h;
- * the FIB when it has none), then XDP_TX or redirect.  The
+ * incrementally, next hop from the agent's cache (ovnmig_nexthop, abi.h:
+ * the slot the entry names; the FIB when it has none), then XDP_TX or
+ * redirect.  The
  * loop mark (abi.h) makes every packet forwarded at most once.
  *
  * XDP runs before netfilter, so bounce must not be a relay for anyone
@@ -219,7 +220,8 @@ static __always_inline bool bounce_parse_l4(struct bounce_pkt *pk, __u8 *p,
  * Decide: may this packet use the pointer @e (now: CLOCK_MONOTONIC)?
  * The entry's own state first, then who sent it: to this host by
  * another chassis (abi.h), once more routable.  Compares first, then
- * the two lookups.  True to forward; else *stat says why not.
+ * the NIC's MAC (an inlined array lookup) and the sender (a hash
+ * lookup).  True to forward; else *stat says why not.
  */
 static __always_inline bool bounce_decide(struct xdp_md *ctx,
 					  const struct ovnmig_config *cfg,
@@ -232,6 +234,7 @@ static __always_inline bool bounce_decide(struct xdp_md *ctx,
 	struct ipv6hdr *ip6h = pk->l3;
 	struct ovnmig_chassis_key ck = {};
 	__u32 ifindex = ctx->ingress_ifindex;
+	__u32 slot = ifindex & (OVNMIG_IFMAC_SLOTS - 1);
 	struct ovnmig_ifmac *mac;
 
 	if (e->expires_ns <= now) {
@@ -283,9 +286,11 @@ static __always_inline bool bounce_decide(struct xdp_md *ctx,
 		__builtin_memcpy(ck.addr.v6, &ip6h->saddr, 16);
 		ck.flags = OVNMIG_F_IPV6;
 	}
-	mac = bpf_map_lookup_elem(&ovnmig_ifmac, &ifindex);
+	/* The slot must name this NIC: another one may share it (abi.h). */
+	mac = bpf_map_lookup_elem(&ovnmig_ifmac, &slot);
 	*stat = OVNMIG_STAT_BOUNCE_MAC_NOT_LOCAL;
-	if (!mac || !mac_eq(pk->eth->h_dest, mac->mac))
+	if (!mac || mac->ifindex != ifindex ||
+	    !mac_eq(pk->eth->h_dest, mac->mac))
 		return false;
 	*stat = OVNMIG_STAT_BOUNCE_SRC_NOT_CHASSIS;
 	if (!bpf_map_lookup_elem(&ovnmig_chassis, &ck))
@@ -311,13 +316,15 @@ static __always_inline bool bounce_next_hop(struct xdp_md *ctx,
 {
 	struct iphdr *iph = pk->l3;
 	struct ipv6hdr *ip6h = pk->l3;
-	struct ovnmig_chassis_key nk = {};
-	struct ovnmig_nexthop *c;
+	__u32 slot = e->nh_slot;
+	struct ovnmig_nexthop *c = NULL;
 
-	nk.addr = e->new_host;
-	nk.flags = e->flags & OVNMIG_F_IPV6;
-	c = bpf_map_lookup_elem(&ovnmig_nexthop, &nk);
-	if (c && c->ifindex && c->expires_ns > now) {
+	/* The entry's slot, if it (still) holds the entry's new host. */
+	if (slot)
+		c = bpf_map_lookup_elem(&ovnmig_nexthop, &slot);
+	if (c && c->ifindex && c->expires_ns > now &&
+	    c->host.flags == (e->flags & OVNMIG_F_IPV6) &&
+	    ip6_eq((const void *)&c->host.addr, e->new_host.v6)) {
 		nh->ifindex = c->ifindex;
 		nh->dmac = c->dmac;
 		nh->smac = c->smac;

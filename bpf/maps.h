@@ -61,18 +61,19 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ovnmig_chassis SEC(".maps");
 
+/* Arrays: a hit looks them up inlined, without hashing (abi.h). */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, OVNMIG_IFMAC_MAX_ENTRIES);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, OVNMIG_IFMAC_SLOTS);
 	__type(key, __u32);
 	__type(value, struct ovnmig_ifmac);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ovnmig_ifmac SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, OVNMIG_NEXTHOP_MAX_ENTRIES);
-	__type(key, struct ovnmig_chassis_key);
+	__type(key, __u32);
 	__type(value, struct ovnmig_nexthop);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } ovnmig_nexthop SEC(".maps");

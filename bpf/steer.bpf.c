@@ -28,12 +28,22 @@ int steer(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	}
 
-	ret = bpf_skb_get_tunnel_key(skb, &tk, sizeof(tk), BPF_F_TUNINFO_FLAGS);
+	/*
+	 * The helper answers for one family per call (-EPROTO for the
+	 * other).  Ask this host's underlay family first: IPv6 when it has
+	 * no IPv4 underlay address (ovnmig_config), so an IPv6 underlay
+	 * pays one call, not two; the other family still works, with a
+	 * second call.
+	 */
+	v6 = !cfg->local_v4 && (cfg->local_v6[0] | cfg->local_v6[1] |
+				cfg->local_v6[2] | cfg->local_v6[3]);
+	ret = bpf_skb_get_tunnel_key(skb, &tk, sizeof(tk), BPF_F_TUNINFO_FLAGS |
+				     (v6 ? BPF_F_TUNINFO_IPV6 : 0));
 	if (ret == -STEER_EPROTO) {
-		v6 = true;
+		v6 = !v6;
 		ret = bpf_skb_get_tunnel_key(skb, &tk, sizeof(tk),
 					     BPF_F_TUNINFO_FLAGS |
-					     BPF_F_TUNINFO_IPV6);
+					     (v6 ? BPF_F_TUNINFO_IPV6 : 0));
 	}
 	if (ret < 0) {
 		ovnmig_count(OVNMIG_STAT_STEER_NOT_OVN, skb->len);

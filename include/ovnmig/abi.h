@@ -48,8 +48,8 @@
 #define OVNMIG_STEER_MAX_ENTRIES	65536	/* agent may resize before load */
 #define OVNMIG_FWD_MAX_ENTRIES		65536
 #define OVNMIG_CHASSIS_MAX_ENTRIES	16384
-#define OVNMIG_IFMAC_MAX_ENTRIES	64
-#define OVNMIG_NEXTHOP_MAX_ENTRIES	4096	/* one per new host */
+#define OVNMIG_IFMAC_SLOTS		1024	/* power of 2: ifindex % slots */
+#define OVNMIG_NEXTHOP_MAX_ENTRIES	4096	/* slots; one per new host */
 
 /* A port as OVN identifies it on the wire. */
 struct ovnmig_port_key {
@@ -132,8 +132,11 @@ struct ovnmig_steer {
  * Evidence as for steer (ev.packets: forwarded), and last_src: the
  * outer source (the sending chassis) of a forwarded packet, written with
  * the times, so it is the sender of a packet within the grain of the
- * last one (family: OVNMIG_F_IPV6 of flags).  Layout: 72 bytes (32
- * before the evidence).
+ * last one (family: OVNMIG_F_IPV6 of flags).  nh_slot: new_host's slot
+ * in ovnmig_nexthop (below), set by every writer that goes through
+ * user/lib (maps_apply); 0: none.  Layout: 80 bytes (72 before nh_slot,
+ * 32 before the evidence); pins of an older layout must be removed
+ * before upgrading (README).
  */
 struct ovnmig_fwd {
 	struct ovnmig_ip new_host;
@@ -142,6 +145,8 @@ struct ovnmig_fwd {
 	__u32 flags;		/* OVNMIG_F_* */
 	struct ovnmig_evidence ev;	/* written by bounce */
 	struct ovnmig_ip last_src;	/* written by bounce */
+	__u32 nh_slot;		/* ovnmig_nexthop index; 0: none */
+	__u32 pad;		/* must be zero */
 };
 
 /*
@@ -156,9 +161,14 @@ struct ovnmig_fwd {
  *   (ovnmigctl chassis add, for a setup without the agent) last only
  *   until the agent's next sync.  An IPv4 key has v6[1..3] zero and
  *   flags 0, an IPv6 key flags OVNMIG_F_IPV6: the two never collide.
- * - ovnmig_ifmac (hash, ifindex -> MAC): the unicast MAC of each NIC
- *   bounce is attached to; the Ethernet destination must be the ingress
- *   NIC's entry (no entry: nothing is forwarded).  A promiscuous NIC (a
+ * - ovnmig_ifmac (array of OVNMIG_IFMAC_SLOTS, index ifindex %
+ *   OVNMIG_IFMAC_SLOTS, the value naming its ifindex): the unicast MAC
+ *   of each NIC bounce is attached to; the Ethernet destination must be
+ *   the MAC of the ingress NIC's slot, and the slot must name the
+ *   ingress NIC (else nothing is forwarded).  An array, not a hash: one
+ *   inlined lookup per hit.  Two NICs whose ifindexes share a slot
+ *   cannot both run bounce: the writer refuses the second (EADDRINUSE)
+ *   while the first still exists.  A promiscuous NIC (a
  *   bridge port, a packet capture) also receives frames for other hosts,
  *   which the stack would drop as PACKET_OTHERHOST; XDP runs first.
  *   Written by whoever attaches bounce (ovnmigd --underlay, ovnmigctl
@@ -178,32 +188,42 @@ struct ovnmig_chassis {
 };
 
 struct ovnmig_ifmac {
+	__u32 ifindex;		/* the NIC of this slot; 0: slot free */
 	__u8 mac[6];
 	__u16 pad;		/* must be zero */
 };
 
 /*
- * bounce's next-hop cache (hash, key: the new host's address as a
- * struct ovnmig_chassis_key, i.e. ovnmig_fwd.new_host with flags
- * OVNMIG_F_IPV6 for IPv6): how to send to it from here, so that a
- * forwarded packet needs no bpf_fib_lookup and the host no IP
- * forwarding.  ovnmigd fills it for every new host a forwarding entry
- * points to, from rtnetlink (the route to the host, then the neighbour
+ * bounce's next-hop cache (array of OVNMIG_NEXTHOP_MAX_ENTRIES slots):
+ * how to send to a new host from here, so that a forwarded packet needs
+ * no bpf_fib_lookup and the host no IP forwarding.  One slot per new
+ * host (host: ovnmig_fwd.new_host with flags OVNMIG_F_IPV6 for IPv6),
+ * named by the forwarding entries' nh_slot, so a hit costs an inlined
+ * array lookup and a neighbour change rewrites one slot, not every
+ * entry.  Slot 0 is never used.  The writers (user/lib/nexthop.c) give
+ * a host a slot when its first forwarding entry is written, keep it
+ * while entries point to it and free it (all zero) after; ovnmigd
+ * fills it from rtnetlink (the route to the host, then the neighbour
  * entry of its gateway or of the host itself, resolving it when it is
  * unknown), refreshes expires_ns while the route and the neighbour stay
- * valid, and deletes the entry as soon as the neighbour fails or goes
+ * valid, and clears ifindex as soon as the neighbour fails or goes
  * away or the route or a link changes (then resolves it anew).
  *
- * Stale: bounce uses an entry only while expires_ns > now (CLOCK_MONOTONIC)
- * and ifindex != 0.  A missing or stale entry falls back to bpf_fib_lookup, which needs IP forwarding on the ingress device
- * (counted: bounce_forwarded_fib, or bounce_fib_fail when the FIB has no
- * answer); an entry the agent stopped refreshing (agent gone) turns
- * stale by itself.
+ * Stale: bounce uses a slot only while it names the entry's new host,
+ * expires_ns > now (CLOCK_MONOTONIC) and ifindex != 0.  Otherwise it
+ * falls back to bpf_fib_lookup, which needs IP forwarding on the ingress
+ * device (counted: bounce_forwarded_fib, or bounce_fib_fail when the FIB
+ * has no answer); a slot the agent stopped refreshing (agent gone) turns
+ * stale by itself, and a slot given to another host meanwhile does not
+ * match.  Layout: 56 bytes (32 before host, when it was a hash keyed by
+ * the host); pins of an older layout must be removed (README).
  */
 struct ovnmig_nexthop {
+	struct ovnmig_chassis_key host;	/* whose slot; all zero: free */
 	__u32 ifindex;		/* egress device (XDP_TX if the ingress one) */
 	__u8 dmac[6];		/* the neighbour's MAC */
 	__u8 smac[6];		/* the egress device's MAC */
+	__u32 pad0;		/* must be zero */
 	__u64 expires_ns;	/* CLOCK_MONOTONIC: stale from then on */
 	__u32 generation;	/* the writer's (0: by hand) */
 	__u32 pad;		/* must be zero */

@@ -156,6 +156,22 @@ static void bounce_case(const char *name, const struct pkt_spec *s,
  */
 static uint64_t lease_until;
 
+/*
+ * The next-hop slot (abi.h) of each new host the cases name, as the
+ * agent would give them; any other host has none (0).
+ */
+static uint32_t nh_slot_of(const char *host)
+{
+	static const char *const hosts[] = { NULL, HOSTB_V4, HOSTB_V6,
+					     HOSTC_V4, NOROUTE_V4 };
+	uint32_t i;
+
+	for (i = 1; i < sizeof(hosts) / sizeof(hosts[0]); i++)
+		if (!strcmp(host, hosts[i]))
+			return i;
+	return 0;
+}
+
 static void fwd_put(uint32_t vni, uint16_t port, int is6, const char *host,
 		    uint64_t expires)
 {
@@ -169,6 +185,7 @@ static void fwd_put(uint32_t vni, uint16_t port, int is6, const char *host,
 	} else {
 		v.new_host.v4 = v4(host);
 	}
+	v.nh_slot = nh_slot_of(host);
 	if (bpf_map_update_elem(fwd_fd, &k, &v, BPF_ANY))
 		fprintf(stderr, PROG ": fwd update: %s\n", strerror(errno));
 }
@@ -192,28 +209,30 @@ static void chassis_put(const char *addr, int add)
 			strerror(errno));
 }
 
-/* The ingress NIC's own MAC (ovnmig_ifmac): veth0's. */
-static void ifmac_put(const uint8_t *mac)
+/*
+ * The ingress NIC's own MAC (ovnmig_ifmac): veth0's, in the slot of
+ * ifindex @ifi (abi.h: ifindex % OVNMIG_IFMAC_SLOTS); @mac NULL: free.
+ */
+static void ifmac_put_as(uint32_t ifi, const uint8_t *mac)
 {
-	struct ovnmig_ifmac v = {};
-	uint32_t k = ifindex0;
+	struct ovnmig_ifmac v = { .ifindex = mac ? ifi : 0 };
+	uint32_t k = ifi % OVNMIG_IFMAC_SLOTS;
 
-	memcpy(v.mac, mac, 6);
+	if (mac)
+		memcpy(v.mac, mac, 6);
 	if (bpf_map_update_elem(ifmac_fd, &k, &v, BPF_ANY))
 		fprintf(stderr, PROG ": ifmac: %s\n", strerror(errno));
 }
 
-/*
- * bounce's next hop for host (ovnmig_nexthop, abi.h), as the agent
- * writes it: out of ifname, to dmac, from smac, live until expires (0:
- * remove the entry).
- */
-static void nexthop_put(const char *host, const char *ifname,
-			const uint8_t *dmac, const uint8_t *smac,
-			uint64_t expires)
+static void ifmac_put(const uint8_t *mac)
+{
+	ifmac_put_as(ifindex0, mac);
+}
+
+/* The next-hop slot's host key (abi.h) for @host. */
+static struct ovnmig_chassis_key nh_host(const char *host)
 {
 	struct ovnmig_chassis_key k = {};
-	struct ovnmig_nexthop v = { .expires_ns = expires, .generation = 1 };
 
 	if (strchr(host, ':')) {
 		v6(host, k.addr.v6);
@@ -221,15 +240,38 @@ static void nexthop_put(const char *host, const char *ifname,
 	} else {
 		k.addr.v4 = v4(host);
 	}
-	if (!expires) {
-		bpf_map_delete_elem(nexthop_fd, &k);
-		return;
-	}
-	v.ifindex = if_nametoindex(ifname);
-	memcpy(v.dmac, dmac, 6);
-	memcpy(v.smac, smac, 6);
-	if (bpf_map_update_elem(nexthop_fd, &k, &v, BPF_ANY))
+	return k;
+}
+
+static void nexthop_slot_put(const char *host,
+			     const struct ovnmig_nexthop *v)
+{
+	uint32_t slot = nh_slot_of(host);
+
+	if (bpf_map_update_elem(nexthop_fd, &slot, v, BPF_ANY))
 		fprintf(stderr, PROG ": nexthop update: %s\n", strerror(errno));
+}
+
+/*
+ * bounce's next hop for host (ovnmig_nexthop, abi.h), as the agent
+ * writes it into the host's slot: out of ifname, to dmac, from smac,
+ * live until expires (0: no next hop, the slot kept for the host).
+ */
+static void nexthop_put(const char *host, const char *ifname,
+			const uint8_t *dmac, const uint8_t *smac,
+			uint64_t expires)
+{
+	struct ovnmig_nexthop v = { .host = nh_host(host),
+				    .expires_ns = expires, .generation = 1 };
+
+	if (expires) {
+		v.ifindex = if_nametoindex(ifname);
+		memcpy(v.dmac, dmac, 6);
+		memcpy(v.smac, smac, 6);
+	} else {
+		v.generation = 0;
+	}
+	nexthop_slot_put(host, &v);
 }
 
 /*
@@ -358,16 +400,18 @@ static void bounce_open_relay_cases(void)
 		    XDP_PASS, OVNMIG_STAT_BOUNCE_MAC_NOT_LOCAL, 0);
 
 	/* No MAC known for the ingress NIC: nothing is forwarded. */
-	{
-		uint32_t k = ifindex0;
-
-		pkt_default(&s);
-		bpf_map_delete_elem(ifmac_fd, &k);
-		bounce_case("bounce without the NIC's MAC in ovnmig_ifmac: passed",
-			    &s, NULL, XDP_PASS,
-			    OVNMIG_STAT_BOUNCE_MAC_NOT_LOCAL, 0);
-		ifmac_put(mac_veth0);
-	}
+	pkt_default(&s);
+	ifmac_put(NULL);
+	bounce_case("bounce without the NIC's MAC in ovnmig_ifmac: passed",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_MAC_NOT_LOCAL, 0);
+	/*
+	 * The NIC's slot holds this MAC for another NIC whose ifindex
+	 * shares it (abi.h): not this NIC's, nothing is forwarded.
+	 */
+	ifmac_put_as(ifindex0 + OVNMIG_IFMAC_SLOTS, mac_veth0);
+	bounce_case("bounce with the NIC's ovnmig_ifmac slot naming another ifindex: passed",
+		    &s, NULL, XDP_PASS, OVNMIG_STAT_BOUNCE_MAC_NOT_LOCAL, 0);
+	ifmac_put(mac_veth0);
 	/* The sender leaves the SB: its packets are no longer forwarded. */
 	pkt_default(&s);
 	chassis_put("198.18.0.9", 0);
@@ -420,12 +464,20 @@ static void bounce_nexthop_cases(uint64_t later)
 	bounce_case("bounce stale next hop (expired): FIB fallback, forwarded_fib",
 		    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED_FIB, 0);
 	{
-		struct ovnmig_chassis_key k = { .addr.v4 = v4(HOSTB_V4) };
-		struct ovnmig_nexthop v = { .expires_ns = later };
+		struct ovnmig_nexthop v = { .host = nh_host(HOSTB_V4),
+					    .expires_ns = later };
 
 		memcpy(v.dmac, nh_d, 6);
-		bpf_map_update_elem(nexthop_fd, &k, &v, BPF_ANY);
+		nexthop_slot_put(HOSTB_V4, &v);
 		bounce_case("bounce next hop without a device (ifindex 0): FIB fallback",
+			    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED_FIB,
+			    0);
+		/* The entry's slot given to another host: not its next hop. */
+		v.host = nh_host(NOROUTE_V4);
+		v.ifindex = if_nametoindex("veth2");
+		memcpy(v.smac, nh_s, 6);
+		nexthop_slot_put(HOSTB_V4, &v);
+		bounce_case("bounce next-hop slot holding another host's next hop: not used, FIB fallback",
 			    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED_FIB,
 			    0);
 	}
@@ -437,17 +489,16 @@ static void bounce_nexthop_cases(uint64_t later)
 		    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED_FIB, 0);
 	/* A v4 entry with the v6 address' first word is not the v6 one's. */
 	{
-		struct ovnmig_chassis_key k = {};
 		struct ovnmig_nexthop v = { .expires_ns = later, .ifindex = 1 };
 		uint8_t a6[16];
 
 		v6(HOSTB_V6, a6);
-		memcpy(&k.addr.v4, a6, 4);
-		bpf_map_update_elem(nexthop_fd, &k, &v, BPF_ANY);
+		memcpy(&v.host.addr.v4, a6, 4);
+		nexthop_slot_put(HOSTB_V6, &v);
 		bounce_case("bounce v6 next hop keyed as v4 is not used: FIB fallback",
 			    &s, &f, XDP_TX, OVNMIG_STAT_BOUNCE_FORWARDED_FIB,
 			    0);
-		bpf_map_delete_elem(nexthop_fd, &k);
+		nexthop_put(HOSTB_V6, NULL, NULL, NULL, 0);
 	}
 
 	/*
@@ -1103,6 +1154,78 @@ static void steer_corpus(void)
 	}
 }
 
+/*
+ * The real steer reads the tunnel key of either family whichever it
+ * asks first (the host's underlay family, from the config): an IPv4 and
+ * an IPv6 tunnel under an IPv4 and an IPv6-only underlay, each a miss
+ * (no entries), never "not OVN".  The tunnel info is set as OVS would by
+ * fresh.bpf.c's tun_call, which then tail-calls steer.
+ */
+static void steer_real_family(struct steer *sk)
+{
+	struct { struct bpf_tunnel_key key; uint8_t opt[8]; uint64_t flags; } t = {
+		.key = { .tunnel_id = 0x123456, .tunnel_ttl = 64 },
+		.opt = { 0x01, 0x02, 0x80, 0x01, 0, 1, 0, 8 },
+	};
+	struct bpf_object *fo;
+	uint32_t zero = 0;
+	int under6, tun6, tun_fd = -1, prog = bpf_program__fd(sk->progs.steer);
+
+	fo = bpf_object__open_file(BUILD_DIR "/selftests/bpf/fresh.bpf.o", NULL);
+	if (fo && !bpf_object__load(fo)) {
+		struct bpf_program *p = bpf_object__find_program_by_name(fo, "tun_call");
+
+		tun_fd = p ? bpf_program__fd(p) : -1;
+	}
+	if (tun_fd < 0 ||
+	    bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(fo, "tun_progs")),
+				&zero, &prog, BPF_ANY)) {
+		tap_skip_one("steer (real) tunnel families",
+			     "fresh.bpf.o does not load (tun_call)");
+		bpf_object__close(fo);
+		return;
+	}
+	for (under6 = 0; under6 < 2; under6++) {
+		struct ovnmig_config c = { .steer_active = 1 };
+
+		if (under6)
+			v6("2001:db8:ff::1", c.local_v6);
+		else
+			c.local_v4 = v4(LOCAL_V4);
+		bpf_map_update_elem(bpf_map__fd(sk->maps.ovnmig_config), &zero,
+				    &c, BPF_ANY);
+		for (tun6 = 0; tun6 < 2; tun6++) {
+			uint64_t a[OVNMIG_STAT_MAX], b[OVNMIG_STAT_MAX];
+			uint8_t in[64] = { [12] = 0x08 };
+			char name[128], why[256] = "";
+			LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in,
+				    .data_size_in = sizeof(in), .repeat = 1);
+			int ok;
+
+			t.flags = tun6 ? BPF_F_TUNINFO_IPV6 : 0;
+			memset(t.key.remote_ipv6, 0, sizeof(t.key.remote_ipv6));
+			if (tun6)
+				v6("2001:db8:ff::1", t.key.remote_ipv6);
+			else
+				t.key.remote_ipv4 = 0xc6120001;
+			bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(fo, "tun_in")),
+					    &zero, &t, BPF_ANY);
+			ok = !read_stats(a) &&
+			     !bpf_prog_test_run_opts(tun_fd, &o) &&
+			     !read_stats(b) && o.retval == TC_ACT_OK &&
+			     stats_moved(a, b, OVNMIG_STAT_STEER_MISS, why,
+					 sizeof(why));
+			snprintf(name, sizeof(name),
+				 "steer (real) IPv%d tunnel, IPv%d%s underlay: key read (miss), not 'not OVN'",
+				 tun6 ? 6 : 4, under6 ? 6 : 4,
+				 under6 ? "-only" : "");
+			tap_result(ok, name, "%s",
+				   why[0] ? why : "wrong verdict");
+		}
+	}
+	bpf_object__close(fo);
+}
+
 /* The real steer on an skb without tunnel metadata: passes, not OVN. */
 static void steer_real(struct steer *sk)
 {
@@ -1127,6 +1250,7 @@ static void steer_real(struct steer *sk)
 	     stats_moved(a, b, OVNMIG_STAT_STEER_NOT_OVN, why, sizeof(why));
 	tap_result(ok, "steer (real) skb without tunnel info: passed, not OVN",
 		   "%s", why[0] ? why : "wrong verdict or bytes");
+	steer_real_family(sk);
 	stats_fd = sfd;
 }
 

@@ -89,9 +89,10 @@ int x_hash_miss(struct xdp_md *ctx)
 }
 
 SEC("xdp")
-int x_coarse(struct xdp_md *ctx)
+int x_ktime(struct xdp_md *ctx)
 {
-	__u64 t = bpf_ktime_get_coarse_ns();
+	/* The clock the hits read (bounce.bpf.c, steer.h). */
+	__u64 t = bpf_ktime_get_ns();
 
 	(void)ctx;
 	use(&t);

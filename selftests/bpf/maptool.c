@@ -261,17 +261,20 @@ static int cmd_chassis(const char *dir, int argc, char **argv)
 static int cmd_ifmac(const char *dir, const char *ifi_s, const char *mac_s)
 {
 	struct ovnmig_ifmac v = {};
-	__u32 ifi = strtoul(ifi_s, NULL, 0);
+	__u32 ifi = strtoul(ifi_s, NULL, 0), slot;
 	unsigned int b[6];
 	int fd, i;
 
+	/* The NIC's slot, naming it (abi.h). */
+	v.ifindex = ifi;
+	slot = ifi % OVNMIG_IFMAC_SLOTS;
 	if (!ifi || sscanf(mac_s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2],
 			   &b[3], &b[4], &b[5]) != 6)
 		return 2;
 	for (i = 0; i < 6; i++)
 		v.mac[i] = b[i];
 	fd = open_map(dir, OVNMIG_MAP_IFMAC);
-	if (fd < 0 || bpf_map_update_elem(fd, &ifi, &v, BPF_ANY)) {
+	if (fd < 0 || bpf_map_update_elem(fd, &slot, &v, BPF_ANY)) {
 		fprintf(stderr, PROG ": ifmac: %s\n", strerror(errno));
 		return 1;
 	}

@@ -797,8 +797,8 @@ static void bounce_setup(struct bounce *bs)
 	uint32_t zero = 0;
 	size_t i;
 
-	struct ovnmig_ifmac im = {};
-	uint32_t ifi = ifindex0;
+	struct ovnmig_ifmac im = { .ifindex = ifindex0 };
+	uint32_t ifi = ifindex0 % OVNMIG_IFMAC_SLOTS;	/* its slot (abi.h) */
 
 	v6(LOCAL_V6, c.local_v6);
 	bpf_map_update_elem(bpf_map__fd(bs->maps.ovnmig_config), &zero, &c,
@@ -831,21 +831,25 @@ static void bounce_setup(struct bounce *bs)
 			v6(ents[i].host, v.new_host.v6);
 		} else {
 			v.new_host.v4 = v4(ents[i].host);
+			/* HOSTB_V4's next hop is cached, in slot 1 (abi.h). */
+			if (!strcmp(ents[i].host, HOSTB_V4))
+				v.nh_slot = 1;
 		}
 		bpf_map_update_elem(bpf_map__fd(bs->maps.ovnmig_fwd), &k, &v,
 				    BPF_ANY);
 	}
 	{
-		struct ovnmig_chassis_key k = { .addr.v4 = v4(HOSTB_V4) };
+		uint32_t slot = 1;
 		struct ovnmig_nexthop v = {
+			.host.addr.v4 = v4(HOSTB_V4),
 			.ifindex = ifindex0, .generation = 1,
 			.expires_ns = now + 3600ull * 1000000000ull,
 		};
 
 		memcpy(v.dmac, nh_dmac, 6);
 		memcpy(v.smac, nh_smac, 6);
-		bpf_map_update_elem(bpf_map__fd(bs->maps.ovnmig_nexthop), &k,
-				    &v, BPF_ANY);
+		bpf_map_update_elem(bpf_map__fd(bs->maps.ovnmig_nexthop),
+				    &slot, &v, BPF_ANY);
 	}
 }
 

@@ -101,6 +101,9 @@ static int list_cb(void *ctx, const struct policy_op *e)
 	} else {
 		maps_fmt_ip(&e->fwd.new_host, v6, a, sizeof(a));
 		json_object_set_new(o, "new_host", json_string(a));
+		/* Its new host's next-hop slot (abi.h; 0: none). */
+		json_object_set_new(o, "nexthop_slot",
+				    json_integer(e->fwd.nh_slot));
 		ev = &e->fwd.ev;
 	}
 	json_object_set_new(o, "manual", json_boolean(flags & OVNMIG_F_MANUAL));
@@ -234,21 +237,23 @@ static void fmt_mac(const uint8_t *m, char *buf, size_t len)
 		 m[3], m[4], m[5]);
 }
 
-static int nexthop_cb(void *ctx, const struct ovnmig_chassis_key *k,
+static int nexthop_cb(void *ctx, uint32_t slot,
 		      const struct ovnmig_nexthop *v)
 {
+	const struct ovnmig_chassis_key *k = &v->host;
 	char a[64], name[IF_NAMESIZE] = "", d[18], s[18];
 
 	if_indextoname(v->ifindex, name);
 	fmt_mac(v->dmac, d, sizeof(d));
 	fmt_mac(v->smac, s, sizeof(s));
 	json_array_append_new(ctx, json_pack(
-		"{s:s, s:I, s:s, s:s, s:s, s:I, s:I}", "address",
+		"{s:s, s:I, s:s, s:s, s:s, s:I, s:I, s:I}", "address",
 		maps_fmt_ip(&k->addr, k->flags & OVNMIG_F_IPV6, a, sizeof(a)),
 		"ifindex", (json_int_t)v->ifindex, "dev", name, "dmac", d,
 		"smac", s,
 		"expires_in_ms", (json_int_t)mono_ms_until(v->expires_ns),
-		"generation", (json_int_t)v->generation));
+		"generation", (json_int_t)v->generation,
+		"slot", (json_int_t)slot));
 	return 0;
 }
 
@@ -284,13 +289,19 @@ static int nexthop_resolve_cmd(struct maps *m, json_t *params,
 	}
 	if (err)
 		return errout(error, arg(params, 0), err);
+	v.host = k;
 	v.ifindex = r.ifindex;
 	memcpy(v.dmac, r.dmac, 6);
 	memcpy(v.smac, r.smac, 6);
 	err = maps_nexthop_set(m, &k, &v);
+	/* Entries written without it (by maptool) point at it now too. */
+	if (!err)
+		maps_nexthop_repoint(m);
+	if (err == -ENOSPC)
+		*error = strdup("no next-hop slot free");
 	if (!err) {
 		*result = json_array();
-		nexthop_cb(*result, &k, &v);
+		nexthop_cb(*result, maps_nexthop_slot_of(m, &k), &v);
 	}
 	return err;
 }
@@ -307,10 +318,10 @@ static int ifmac_cb(void *ctx, uint32_t ifindex, const struct ovnmig_ifmac *v)
 	return 0;
 }
 
-static int nh_count_cb(void *ctx, const struct ovnmig_chassis_key *k,
+static int nh_count_cb(void *ctx, uint32_t slot,
 		       const struct ovnmig_nexthop *v)
 {
-	(void)k, (void)v;
+	(void)slot, (void)v;
 	++*(int *)ctx;
 	return 0;
 }
@@ -481,6 +492,9 @@ int ctlmaps_call(struct maps *m, const char *method, json_t *params,
 			*error = strdup(err == -EAFNOSUPPORT ?
 					"DEV: not an Ethernet device" :
 					"DEV: its address is not unicast");
+		else if (err == -EADDRINUSE)
+			*error = strdup("DEV: another NIC running bounce has "
+					"its ovnmig_ifmac slot (ifindex % 1024)");
 		else if (asprintf(error, "%s: %s", arg(params, 0),
 				  strerror(-err)) < 0)
 			*error = NULL;

@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "maps.h"
+#include "nexthop.h"
 #include "maps_evidence.h"
 #include "util.h"
 
@@ -170,15 +171,14 @@ int maps_open(struct maps *m, const char *bpffs, bool create,
 				 OVNMIG_CHASSIS_MAX_ENTRIES, 0);
 	if (m->chassis_fd < 0)
 		m->chassis_fd = -1;
-	m->ifmac_fd = open_one(m, OVNMIG_MAP_IFMAC, create, BPF_MAP_TYPE_HASH,
+	m->ifmac_fd = open_one(m, OVNMIG_MAP_IFMAC, create, BPF_MAP_TYPE_ARRAY,
 			       sizeof(__u32), sizeof(struct ovnmig_ifmac),
-			       OVNMIG_IFMAC_MAX_ENTRIES, 0);
+			       OVNMIG_IFMAC_SLOTS, 0);
 	if (m->ifmac_fd < 0)
 		m->ifmac_fd = -1;
 	/* Without it bounce asks the FIB (an older datapath). */
 	m->nexthop_fd = open_one(m, OVNMIG_MAP_NEXTHOP, create,
-				 BPF_MAP_TYPE_HASH,
-				 sizeof(struct ovnmig_chassis_key),
+				 BPF_MAP_TYPE_ARRAY, sizeof(__u32),
 				 sizeof(struct ovnmig_nexthop),
 				 OVNMIG_NEXTHOP_MAX_ENTRIES, 0);
 	if (m->nexthop_fd < 0)
@@ -213,6 +213,8 @@ void maps_close(struct maps *m)
 	free(m->buf);
 	m->buf = NULL;
 	m->buf_cap = 0;
+	free(m->nh_host);
+	m->nh_host = NULL;
 	m->active_known = false;
 }
 
@@ -597,7 +599,10 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 			fk_del[nfd++] = o->key;
 		} else {
 			fk_set[nf] = o->key;
-			fv[nf++] = o->fwd;
+			fv[nf] = o->fwd;
+			/* The new host's next-hop slot (abi.h), given now. */
+			fv[nf].nh_slot = maps_nexthop_slot(m, &o->fwd);
+			fv[nf++].pad = 0;
 		}
 	}
 	/* Turn the lookups on before the first entry lands. */

@@ -87,6 +87,10 @@ struct maps {
 	uint32_t cfg_flags;		/* config.flags as last read/written */
 	void *buf;			/* maps_apply's scratch, reused */
 	size_t buf_cap;
+	/* nexthop.c's copy of each next-hop slot's host, or NULL; the
+	 * slots in use are below nh_top; nh_last was found last. */
+	struct ovnmig_chassis_key *nh_host;
+	uint32_t nh_top, nh_last;
 };
 
 /*
@@ -170,6 +174,8 @@ int maps_foreach_chassis(struct maps *m,
 				   const struct ovnmig_chassis *v),
 			 void *ctx);
 int maps_ifmac_get_dev(const char *dev, uint32_t *ifindex, uint8_t mac[6]);
+/* 1: written, 0: unchanged; -EADDRINUSE: the slot is another NIC's. */
+int maps_ifmac_write(int fd, uint32_t ifindex, const uint8_t mac[6]);
 int maps_ifmac_set(struct maps *m, const char *dev);
 int maps_foreach_ifmac(struct maps *m,
 		       int (*cb)(void *ctx, uint32_t ifindex,

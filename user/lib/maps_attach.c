@@ -242,16 +242,14 @@ static int attach_xdp(const struct attach_opts *o, int ifi, int prog_fd,
 /* bounce's ovnmig_ifmac entry for @dev (abi.h). */
 static int ifmac_write(struct bounce *bo, const char *dev)
 {
-	struct ovnmig_ifmac v = {};
+	uint8_t mac[6];
 	uint32_t ifi;
-	int ret = maps_ifmac_get_dev(dev, &ifi, v.mac);
+	int ret = maps_ifmac_get_dev(dev, &ifi, mac);
 
 	if (ret)
 		return ret;
-	if (bpf_map_update_elem(bpf_map__fd(bo->maps.ovnmig_ifmac), &ifi, &v,
-				BPF_ANY))
-		return -errno;
-	return 0;
+	ret = maps_ifmac_write(bpf_map__fd(bo->maps.ovnmig_ifmac), ifi, mac);
+	return ret < 0 ? ret : 0;
 }
 
 static int detach_xdp(const struct attach_opts *o, int ifi, char *err,
@@ -410,7 +408,9 @@ int maps_attach(const struct attach_opts *o, char *err, size_t len)
 		ret = ifmac_write(bo, o->underlay_dev);
 		if (ret) {
 			fail(err, len, "%s: MAC for bounce: %s",
-			     o->underlay_dev, strerror(-ret));
+			     o->underlay_dev, ret == -EADDRINUSE ?
+			     "another NIC running bounce has its ovnmig_ifmac slot (ifindex % 1024)" :
+			     strerror(-ret));
 			goto out;
 		}
 		/* On demand: kept loaded for bounce_hold_set; an ovnmig

@@ -193,23 +193,42 @@ int maps_ifmac_get_dev(const char *dev, uint32_t *ifindex, uint8_t mac[6])
 	return 0;
 }
 
+/*
+ * ovnmig_ifmac is an array indexed by ifindex % OVNMIG_IFMAC_SLOTS
+ * (abi.h): a slot that names another NIC which still exists is not
+ * taken from it.  1: written, 0: unchanged, or -errno.
+ */
+int maps_ifmac_write(int fd, uint32_t ifindex, const uint8_t mac[6])
+{
+	uint32_t slot = ifindex % OVNMIG_IFMAC_SLOTS;
+	struct ovnmig_ifmac v = { .ifindex = ifindex }, old;
+	char name[IF_NAMESIZE];
+
+	memcpy(v.mac, mac, 6);
+	if (!bpf_map_lookup_elem(fd, &slot, &old)) {
+		if (!memcmp(&old, &v, sizeof(v)))
+			return 0;
+		if (old.ifindex && old.ifindex != ifindex &&
+		    if_indextoname(old.ifindex, name))
+			return -EADDRINUSE;
+	}
+	if (bpf_map_update_elem(fd, &slot, &v, BPF_ANY))
+		return -errno;
+	return 1;
+}
+
 int maps_ifmac_set(struct maps *m, const char *dev)
 {
-	struct ovnmig_ifmac v = {}, old;
+	uint8_t mac[6];
 	uint32_t ifi;
 	int err;
 
 	if (m->ifmac_fd < 0)
 		return -ENODEV;
-	err = maps_ifmac_get_dev(dev, &ifi, v.mac);
+	err = maps_ifmac_get_dev(dev, &ifi, mac);
 	if (err)
 		return err;
-	if (!bpf_map_lookup_elem(m->ifmac_fd, &ifi, &old) &&
-	    !memcmp(&old, &v, sizeof(v)))
-		return 0;
-	if (bpf_map_update_elem(m->ifmac_fd, &ifi, &v, BPF_ANY))
-		return -errno;
-	return 1;
+	return maps_ifmac_write(m->ifmac_fd, ifi, mac);
 }
 
 int maps_foreach_ifmac(struct maps *m,
@@ -218,18 +237,15 @@ int maps_foreach_ifmac(struct maps *m,
 		       void *ctx)
 {
 	struct ovnmig_ifmac v;
-	uint32_t k, next;
-	void *prev = NULL;
+	uint32_t i;
 	int r;
 
 	if (m->ifmac_fd < 0)
 		return -ENODEV;
-	while (!bpf_map_get_next_key(m->ifmac_fd, prev, &next)) {
-		k = next;
-		prev = &k;
-		if (bpf_map_lookup_elem(m->ifmac_fd, &k, &v))
+	for (i = 0; i < OVNMIG_IFMAC_SLOTS; i++) {
+		if (bpf_map_lookup_elem(m->ifmac_fd, &i, &v) || !v.ifindex)
 			continue;
-		r = cb(ctx, k, &v);
+		r = cb(ctx, v.ifindex, &v);
 		if (r)
 			return r;
 	}

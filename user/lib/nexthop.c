@@ -240,50 +240,220 @@ int nexthop_resolve(const struct ovnmig_ip *dst, bool v6, bool trigger,
 	return err;
 }
 
-/* ---- the map ---- */
+/* ---- the map: one slot per new host (abi.h) ---- */
+
+#define NH_SLOTS	OVNMIG_NEXTHOP_MAX_ENTRIES
+
+static bool host_eq(const struct ovnmig_chassis_key *a,
+		    const struct ovnmig_chassis_key *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+static bool host_free(const struct ovnmig_chassis_key *k)
+{
+	static const struct ovnmig_chassis_key zero;
+
+	return host_eq(k, &zero);
+}
+
+/*
+ * m->nh_host: the host of every slot as this process last read or wrote
+ * it, read once; slots are taken lowest first, so [1, nh_top) holds all
+ * the used ones.  Another writer (ovnmigctl beside the agent) may change
+ * a slot meanwhile: a free slot is read again before it is taken, and
+ * bounce never uses a slot that names another host.
+ */
+static void slot_note(struct maps *m, __u32 i,
+		      const struct ovnmig_chassis_key *k)
+{
+	m->nh_host[i] = *k;
+	if (!host_free(k) && i >= m->nh_top)
+		m->nh_top = i + 1;
+}
+
+static void slots_load(struct maps *m)
+{
+	struct ovnmig_nexthop *v;
+	__u32 *keys, i, n = NH_SLOTS, out;
+
+	if (m->nh_host)
+		return;
+	v = xcalloc(NH_SLOTS, sizeof(*v));
+	keys = xcalloc(NH_SLOTS, sizeof(*keys));
+	m->nh_host = xcalloc(NH_SLOTS, sizeof(*m->nh_host));
+	m->nh_top = 1;
+	/* One syscall for all slots (arrays: 5.6+), else one per slot. */
+	if (bpf_map_lookup_batch(m->nexthop_fd, NULL, &out, keys, v, &n,
+				 NULL) && errno != ENOENT) {
+		for (n = 0; n < NH_SLOTS; n++) {
+			keys[n] = n;
+			if (bpf_map_lookup_elem(m->nexthop_fd, &n, &v[n]))
+				memset(&v[n], 0, sizeof(v[n]));
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (keys[i] && keys[i] < NH_SLOTS && !host_free(&v[i].host))
+			slot_note(m, keys[i], &v[i].host);
+	free(keys);
+	free(v);
+}
+
+/* @k's slot, 0 if it has none (and with @take none is free). */
+static __u32 slot_get(struct maps *m, const struct ovnmig_chassis_key *k,
+		      bool take)
+{
+	struct ovnmig_nexthop v;
+	__u32 i;
+
+	if (m->nexthop_fd < 0 || host_free(k))
+		return 0;
+	slots_load(m);
+	/* A batch mostly names one new host: no search for it. */
+	if (m->nh_last && host_eq(&m->nh_host[m->nh_last], k))
+		return m->nh_last;
+	for (i = 1; i < m->nh_top; i++)
+		if (host_eq(&m->nh_host[i], k))
+			return m->nh_last = i;
+	if (!take)
+		return 0;
+	for (i = 1; i < NH_SLOTS; i++) {
+		if (!host_free(&m->nh_host[i]))
+			continue;
+		if (!bpf_map_lookup_elem(m->nexthop_fd, &i, &v) &&
+		    !host_free(&v.host)) {
+			slot_note(m, i, &v.host);	/* taken meanwhile */
+			if (host_eq(&v.host, k))
+				return m->nh_last = i;
+			continue;
+		}
+		/* Taken, not usable yet: the agent fills it (ifindex). */
+		memset(&v, 0, sizeof(v));
+		v.host = *k;
+		if (bpf_map_update_elem(m->nexthop_fd, &i, &v, BPF_ANY))
+			return 0;
+		slot_note(m, i, k);
+		return m->nh_last = i;
+	}
+	return 0;	/* all taken: this host's packets ask the FIB */
+}
+
+__u32 maps_nexthop_slot(struct maps *m, const struct ovnmig_fwd *f)
+{
+	struct ovnmig_chassis_key k;
+
+	maps_chassis_key(&k, &f->new_host, f->flags & OVNMIG_F_IPV6);
+	return slot_get(m, &k, true);
+}
+
+static int slot_write(struct maps *m, __u32 i, const struct ovnmig_nexthop *v)
+{
+	if (bpf_map_update_elem(m->nexthop_fd, &i, v, BPF_ANY))
+		return -errno;
+	slot_note(m, i, &v->host);
+	return 0;
+}
+
+/* The live next hop in @k's slot: 0 with @v and @slot, or -ENOENT. */
+static int slot_live(struct maps *m, const struct ovnmig_chassis_key *k,
+		     struct ovnmig_nexthop *v, __u32 *slot)
+{
+	*slot = slot_get(m, k, false);
+	if (!*slot || bpf_map_lookup_elem(m->nexthop_fd, slot, v) ||
+	    !host_eq(&v->host, k) || !v->ifindex)
+		return -ENOENT;
+	return 0;
+}
 
 int maps_nexthop_set(struct maps *m, const struct ovnmig_chassis_key *k,
 		     const struct ovnmig_nexthop *v)
 {
+	struct ovnmig_nexthop w = *v;
+	__u32 i;
+
 	if (m->nexthop_fd < 0)
 		return -ENODEV;
-	if (bpf_map_update_elem(m->nexthop_fd, k, v, BPF_ANY))
-		return -errno;
-	return 0;
+	i = slot_get(m, k, true);
+	if (!i)
+		return -ENOSPC;
+	w.host = *k;
+	w.pad0 = w.pad = 0;
+	return slot_write(m, i, &w);
 }
 
+/* No next hop for @k, but its slot stays: entries still point to it. */
 int maps_nexthop_del(struct maps *m, const struct ovnmig_chassis_key *k)
 {
+	struct ovnmig_nexthop v;
+	__u32 i;
+
 	if (m->nexthop_fd < 0)
 		return -ENODEV;
-	if (bpf_map_delete_elem(m->nexthop_fd, k))
-		return -errno;
-	return 0;
+	if (slot_live(m, k, &v, &i))
+		return -ENOENT;
+	memset(&v, 0, sizeof(v));
+	v.host = *k;
+	return slot_write(m, i, &v);
+}
+
+__u32 maps_nexthop_slot_of(struct maps *m, const struct ovnmig_chassis_key *k)
+{
+	return slot_get(m, k, false);
 }
 
 int maps_foreach_nexthop(struct maps *m,
-			 int (*cb)(void *ctx,
-				   const struct ovnmig_chassis_key *k,
+			 int (*cb)(void *ctx, uint32_t slot,
 				   const struct ovnmig_nexthop *v),
 			 void *ctx)
 {
-	struct ovnmig_chassis_key k, next;
 	struct ovnmig_nexthop v;
-	void *prev = NULL;
+	__u32 i;
 	int r;
 
 	if (m->nexthop_fd < 0)
 		return -ENODEV;
-	while (!bpf_map_get_next_key(m->nexthop_fd, prev, &next)) {
-		k = next;
-		prev = &k;
-		if (bpf_map_lookup_elem(m->nexthop_fd, &k, &v))
+	for (i = 1; i < NH_SLOTS; i++) {
+		if (bpf_map_lookup_elem(m->nexthop_fd, &i, &v) ||
+		    host_free(&v.host) || !v.ifindex)
 			continue;
-		r = cb(ctx, &k, &v);
+		r = cb(ctx, i, &v);
 		if (r)
 			return r;
 	}
 	return 0;
+}
+
+/* Point the entry @key (new host @host, slot @have now) at its slot. */
+static void repoint(struct maps *m, const struct ovnmig_port_key *key,
+		    const struct ovnmig_chassis_key *host, __u32 have)
+{
+	__u32 s = slot_get(m, host, false);
+	struct ovnmig_chassis_key h;
+	struct ovnmig_fwd f;
+
+	if (s == have || bpf_map_lookup_elem(m->fwd_fd, key, &f))
+		return;
+	maps_chassis_key(&h, &f.new_host, f.flags & OVNMIG_F_IPV6);
+	if (!host_eq(&h, host))
+		return;		/* rewritten meanwhile, with its own slot */
+	f.nh_slot = s;
+	bpf_map_update_elem(m->fwd_fd, key, &f, BPF_EXIST);
+}
+
+static int repoint_cb(void *ctx, const struct policy_op *e)
+{
+	struct ovnmig_chassis_key h;
+
+	maps_chassis_key(&h, &e->fwd.new_host, e->fwd.flags & OVNMIG_F_IPV6);
+	repoint(ctx, &e->key, &h, e->fwd.nh_slot);
+	return 0;
+}
+
+int maps_nexthop_repoint(struct maps *m)
+{
+	if (m->nexthop_fd < 0)
+		return -ENODEV;
+	return maps_foreach(m, POLICY_FWD, repoint_cb, m);
 }
 
 /* ---- the agent's watch ---- */
@@ -420,9 +590,16 @@ bool nexthop_watch_run(struct nexthop_watch *w)
 
 /* ---- sync ---- */
 
+/* The forwarding entries: their new hosts, and each entry's slot. */
 struct want {
 	struct ovnmig_chassis_key *k;
 	int n, cap;
+	struct fwd_ref {
+		struct ovnmig_port_key key;
+		struct ovnmig_chassis_key host;
+		__u32 slot;
+	} *f;
+	int nf, fcap;
 };
 
 static int want_cb(void *ctx, const struct policy_op *e)
@@ -432,9 +609,14 @@ static int want_cb(void *ctx, const struct policy_op *e)
 	if (w->n == w->cap) {
 		w->cap = w->cap ? 2 * w->cap : 16;
 		w->k = xrealloc(w->k, w->cap * sizeof(*w->k));
+		w->f = xrealloc(w->f, w->cap * sizeof(*w->f));
 	}
-	maps_chassis_key(&w->k[w->n++], &e->fwd.new_host,
+	maps_chassis_key(&w->k[w->n], &e->fwd.new_host,
 			 e->fwd.flags & OVNMIG_F_IPV6);
+	w->f[w->nf].key = e->key;
+	w->f[w->nf].host = w->k[w->n];
+	w->f[w->nf++].slot = e->fwd.nh_slot;
+	w->n++;
 	return 0;
 }
 
@@ -443,36 +625,14 @@ static int key_cmp(const void *a, const void *b)
 	return memcmp(a, b, sizeof(struct ovnmig_chassis_key));
 }
 
-struct stale {
-	const struct want *want;
-	struct ovnmig_chassis_key *k;
-	int n, cap;
-};
-
-static int stale_cb(void *ctx, const struct ovnmig_chassis_key *k,
-		    const struct ovnmig_nexthop *v)
-{
-	struct stale *s = ctx;
-
-	(void)v;
-	if (s->want->n &&
-	    bsearch(k, s->want->k, s->want->n, sizeof(*k), key_cmp))
-		return 0;
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 16;
-		s->k = xrealloc(s->k, s->cap * sizeof(*s->k));
-	}
-	s->k[s->n++] = *k;
-	return 0;
-}
-
 int nexthop_sync(struct nexthop_watch *w, struct maps *m,
 		 uint32_t generation, uint64_t now_ns, int *written,
 		 int *removed)
 {
 	struct want want = {};
-	struct stale st = { .want = &want };
+	struct ovnmig_nexthop old;
 	int i, err = 0;
+	__u32 s;
 
 	*written = *removed = 0;
 	if (m->nexthop_fd < 0)
@@ -486,11 +646,14 @@ int nexthop_sync(struct nexthop_watch *w, struct maps *m,
 		want.n = maps_chassis_normalize(want.k, want.n);
 	for (i = 0; i < want.n; i++) {
 		const struct ovnmig_chassis_key *k = &want.k[i];
-		struct ovnmig_nexthop v = {}, old;
+		struct ovnmig_nexthop v = { .host = *k };
 		struct nexthop_res r;
 		bool have;
 		int e;
 
+		s = slot_get(m, k, true);
+		if (!s)
+			continue;	/* no slot free: the FIB for it */
 		e = nexthop_resolve(&k->addr, k->flags & OVNMIG_F_IPV6, true,
 				    &r);
 		if (w && r.ifindex && w->n < WATCH_MAX) {
@@ -499,10 +662,11 @@ int nexthop_sync(struct nexthop_watch *w, struct maps *m,
 			w->dep[w->n].ifindex = r.ifindex;
 			w->n++;
 		}
-		have = !bpf_map_lookup_elem(m->nexthop_fd, k, &old);
+		have = !bpf_map_lookup_elem(m->nexthop_fd, &s, &old) &&
+		       host_eq(&old.host, k) && old.ifindex;
 		if (e) {
 			/* Not usable now: bounce asks the FIB meanwhile. */
-			if (have && !maps_nexthop_del(m, k))
+			if (have && !slot_write(m, s, &v))
 				(*removed)++;
 			continue;
 		}
@@ -511,7 +675,7 @@ int nexthop_sync(struct nexthop_watch *w, struct maps *m,
 		memcpy(v.smac, r.smac, 6);
 		v.expires_ns = now_ns + NEXTHOP_LIFETIME_NS;
 		v.generation = generation;
-		e = maps_nexthop_set(m, k, &v);
+		e = slot_write(m, s, &v);
 		if (e)
 			err = e;
 		else if (!have || old.ifindex != v.ifindex ||
@@ -519,11 +683,22 @@ int nexthop_sync(struct nexthop_watch *w, struct maps *m,
 			 memcmp(old.smac, v.smac, 6))
 			(*written)++;
 	}
-	maps_foreach_nexthop(m, stale_cb, &st);
-	for (i = 0; i < st.n; i++)
-		if (!maps_nexthop_del(m, &st.k[i]))
+	/* Entries written without their slot (by hand, or in a race). */
+	for (i = 0; i < want.nf; i++)
+		repoint(m, &want.f[i].key, &want.f[i].host, want.f[i].slot);
+	/* Slots of hosts no entry points to any more: free. */
+	for (s = 1; s < m->nh_top; s++) {
+		struct ovnmig_nexthop zero = {};
+
+		if (bpf_map_lookup_elem(m->nexthop_fd, &s, &old) ||
+		    host_free(&old.host) ||
+		    (want.n && bsearch(&old.host, want.k, want.n,
+				       sizeof(*want.k), key_cmp)))
+			continue;
+		if (!slot_write(m, s, &zero) && old.ifindex)
 			(*removed)++;
-	free(st.k);
+	}
+	free(want.f);
 	free(want.k);
 	return err;
 }

@@ -53,15 +53,29 @@ struct nexthop_res {
 int nexthop_resolve(const struct ovnmig_ip *dst, bool v6, bool trigger,
 		    struct nexthop_res *r);
 
-/* Map access (-ENODEV when the map is absent). */
+/*
+ * Map access (-ENODEV when the map is absent).  The map is an array of
+ * slots, one per new host (abi.h): maps_nexthop_slot() is @f's new
+ * host's slot, taken when it has none (0: no map, or none free), for
+ * maps_apply() to store in the entry; maps_nexthop_set() writes @k's
+ * slot (-ENOSPC: none free); maps_nexthop_del() leaves @k without a
+ * next hop but keeps its slot (-ENOENT: it had none);
+ * maps_nexthop_repoint() points every forwarding entry at its host's
+ * slot (after a hand-written next hop, for entries written without
+ * one).  maps_foreach_nexthop() calls @cb for the usable ones (the
+ * slot's host is v->host).
+ */
+__u32 maps_nexthop_slot(struct maps *m, const struct ovnmig_fwd *f);
 int maps_nexthop_set(struct maps *m, const struct ovnmig_chassis_key *k,
 		     const struct ovnmig_nexthop *v);
 int maps_nexthop_del(struct maps *m, const struct ovnmig_chassis_key *k);
+int maps_nexthop_repoint(struct maps *m);
 int maps_foreach_nexthop(struct maps *m,
-			 int (*cb)(void *ctx,
-				   const struct ovnmig_chassis_key *k,
+			 int (*cb)(void *ctx, uint32_t slot,
 				   const struct ovnmig_nexthop *v),
 			 void *ctx);
+/* @k's slot, 0 if it has none; nothing taken. */
+__u32 maps_nexthop_slot_of(struct maps *m, const struct ovnmig_chassis_key *k);
 
 struct nexthop_watch;
 
@@ -74,8 +88,9 @@ bool nexthop_watch_run(struct nexthop_watch *w);
 bool nexthop_watch_dirty(const struct nexthop_watch *w);
 
 /*
- * Make ovnmig_nexthop hold a live entry for each new host of
- * ovnmig_fwd that resolves, and nothing else; @generation stamps what
+ * Make ovnmig_nexthop hold a slot for each new host of ovnmig_fwd, with
+ * a live next hop in it when the host resolves, every entry pointing at
+ * its host's slot, and no other slot taken; @generation stamps what
  * is written.  @written / @removed: entries written (new or changed,
  * not counting refreshes) and removed.  @w may be NULL (no watch).
  */
