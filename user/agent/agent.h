@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "ctl/ctl.h"
+#include "lib/bfmt.h"
 #include "lib/maps.h"
 #include "lib/metrics.h"
 #include "ovsdb/stream.h"
@@ -51,10 +52,11 @@ struct agent_latency {
 	uint64_t big_write_ns;		/* the map write */
 };
 
+/* An event as it happened; its text is made when read (lib/bfmt.h). */
 struct agent_event {
 	uint64_t ts_ns;
 	char port[64];
-	char what[192];
+	struct bfmt what;
 };
 
 struct agent {
@@ -113,8 +115,10 @@ struct agent {
 
 /* The local chassis: --system-id/--local-ip, else the local OVS DB's. */
 const struct sbview_local *agent_local(void *ctx);
-/* Log an event (ring, subscribers); the policy's event callback too. */
+/* Log an event (ring, subscribers): a plain text, or printf's of @fmt
+ * (a string literal: the policy's and the records' event callback). */
 void agent_note(void *ctx, const char *port, const char *what);
+void agent_vnote(void *ctx, const char *port, const char *fmt, va_list ap);
 json_t *agent_event_json(const struct agent_event *e);
 
 /* commands.c */

@@ -156,15 +156,13 @@ static struct ovnmig_port_key port_key(uint64_t k)
 __attribute__((format(printf, 3, 4)))
 static void event(struct policy *p, const char *port, const char *fmt, ...)
 {
-	char buf[512];
 	va_list ap;
 
 	if (!p->cfg.event)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	p->cfg.event(p->cfg.event_ctx, port ? port : "", fmt, ap);
 	va_end(ap);
-	p->cfg.event(p->cfg.event_ctx, port ? port : "", buf);
 }
 
 static void *grow(void *arr, size_t *cap, size_t need, size_t elem)

@@ -53,3 +53,14 @@ char *xstrdup(const char *s)
 		out_of_memory();
 	return d;
 }
+
+void str_copy(char *dst, const char *src, size_t size)
+{
+	size_t n;
+
+	if (!size)
+		return;
+	n = strnlen(src, size - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}

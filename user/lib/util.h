@@ -27,5 +27,8 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* Copy @src into @dst of @size bytes, cut to fit and NUL-terminated
+ * (snprintf's "%s" without parsing a format on every call). */
+void str_copy(char *dst, const char *src, size_t size);
 
 #endif /* OVNMIG_UTIL_H */
