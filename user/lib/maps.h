@@ -64,7 +64,6 @@ struct maps {
 	int nexthop_fd;			/* -1: absent (an older datapath) */
 	int lock_fd;			/* the pin directory, for flock */
 	uint64_t *vnis;			/* vnis_fd mmap'ed, or NULL */
-	uint64_t *vnis_want;		/* a rebuild's scratch, reused */
 	/*
 	 * What the config's OVNMIG_CFG_STEER_VNI_FILTER should be: -1 leave
 	 * it as it is (ovnmigctl), 0 off, 1 on (ovnmigd, after a rebuild).
