@@ -84,6 +84,7 @@ struct agent {
 	/* The last batch an update wrote: size, CLOCK_MONOTONIC at its
 	 * map write (bench/bench-scale: commit -> map across agents). */
 	uint64_t last_write_ns;
+	uint64_t last_wake_ns;		/* woke for it (its message read) */
 	int last_n;
 	struct ovnmig_ip last_local[2];	/* IPv4, IPv6 */
 	/* ovnmig_chassis as last written (sorted); dirty: look again. */

@@ -266,6 +266,7 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 		metrics_observe(&a->lat.hist, d);
 		a->last_n = n;
 		a->last_write_ns = t;
+		a->last_wake_ns = a->wake_ns;
 		if (n >= a->lat.big_n) {
 			/* Where the time of the largest batch went. */
 			uint64_t e = a->end_ns >= a->wake_ns &&
