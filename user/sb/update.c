@@ -349,27 +349,51 @@ uint32_t dp_key_of(struct sbview *v, const uint8_t dp[16])
 	return d ? d->key : 0;
 }
 
-void pb_pub(const struct pb_row *p, struct sbview_binding *b)
+/* A uuid's text: copied from @ref_s when @ref has the same bytes (a
+ * change's old and new row share most of theirs), else formatted. */
+static void uuid_pub(const uint8_t u[16], char *out, const uint8_t *ref,
+		     const char *ref_s)
+{
+	if (ref && !memcmp(u, ref, 16))
+		memcpy(out, ref_s, OVSDB_UUID_LEN + 1);
+	else
+		ovsdb_format_uuid(u, out);
+}
+
+/* pb_pub(), with the texts of @r (made from @rp by pb_pub()) reused. */
+static void pb_pub_like(const struct pb_row *p, struct sbview_binding *b,
+			const struct pb_row *rp, const struct sbview_binding *r)
 {
 	int i;
 
 	memset(b, 0, sizeof(*b));
-	ovsdb_format_uuid(p->r.uuid, b->uuid.s);
+	uuid_pub(p->r.uuid, b->uuid.s, rp ? rp->r.uuid : NULL,
+		 r ? r->uuid.s : NULL);
 	b->logical_port = p->lport ? p->lport : "";
 	b->type = p->type ? p->type : "";
 	b->dp_key = p->dp_key;
 	b->port_key = p->port_key;
-	ovsdb_format_uuid(p->dp, b->datapath.s);
+	uuid_pub(p->dp, b->datapath.s, rp ? rp->dp : NULL,
+		 r ? r->datapath.s : NULL);
 	if (p->has_chassis)
-		ovsdb_format_uuid(p->chassis, b->chassis.s);
+		uuid_pub(p->chassis, b->chassis.s,
+			 rp && rp->has_chassis ? rp->chassis : NULL,
+			 r ? r->chassis.s : NULL);
 	b->n_additional = p->n_addl;
 	for (i = 0; i < p->n_addl; i++)
 		ovsdb_format_uuid(p->addl[i], b->additional[i].s);
 	if (p->has_req)
-		ovsdb_format_uuid(p->req, b->requested_chassis.s);
+		uuid_pub(p->req, b->requested_chassis.s,
+			 rp && rp->has_req ? rp->req : NULL,
+			 r ? r->requested_chassis.s : NULL);
 	b->requested_opt = p->req_opt ? p->req_opt : "";
 	b->activated_opt = p->act_opt ? p->act_opt : "";
 	b->up = p->up;
+}
+
+void pb_pub(const struct pb_row *p, struct sbview_binding *b)
+{
+	pb_pub_like(p, b, NULL, NULL);
 }
 
 void if_pub(const struct if_row *r, struct sbview_iface *i)
@@ -636,7 +660,8 @@ static void report_bindings(struct sbview *v, bool *began)
 		if (o)
 			pb_pub((struct pb_row *)o, &ob);
 		if (n)
-			pb_pub((struct pb_row *)n, &nb);
+			pb_pub_like((struct pb_row *)n, &nb,
+				    (struct pb_row *)o, o ? &ob : NULL);
 		if (o && n && binding_pub_eq(&ob, &nb))
 			continue;
 		begin_once(v, began);
