@@ -36,7 +36,7 @@ static struct row *row_new(const struct tbl *t, const struct row *from,
 
 struct row *row_find(const struct tbl *t, const uint8_t uuid[16])
 {
-	uint32_t h = hash_bytes(uuid, 16);
+	uint32_t h = hash_16(uuid);
 	struct hnode *n;
 
 	HMAP_FOR_EACH_HASH(n, &t->rows, h) {
@@ -79,7 +79,7 @@ static bool pending_has(const struct hmap *m, const uint8_t uuid[16])
 {
 	struct hnode *n;
 
-	HMAP_FOR_EACH_HASH(n, m, hash_bytes(uuid, 16))
+	HMAP_FOR_EACH_HASH(n, m, hash_16(uuid))
 		if (!memcmp(container_of(n, struct row, hn)->uuid, uuid, 16))
 			return true;
 	return false;
@@ -231,7 +231,7 @@ static int parse_row(struct sbview *v, enum tbl_id ti, const char *uuid_s,
 	}
 	nr->seen = v->gen;
 	if (!cur)
-		hmap_insert(&v->pending[ti], &nr->hn, hash_bytes(uuid, 16));
+		hmap_insert(&v->pending[ti], &nr->hn, hash_16(uuid));
 	add_change(v, ti, cur, nr, false);
 	return 0;
 }
@@ -576,7 +576,7 @@ static void swap_rows(struct sbview *v)
 
 		if (c->new && c->new != c->old && !c->old_is_copy) {
 			hmap_insert(&t->rows, &c->new->hn,
-				    hash_bytes(c->new->uuid, 16));
+				    hash_16(c->new->uuid));
 			if (t->link)
 				t->link(v, c->new);
 		}
