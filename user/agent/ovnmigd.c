@@ -247,15 +247,19 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 {
 	struct agent *a = ctx;
 	uint64_t w0 = mono_ns();
+	bool count;
 	int err;
 
 	/* Records of entries this batch ends or repoints close first,
 	 * with the evidence the entries have before the write. */
 	migrations_before_write(a->mig, &a->m, ops, n, a->expiring, w0);
 	/* The policy's counts are the maps' unless someone added entries
-	 * by hand: then count, or the idle flag could hide theirs. */
-	err = maps_apply(&a->m, ops, n, a->strays ? -1 : policy_n_steer(a->p),
-			 a->strays ? -1 : policy_n_fwd(a->p));
+	 * by hand, or before the reconcile (a predecessor's entries): then
+	 * count, or the idle flag could hide theirs, and look for counts
+	 * to carry at every key. */
+	count = a->strays || !a->reconciled;
+	err = maps_apply(&a->m, ops, n, count ? -1 : policy_n_steer(a->p),
+			 count ? -1 : policy_n_fwd(a->p));
 	for (int i = 0; i < n && !a->fwd_dirty; i++)
 		a->fwd_dirty = ops[i].kind == POLICY_FWD && !ops[i].del;
 	if (err)

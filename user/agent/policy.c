@@ -891,6 +891,7 @@ int policy_flush(struct policy *p)
 			o->kind = POLICY_STEER;
 			o->key = port_key(r->h.k);
 			o->del = !r->has_steer;
+			o->fresh = !r->map_steer;
 			if (r->has_steer)
 				o->steer = r->steer;
 		}
@@ -900,6 +901,7 @@ int policy_flush(struct policy *p)
 			o->kind = POLICY_FWD;
 			o->key = port_key(r->h.k);
 			o->del = !r->has_fwd;
+			o->fresh = !r->map_fwd;
 			if (r->has_fwd)
 				o->fwd = r->fwd;
 		}

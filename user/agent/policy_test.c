@@ -36,6 +36,9 @@ struct fent {
 };
 static struct fent steer_map[MAXM], fwd_map[MAXM];
 static int sink_calls, last_batch;
+/* Sets marked fresh (no entry at their key, maps_apply() then carries
+ * no counts), and those that found one all the same. */
+static int fresh_sets, fresh_lies;
 
 
 static uint64_t clk(void)
@@ -125,7 +128,13 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 	for (i = 0; i < n; i++) {
 		struct fent *m = ops[i].kind == POLICY_STEER ? steer_map :
 							      fwd_map;
-		struct fent *e = slot(m, &ops[i].key, !ops[i].del);
+		struct fent *e;
+
+		if (ops[i].fresh && !ops[i].del) {
+			fresh_sets++;
+			fresh_lies += slot(m, &ops[i].key, false) != NULL;
+		}
+		e = slot(m, &ops[i].key, !ops[i].del);
 
 		if (ops[i].del) {
 			if (!e)
@@ -950,6 +959,12 @@ int main(void)
 	t_reconcile();
 	t_reconcile_manual();
 	t_events();
+	/* Over every case above (moves, rollbacks, flaps, VIF events,
+	 * reconcile): a move's first entry is fresh, and a set marked
+	 * fresh never lands where an entry is. */
+	check(fresh_sets > 0 && !fresh_lies,
+	      "sets marked fresh: the key's first entry, never a rewrite",
+	      "%d fresh sets, %d found an entry", fresh_sets, fresh_lies);
 	policy_destroy(pol);
 	return tap_finish();
 }

@@ -596,6 +596,8 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 	struct ovnmig_steer *sv;
 	struct ovnmig_fwd *fv;
 	uint32_t ns = 0, nsd = 0, nf = 0, nfd = 0, *vni_words;
+	uint32_t ns_fresh = 0, nf_fresh = 0;
+	bool trust = n_steer_after >= 0 && n_fwd_after >= 0;
 	size_t per = 4 * sizeof(*sk_set) + sizeof(*sv) + sizeof(*fv) +
 		     2 * sizeof(uint32_t);
 	size_t cnt = n > 0 ? (size_t)n : 1;
@@ -617,18 +619,38 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 	for (i = 0; i < n; i++) {
 		const struct policy_op *o = &ops[i];
 
+		/* Fresh sets from the top of the arrays down, the others
+		 * from the bottom up; joined below. */
 		if (o->kind == POLICY_STEER && o->del) {
 			sk_del[nsd++] = o->key;
+		} else if (o->kind == POLICY_STEER && o->fresh && trust) {
+			ns_fresh++;
+			sk_set[cnt - ns_fresh] = o->key;
+			sv[cnt - ns_fresh] = o->steer;
 		} else if (o->kind == POLICY_STEER) {
 			sk_set[ns] = o->key;
 			sv[ns++] = o->steer;
 		} else if (o->del) {
 			fk_del[nfd++] = o->key;
+		} else if (o->fresh && trust) {
+			nf_fresh++;
+			fk_set[cnt - nf_fresh] = o->key;
+			fv[cnt - nf_fresh] = o->fwd;
 		} else {
 			fk_set[nf] = o->key;
 			fv[nf++] = o->fwd;
 		}
 	}
+	/* A rewrite of the same move keeps the datapath's counts: only
+	 * the sets that are not fresh may have any (maps_evidence.h). */
+	maps_evidence_carry_steer(m, sk_set, sv, ns);
+	maps_evidence_carry_fwd(m, fk_set, fv, nf);
+	memmove(sk_set + ns, sk_set + cnt - ns_fresh, ns_fresh * sizeof(*sk_set));
+	memmove(sv + ns, sv + cnt - ns_fresh, ns_fresh * sizeof(*sv));
+	ns += ns_fresh;
+	memmove(fk_set + nf, fk_set + cnt - nf_fresh, nf_fresh * sizeof(*fk_set));
+	memmove(fv + nf, fv + cnt - nf_fresh, nf_fresh * sizeof(*fv));
+	nf += nf_fresh;
 	/* Turn the lookups on before the first entry lands. */
 	err = 0;
 	if ((ns && !m->n_steer) || (nf && !m->n_fwd))
@@ -640,13 +662,10 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 			return e;
 		vni_mark(m, sk_set, ns);
 	}
-	/* A rewrite of the same move keeps the datapath's counts. */
-	maps_evidence_carry_steer(m, sk_set, sv, ns);
 	e = update_batch(m->steer_fd, sk_set, sv, sizeof(*sv), ns);
 	if (ns && m->vnis)
 		dir_unlock(m);
 	err = err ? err : e;
-	maps_evidence_carry_fwd(m, fk_set, fv, nf);
 	e = update_batch(m->fwd_fd, fk_set, fv, sizeof(*fv), nf);
 	err = err ? err : e;
 	e = delete_batch(m->steer_fd, sk_del, nsd);

@@ -46,6 +46,9 @@ enum policy_op_kind { POLICY_STEER, POLICY_FWD };
 struct policy_op {
 	enum policy_op_kind kind;
 	bool del;
+	/* A set the writer knows is the key's first entry: no counts of an
+	 * earlier entry of the same move to carry (maps_apply()). */
+	bool fresh;
 	struct ovnmig_port_key key;
 	union {
 		struct ovnmig_steer steer;
@@ -99,7 +102,10 @@ void maps_close(struct maps *m);
 
 /* Apply one batch of policy ops.  Sets the active flags first when
  * entries appear and clears them last when a map empties.  The counts
- * after the batch come from the caller (-1: count the maps). */
+ * after the batch come from the caller (-1: count the maps).  A set
+ * carries the counts of an entry of the same move it replaces (one
+ * lookup each), unless it is fresh and the caller gave the counts (it
+ * knows every entry). */
 int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 	       int n_steer_after, int n_fwd_after);
 
