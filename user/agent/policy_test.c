@@ -921,6 +921,8 @@ static void t_events(void)
 	memset(long_s, 'a', sizeof(long_s) - 1);
 	fmt_same("bfmt: truncated as snprintf", BFMT_BYTES, "%s and %d",
 		 long_s, 1);
+	fmt_same("bfmt: a long string under a wide width", BFMT_BYTES,
+		 "%250s|", long_s + 100);
 	fmt_same("bfmt: arguments beyond the record: formatted at once",
 		 BFMT_BYTES, "%s|%s|%d", long_s + 150, long_s + 150, 9);
 	fmt_same("bfmt: a short output buffer", 8, "steer %s -> %s", "A",

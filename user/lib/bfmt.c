@@ -179,8 +179,10 @@ void bfmt_vsave(struct bfmt *r, const char *fmt, va_list ap)
 			str = va_arg(a, const char *);
 			if (!str)
 				str = "(null)";	/* glibc's text for it */
-			n = strnlen(str, BFMT_BYTES - 1);
-			if ((size_t)(end - b) < n + 1)
+			/* Whole, or formatted at once: a cut copy under a
+			 * width would pad differently than printf. */
+			n = strnlen(str, BFMT_BYTES);
+			if (n == BFMT_BYTES || (size_t)(end - b) < n + 1)
 				goto full;
 			memcpy(b, str, n);
 			b[n] = '\0';
