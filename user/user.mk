@@ -21,7 +21,7 @@ USER_HDRS	:= $(wildcard user/*/*.h) include/ovnmig/abi.h \
 # The layers: lib <- ovsdb <- sb <- agent;  lib <- ctl <- agent.
 # USER_LIB links with libc alone; USER_MAPS, the rest of lib/ (pinned
 # maps, next hops, the metrics formatter), with libbpf and jansson.
-USER_LIB	:= user/lib/util.c user/lib/hmap.c user/lib/log.c
+USER_LIB	:= user/lib/util.c user/lib/hmap.c user/lib/log.c user/lib/bfmt.c
 USER_MAPS	:= user/lib/maps.c user/lib/maps_chassis.c \
 		   user/lib/maps_attach.c user/lib/nexthop.c user/lib/metrics.c \
 		   user/lib/maps_evidence.c

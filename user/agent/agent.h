@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "ctl/ctl.h"
+#include "lib/bfmt.h"
 #include "lib/maps.h"
 #include "lib/metrics.h"
 #include "ovsdb/stream.h"
@@ -51,10 +52,11 @@ struct agent_latency {
 	uint64_t big_write_ns;		/* the map write */
 };
 
+/* An event as it happened; its text is made when read (lib/bfmt.h). */
 struct agent_event {
 	uint64_t ts_ns;
 	char port[64];
-	char what[192];
+	struct bfmt what;
 };
 
 struct agent {
@@ -82,6 +84,7 @@ struct agent {
 	/* The last batch an update wrote: size, CLOCK_MONOTONIC at its
 	 * map write (bench/bench-scale: commit -> map across agents). */
 	uint64_t last_write_ns;
+	uint64_t last_wake_ns;		/* woke for it (its message read) */
 	int last_n;
 	struct ovnmig_ip last_local[2];	/* IPv4, IPv6 */
 	/* ovnmig_chassis as last written (sorted); dirty: look again. */
@@ -113,8 +116,10 @@ struct agent {
 
 /* The local chassis: --system-id/--local-ip, else the local OVS DB's. */
 const struct sbview_local *agent_local(void *ctx);
-/* Log an event (ring, subscribers); the policy's event callback too. */
+/* Log an event (ring, subscribers): a plain text, or printf's of @fmt
+ * (a string literal: the policy's and the records' event callback). */
 void agent_note(void *ctx, const char *port, const char *what);
+void agent_vnote(void *ctx, const char *port, const char *fmt, va_list ap);
 json_t *agent_event_json(const struct agent_event *e);
 
 /* commands.c */

@@ -216,9 +216,10 @@ static int h_metrics(void *ctx, struct ctl_conn *c, const char *method,
 	json_object_set_new(json_object_get(*result, "db"), "sb_stale_refused",
 			    json_integer(st.sb_stale_refused));
 	json_object_set_new(*result, "last_batch",
-			    json_pack("{s:i, s:I}", "changes", a->last_n,
+			    json_pack("{s:i, s:I, s:I}", "changes", a->last_n,
 				      "written_ns",
-				      (json_int_t)a->last_write_ns));
+				      (json_int_t)a->last_write_ns, "woke_ns",
+				      (json_int_t)a->last_wake_ns));
 	json_object_set_new(*result, "synced_after_ms",
 			    json_real(a->lat.synced_ns / 1e6));
 	json_object_set_new(*result, "ctl", ctl_json(a->ctl));

@@ -74,13 +74,14 @@ struct migrations {
 	uint64_t opened, closes[MIG_CLOSE_MAX];
 	uint64_t closed_packets[MIG_KINDS];
 	struct lag_hist lag[MIG_KINDS];
-	void (*note)(void *ctx, const char *port, const char *what);
+	void (*note)(void *ctx, const char *port, const char *fmt,
+		     va_list ap);
 	void *note_ctx;
 };
 
 struct migrations *migrations_create(unsigned int ring, uint64_t quiet_ns,
 				     void (*note)(void *ctx, const char *port,
-						  const char *what),
+						  const char *fmt, va_list ap),
 				     void *ctx)
 {
 	struct migrations *mg = xcalloc(1, sizeof(*mg));
@@ -135,11 +136,17 @@ static bool has_lag(const struct mig_rec *r)
 	return r->ev.packets && r->ev.last_ns >= r->sb_ns;
 }
 
+__attribute__((format(printf, 3, 4)))
 static void note(struct migrations *mg, const struct mig_rec *r,
-		 const char *fmt_what)
+		 const char *fmt, ...)
 {
-	if (mg->note)
-		mg->note(mg->note_ctx, r->port, fmt_what);
+	va_list ap;
+
+	if (!mg->note)
+		return;
+	va_start(ap, fmt);
+	mg->note(mg->note_ctx, r->port, fmt, ap);
+	va_end(ap);
 }
 
 /* Read the entry's evidence now: 0, or -ENOENT when it is gone. */
@@ -172,8 +179,7 @@ static void close_rec(struct migrations *mg, struct mig_rec *r,
 		      enum mig_close why, uint64_t now)
 {
 	struct lag_hist *h = &mg->lag[r->kind];
-	char what[192], lag[48] = "no packet";
-	uint64_t lag_ns;
+	uint64_t lag_ns = 0;
 	size_t b;
 
 	if (r->closed != MIG_OPEN)
@@ -190,13 +196,17 @@ static void close_rec(struct migrations *mg, struct mig_rec *r,
 		h->counts[b]++;
 		h->count++;
 		h->sum_ns += lag_ns;
-		snprintf(lag, sizeof(lag), "lag %.3f ms", lag_ns / 1e6);
 	}
 	mg->ring[mg->n_closed++ % mg->ring_n] = *r;
-	snprintf(what, sizeof(what), "migration %llu closed (%s): %llu %s, %s",
-		 (unsigned long long)r->id, close_names[why],
-		 (unsigned long long)r->ev.packets, kind_names[r->kind], lag);
-	note(mg, r, what);
+	if (has_lag(r))
+		note(mg, r, "migration %llu closed (%s): %llu %s, lag %.3f ms",
+		     (unsigned long long)r->id, close_names[why],
+		     (unsigned long long)r->ev.packets, kind_names[r->kind],
+		     lag_ns / 1e6);
+	else
+		note(mg, r, "migration %llu closed (%s): %llu %s, no packet",
+		     (unsigned long long)r->id, close_names[why],
+		     (unsigned long long)r->ev.packets, kind_names[r->kind]);
 }
 
 void migrations_before_write(struct migrations *mg, struct maps *m,
@@ -233,7 +243,6 @@ void migrations_after_write(struct migrations *mg, const struct policy *p,
 			    uint64_t sb_ns, uint64_t write_ns)
 {
 	struct policy_entry_info e;
-	char what[192];
 	int i;
 
 	for (i = 0; mg && sb_ns && i < n; i++) {
@@ -262,18 +271,15 @@ void migrations_after_write(struct migrations *mg, const struct policy *p,
 		r->sb_ns = sb_ns;
 		r->write_ns = r->seen_ns = write_ns;
 		if (p && !policy_entry_get(p, &o->key, &e)) {
-			snprintf(r->port, sizeof(r->port), "%s", e.port);
-			snprintf(r->from, sizeof(r->from), "%s",
-				 e.old_chassis);
-			snprintf(r->to, sizeof(r->to), "%s", e.new_chassis);
+			str_copy(r->port, e.port, sizeof(r->port));
+			str_copy(r->from, e.old_chassis, sizeof(r->from));
+			str_copy(r->to, e.new_chassis, sizeof(r->to));
 		}
 		hmap_insert(&mg->live, &r->hn, live_hash(&o->key, fwd));
 		mg->opened++;
-		snprintf(what, sizeof(what),
-			 "migration %llu opened: %s %s -> %s (dp %u port %u)",
-			 (unsigned long long)r->id, kind_names[r->kind],
-			 r->from, r->to, r->key.dp_key, r->key.port_key);
-		note(mg, r, what);
+		note(mg, r, "migration %llu opened: %s %s -> %s (dp %u port %u)",
+		     (unsigned long long)r->id, kind_names[r->kind],
+		     r->from, r->to, r->key.dp_key, r->key.port_key);
 	}
 }
 

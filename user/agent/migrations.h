@@ -24,6 +24,7 @@
 #ifndef OVNMIG_MIGRATIONS_H
 #define OVNMIG_MIGRATIONS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
@@ -35,10 +36,11 @@
 
 struct migrations;
 
-/* @note: told of every record opened and closed (the event log). */
+/* @note: told of every record opened and closed (the event log), as
+ * policy_cfg's event is. */
 struct migrations *migrations_create(unsigned int ring, uint64_t quiet_ns,
 				     void (*note)(void *ctx, const char *port,
-						  const char *what),
+						  const char *fmt, va_list ap),
 				     void *ctx);
 void migrations_destroy(struct migrations *mg);
 

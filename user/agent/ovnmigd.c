@@ -247,15 +247,19 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 {
 	struct agent *a = ctx;
 	uint64_t w0 = mono_ns();
+	bool count;
 	int err;
 
 	/* Records of entries this batch ends or repoints close first,
 	 * with the evidence the entries have before the write. */
 	migrations_before_write(a->mig, &a->m, ops, n, a->expiring, w0);
 	/* The policy's counts are the maps' unless someone added entries
-	 * by hand: then count, or the idle flag could hide theirs. */
-	err = maps_apply(&a->m, ops, n, a->strays ? -1 : policy_n_steer(a->p),
-			 a->strays ? -1 : policy_n_fwd(a->p));
+	 * by hand, or before the reconcile (a predecessor's entries): then
+	 * count, or the idle flag could hide theirs, and look for counts
+	 * to carry at every key. */
+	count = a->strays || !a->reconciled;
+	err = maps_apply(&a->m, ops, n, count ? -1 : policy_n_steer(a->p),
+			 count ? -1 : policy_n_fwd(a->p));
 	for (int i = 0; i < n && !a->fwd_dirty; i++)
 		a->fwd_dirty = ops[i].kind == POLICY_FWD && !ops[i].del;
 	if (err)
@@ -266,6 +270,7 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 		metrics_observe(&a->lat.hist, d);
 		a->last_n = n;
 		a->last_write_ns = t;
+		a->last_wake_ns = a->wake_ns;
 		if (n >= a->lat.big_n) {
 			/* Where the time of the largest batch went. */
 			uint64_t e = a->end_ns >= a->wake_ns &&
@@ -299,8 +304,11 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 
 json_t *agent_event_json(const struct agent_event *e)
 {
+	char what[BFMT_BYTES];
+
+	bfmt_format(&e->what, what, sizeof(what));
 	return json_pack("{s:I, s:s, s:s}", "ts_ns", (json_int_t)e->ts_ns,
-			 "port", e->port, "what", e->what);
+			 "port", e->port, "what", what);
 }
 
 /* JSON for the pending events, into the subscribers' queues. */
@@ -319,23 +327,32 @@ static void flush_events(struct agent *a)
 }
 
 /*
- * Kept in a plain ring: JSON is built only for someone who asks, so an
- * evacuation of a thousand ports costs no allocation per port.  With a
- * subscriber, the event is copied aside and its JSON is built after the
- * batch is written to the maps (flush_events() in the loop), so neither
- * the subscriber nor the JSON delays the write.  A batch of more than
- * EVENT_PEND events builds them as it goes: more than a subscriber's
- * queue holds anyway.
+ * Kept in a plain ring, its text unformatted (lib/bfmt.h): text and JSON
+ * are made only for someone who asks (ovnmigctl events, a subscriber,
+ * the debug log), so an evacuation of a thousand ports costs neither an
+ * allocation nor a printf per port.  With a subscriber, the event is
+ * copied aside and its JSON is built after the batch is written to the
+ * maps (flush_events() in the loop), so neither the subscriber nor the
+ * JSON delays the write.  A batch of more than EVENT_PEND events builds
+ * them as it goes: more than a subscriber's queue holds anyway.
  */
-void agent_note(void *ctx, const char *port, const char *what)
+static struct agent_event *event_new(struct agent *a, const char *port)
 {
-	struct agent *a = ctx;
 	struct agent_event *e = &a->ring[a->ring_next++ % EVENT_RING];
 
 	e->ts_ns = mono_ns();
-	snprintf(e->port, sizeof(e->port), "%s", port);
-	snprintf(e->what, sizeof(e->what), "%s", what);
-	log_dbg("%s: %s", port, what);
+	str_copy(e->port, port, sizeof(e->port));
+	return e;
+}
+
+static void event_out(struct agent *a, const struct agent_event *e)
+{
+	if (log_enabled(LOG_LVL_DBG)) {
+		char what[BFMT_BYTES];
+
+		bfmt_format(&e->what, what, sizeof(what));
+		log_dbg("%s: %s", e->port, what);
+	}
 	if (!a->ctl || !ctl_server_n_subscribers(a->ctl))
 		return;
 	if (!a->pend)
@@ -343,6 +360,24 @@ void agent_note(void *ctx, const char *port, const char *what)
 	if (a->n_pend == EVENT_PEND)
 		flush_events(a);
 	a->pend[a->n_pend++] = *e;
+}
+
+void agent_note(void *ctx, const char *port, const char *what)
+{
+	struct agent *a = ctx;
+	struct agent_event *e = event_new(a, port);
+
+	bfmt_text(&e->what, what);
+	event_out(a, e);
+}
+
+void agent_vnote(void *ctx, const char *port, const char *fmt, va_list ap)
+{
+	struct agent *a = ctx;
+	struct agent_event *e = event_new(a, port);
+
+	bfmt_vsave(&e->what, fmt, ap);
+	event_out(a, e);
 }
 
 /* ---- reconcile ---- */
@@ -829,7 +864,7 @@ static int setup(struct agent *a)
 	};
 	struct policy_cfg pc = {
 		.max_age_ns = a->opt.max_age_ns, .sink = sink, .sink_ctx = a,
-		.event = agent_note, .event_ctx = a,
+		.event = agent_vnote, .event_ctx = a,
 	};
 	uint32_t gen = 0;
 	int err;
@@ -892,7 +927,7 @@ static int setup(struct agent *a)
 
 	a->p = policy_create(&pc, &lk);
 	a->mig = migrations_create(a->opt.migrations_ring,
-				   a->opt.migration_quiet_ns, agent_note, a);
+				   a->opt.migration_quiet_ns, agent_vnote, a);
 	if (!a->p)
 		return -ENOMEM;
 	a->v = sbview_create(&agent_sbview_ops, a);

@@ -18,7 +18,10 @@
  *	of the agents' own timestamps: bench/bench-scale)
  *   ovnmigd-bench evac SB BPFFS DP-KEY DP-UUID N CHASSIS-UUID NEW-IP
  *	move all N bindings of DP-UUID in one transaction; the time until
- *	the last of their N entries is in the map
+ *	the first and the last of their N entries is in the map, from the
+ *	transaction's send and from its reply's arrival (the server
+ *	replies once the commit is done), and the send, reply and last
+ *	entry on CLOCK_MONOTONIC (the agent's clock: its last_batch)
  *   ovnmigd-bench scrape IP:PORT SECONDS
  *	GET /metrics from the agent's endpoint (--metrics-listen) back to
  *	back, 1 ms apart, for SECONDS; per scrape, connect -> whole answer
@@ -304,11 +307,25 @@ static json_t *evac_txn(const char *dp, const char *ch)
 			 "row", "chassis", uuid(ch));
 }
 
+/* Whether bytes wait on fd (the transaction's reply: this connection
+ * has no monitor), without blocking.  ovsdb-server sends that reply as
+ * soon as the commit is done (ovsdb_jsonrpc_trigger_create() completes
+ * a standalone database's transaction at once), before it composes the
+ * monitors' updates (each session's next run). */
+static bool readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0;
+}
+
 static void evac(int fd, int mfd, uint32_t dpk, const char *dp, int n,
 		 const char *ch, __be32 ip)
 {
 	bool *seen = calloc(n + 1, sizeof(*seen));
-	uint64_t t0, t = 0, first = 0;
+	uint64_t t0, t = 0, first = 0, reply = 0;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char first_after[32] = "null";
 	int left = n, i, id;
 	json_t *params;
 
@@ -322,6 +339,10 @@ static void evac(int fd, int mfd, uint32_t dpk, const char *dp, int n,
 		if (t - t0 > TIMEOUT_NS)
 			break;
 		for (i = 1; i <= n; i++) {
+			/* A scan of the map takes a while: look for the
+			 * reply every 32 lookups, not once per scan. */
+			if (!reply && !(i % 32) && readable(fd))
+				reply = mono_ns();
 			if (seen[i] || !entry_there(mfd, dpk, i, ip))
 				continue;
 			seen[i] = true;
@@ -333,10 +354,28 @@ static void evac(int fd, int mfd, uint32_t dpk, const char *dp, int n,
 			sched_yield();
 	}
 	t = mono_ns();
+	/* The reply after the last entry: when it came, not when the scan
+	 * of the map ended. */
+	if (!reply) {
+		if (poll(&p, 1, TIMEOUT_NS / 1000000) <= 0)
+			die("transact", "no reply");
+		reply = mono_ns();
+	}
 	check_txn(wait_reply(fd, id));
+	/* Negative: the entry was there before the reply. */
+	if (first)
+		snprintf(first_after, sizeof(first_after), "%.3f",
+			 ((double)first - (double)reply) / 1e6);
 	printf("{\"ports\": %d, \"missing\": %d, \"first_entry_ms\": %.3f, "
-	       "\"last_entry_ms\": %.3f}\n", n, left,
-	       first ? (first - t0) / 1e6 : -1.0, (t - t0) / 1e6);
+	       "\"last_entry_ms\": %.3f, \"reply_ms\": %.3f, "
+	       "\"after_reply_first_entry_ms\": %s, "
+	       "\"after_reply_last_entry_ms\": %.3f, \"sent_ns\": %llu, "
+	       "\"reply_ns\": %llu, \"last_entry_ns\": %llu}\n", n, left,
+	       first ? (first - t0) / 1e6 : -1.0, (t - t0) / 1e6,
+	       (reply - t0) / 1e6,
+	       first_after,
+	       ((double)t - (double)reply) / 1e6, (unsigned long long)t0,
+	       (unsigned long long)reply, (unsigned long long)t);
 	free(seen);
 }
 

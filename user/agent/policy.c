@@ -73,8 +73,20 @@ struct rec {
 	bool arm_v6;
 	struct ovnmig_steer steer;
 	struct ovnmig_fwd fwd;
-	/* Chassis names (as long as the SB has them), NULL until set. */
+	/* Chassis names (as long as the SB has them), NULL until set;
+	 * shared (struct chname). */
 	char *old_ch, *new_ch, *fwd_ch;
+};
+
+/*
+ * A chassis name the records use, kept once: an evacuation gives a
+ * thousand records the same two names, a copy each cost two
+ * allocations per move.
+ */
+struct chname {
+	struct hnode hn;
+	unsigned int refs;
+	char s[];
 };
 
 /*
@@ -118,6 +130,7 @@ struct policy {
 	struct policy_cfg cfg;
 	struct policy_lookup lk;
 	struct hmap recs, released, names;
+	struct hmap chnames;		/* struct chname */
 	struct rec *dirty;
 	struct move *moves;
 	size_t n_moves, cap_moves;
@@ -156,15 +169,13 @@ static struct ovnmig_port_key port_key(uint64_t k)
 __attribute__((format(printf, 3, 4)))
 static void event(struct policy *p, const char *port, const char *fmt, ...)
 {
-	char buf[512];
 	va_list ap;
 
 	if (!p->cfg.event)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	p->cfg.event(p->cfg.event_ctx, port ? port : "", fmt, ap);
 	va_end(ap);
-	p->cfg.event(p->cfg.event_ctx, port ? port : "", buf);
 }
 
 static void *grow(void *arr, size_t *cap, size_t need, size_t elem)
@@ -194,22 +205,57 @@ struct policy *policy_create(const struct policy_cfg *cfg,
 	return p;
 }
 
-static void free_rec(struct rec *r)
+static char *name_get(struct policy *p, const char *s)
+{
+	uint32_t h = hash_str(s);
+	struct chname *c;
+	struct hnode *n;
+	size_t len;
+
+	HMAP_FOR_EACH_HASH(n, &p->chnames, h) {
+		c = container_of(n, struct chname, hn);
+		if (!strcmp(c->s, s)) {
+			c->refs++;
+			return c->s;
+		}
+	}
+	len = strlen(s);
+	c = xmalloc(sizeof(*c) + len + 1);
+	c->refs = 1;
+	memcpy(c->s, s, len + 1);
+	hmap_insert(&p->chnames, &c->hn, h);
+	return c->s;
+}
+
+static void name_put(struct policy *p, char *s)
+{
+	struct chname *c;
+
+	if (!s)
+		return;
+	c = container_of(s, struct chname, s);
+	if (--c->refs)
+		return;
+	hmap_remove(&p->chnames, &c->hn);
+	free(c);
+}
+
+static void free_rec(struct policy *p, struct rec *r)
 {
 	free(r->port);
-	free(r->old_ch);
-	free(r->new_ch);
-	free(r->fwd_ch);
+	name_put(p, r->old_ch);
+	name_put(p, r->new_ch);
+	name_put(p, r->fwd_ch);
 	free(r);
 }
 
-/* A name of the view copied into *dst (it lives only as long as its
+/* A name of the view kept in *dst (the view's lives only as long as its
  * row). */
-static void set_name(char **dst, const char *s)
+static void set_name(struct policy *p, char **dst, const char *s)
 {
-	char *d = xstrdup(s ? s : "");
+	char *d = name_get(p, s ? s : "");
 
-	free(*dst);
+	name_put(p, *dst);
 	*dst = d;
 }
 
@@ -248,7 +294,7 @@ void policy_clear(struct policy *p)
 	size_t i;
 
 	htab_for_each_safe(&p->recs, i, n, nx)
-		free_rec((struct rec *)n);
+		free_rec(p, (struct rec *)n);
 	hmap_destroy(&p->recs);
 	p->dirty = NULL;
 	p->n_steer = p->n_fwd = p->n_armed = 0;
@@ -266,6 +312,7 @@ void policy_destroy(struct policy *p)
 	htab_for_each_safe(&p->released, i, n, nx)
 		free(n);
 	hmap_destroy(&p->released);
+	hmap_destroy(&p->chnames);	/* the records held the names */
 	for (i = 0; i < p->n_gone; i++)
 		free(p->gone_chassis[i]);
 	free(p->gone_chassis);
@@ -327,7 +374,7 @@ static void set_fwd(struct policy *p, struct rec *r, const struct ovnmig_fwd *v,
 	r->has_fwd = true;
 	r->fwd = *v;
 	r->vif_down = vif_down;
-	set_name(&r->fwd_ch, ch);
+	set_name(p, &r->fwd_ch, ch);
 	mark(p, r, false, true);
 }
 
@@ -651,8 +698,8 @@ static void do_move(struct policy *p, const struct move *m)
 	 * the plain move rules decide. */
 	disarm(p, r);
 	exp = now(p) + p->cfg.max_age_ns;
-	set_name(&r->old_ch, a->name);
-	set_name(&r->new_ch, b->name);
+	set_name(p, &r->old_ch, a->name);
+	set_name(p, &r->new_ch, b->name);
 
 	if (is_local(p, b)) {
 		/* The port lives here now: nothing to steer or forward. */
@@ -784,8 +831,8 @@ static void do_vif(struct policy *p, const struct vifev *v)
 	r->arm_to = dst->uuid;
 	r->arm_ip = ip;
 	r->arm_v6 = v6;
-	set_name(&r->old_ch, me);
-	set_name(&r->new_ch, dst->name);
+	set_name(p, &r->old_ch, me);
+	set_name(p, &r->new_ch, dst->name);
 	p->c.vif_down_armed++;
 	event(p, v->port, "VIF down: armed, forward to %s once it is main",
 	      dst->name);
@@ -844,6 +891,7 @@ int policy_flush(struct policy *p)
 			o->kind = POLICY_STEER;
 			o->key = port_key(r->h.k);
 			o->del = !r->has_steer;
+			o->fresh = !r->map_steer;
 			if (r->has_steer)
 				o->steer = r->steer;
 		}
@@ -853,6 +901,7 @@ int policy_flush(struct policy *p)
 			o->kind = POLICY_FWD;
 			o->key = port_key(r->h.k);
 			o->del = !r->has_fwd;
+			o->fresh = !r->map_fwd;
 			if (r->has_fwd)
 				o->fwd = r->fwd;
 		}
@@ -874,7 +923,7 @@ int policy_flush(struct policy *p)
 		if (!r->has_steer && !r->has_fwd && !r->map_steer &&
 		    !r->map_fwd && !r->armed) {
 			htab_del(&p->recs, &r->h);
-			free_rec(r);
+			free_rec(p, r);
 		}
 	}
 	p->dirty = NULL;
@@ -1062,14 +1111,14 @@ void policy_adopt(struct policy *p, const struct policy_op *e)
 	if (steer) {
 		r->steer = e->steer;
 		r->steer.flags &= ~OVNMIG_F_MANUAL;
-		set_name(&r->new_ch, c->name);
+		set_name(p, &r->new_ch, c->name);
 		to = &r->steer.new_remote;
 		gen = &r->steer.generation;
 	} else {
 		r->fwd = e->fwd;
 		r->fwd.flags &= ~OVNMIG_F_MANUAL;
 		r->vif_down = false;
-		set_name(&r->fwd_ch, c->name);
+		set_name(p, &r->fwd_ch, c->name);
 		to = &r->fwd.new_host;
 		gen = &r->fwd.generation;
 	}

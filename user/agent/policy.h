@@ -33,6 +33,7 @@
 #ifndef OVNMIG_POLICY_H
 #define OVNMIG_POLICY_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <ovnmig/abi.h>
@@ -103,8 +104,11 @@ struct policy_cfg {
 	uint64_t (*now_ns)(void);	/* NULL: CLOCK_MONOTONIC */
 	policy_sink_fn sink;
 	void *sink_ctx;
-	/* Optional: told about every decision, for the event log. */
-	void (*event)(void *ctx, const char *port, const char *what);
+	/* Optional: told about every decision, for the event log: the
+	 * text is printf's of @fmt (a string literal) and @ap, made only
+	 * if someone reads it (lib/bfmt.h). */
+	void (*event)(void *ctx, const char *port, const char *fmt,
+		      va_list ap);
 	void *event_ctx;
 };
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/bfmt.h"
 #include "policy.h"
 #include "tap.h"
 
@@ -35,6 +36,9 @@ struct fent {
 };
 static struct fent steer_map[MAXM], fwd_map[MAXM];
 static int sink_calls, last_batch;
+/* Sets marked fresh (no entry at their key, maps_apply() then carries
+ * no counts), and those that found one all the same. */
+static int fresh_sets, fresh_lies;
 
 
 static uint64_t clk(void)
@@ -124,7 +128,13 @@ static int sink(void *ctx, const struct policy_op *ops, int n)
 	for (i = 0; i < n; i++) {
 		struct fent *m = ops[i].kind == POLICY_STEER ? steer_map :
 							      fwd_map;
-		struct fent *e = slot(m, &ops[i].key, !ops[i].del);
+		struct fent *e;
+
+		if (ops[i].fresh && !ops[i].del) {
+			fresh_sets++;
+			fresh_lies += slot(m, &ops[i].key, false) != NULL;
+		}
+		e = slot(m, &ops[i].key, !ops[i].del);
 
 		if (ops[i].del) {
 			if (!e)
@@ -185,6 +195,31 @@ static struct sbview_binding *add_binding(const char *port, uint32_t dp,
 static struct policy *pol;
 static uint64_t max_age;	/* for the next reset(); 0: the default */
 
+/* The policy's events, kept unformatted as ovnmigd keeps them. */
+#define N_EV	8
+static struct bfmt evs[N_EV];
+static char ev_port[N_EV][64];
+static unsigned int n_ev;
+
+static void on_event(void *ctx, const char *port, const char *fmt,
+		     va_list ap)
+{
+	(void)ctx;
+	snprintf(ev_port[n_ev % N_EV], sizeof(ev_port[0]), "%s", port);
+	bfmt_vsave(&evs[n_ev++ % N_EV], fmt, ap);
+}
+
+/* The text of the last event, formatted now. */
+static const char *last_event(void)
+{
+	static char t[BFMT_BYTES];
+
+	if (!n_ev)
+		return "";
+	bfmt_format(&evs[(n_ev - 1) % N_EV], t, sizeof(t));
+	return t;
+}
+
 static void reset(const char *me)
 {
 	struct policy_lookup lk = {
@@ -194,7 +229,7 @@ static void reset(const char *me)
 	};
 	struct policy_cfg cfg = {
 		.now_ns = clk, .sink = sink, .generation = 7,
-		.max_age_ns = max_age,
+		.max_age_ns = max_age, .event = on_event,
 	};
 
 	policy_destroy(pol);
@@ -836,6 +871,79 @@ static void t_reconcile_manual(void)
 	      "n_steer=%d", policy_n_steer(pol));
 }
 
+/* bfmt of fmt and its arguments against snprintf's text, in a buffer of
+ * @size (the agent's: BFMT_BYTES). */
+__attribute__((format(printf, 3, 4)))
+static void fmt_same(const char *name, size_t size, const char *fmt, ...)
+{
+	char want[512], got[512];
+	struct bfmt r;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(want, size, fmt, ap);
+	va_end(ap);
+	va_start(ap, fmt);
+	bfmt_vsave(&r, fmt, ap);
+	va_end(ap);
+	memset(got, 'x', sizeof(got));
+	bfmt_format(&r, got, size);
+	check(!strcmp(want, got), name, "printf \"%s\", bfmt \"%s\"", want,
+	      got);
+}
+
+/*
+ * Events are kept unformatted (lib/bfmt.h) and made into text when read:
+ * the text is printf's, and the arguments are copies (the view's strings
+ * are gone once the update is over).
+ */
+static void t_events(void)
+{
+	static char long_s[300];
+	struct sbview_binding *p;
+	char name_b[16] = "B-chassis";
+
+	fmt_same("bfmt: the policy's formats", BFMT_BYTES,
+		 "steer %s -> %s%s", "A", "B", " (multichassis: drop copy)");
+	fmt_same("bfmt: integers of every length", BFMT_BYTES,
+		 "%d %u %ld %lu %lld %llu %hhd %hu %zu %zd %jd %x %X %o %#x",
+		 -1, 4000000000u, -2L, 3UL, -4LL, 18446744073709551615ULL,
+		 (signed char)-5, (unsigned short)65535, (size_t)7,
+		 (ssize_t)-8, (intmax_t)-9, 255, 255, 8, 16);
+	fmt_same("bfmt: flags, width, precision", BFMT_BYTES,
+		 "[%-6s|%6.2s|%05d|%+d|% d|%.3f|%10.4e|%g|%c|%%]", "ab",
+		 "xyz", 42, 3, 4, 2.0 / 3, 12345.678, 0.5, 'q');
+	fmt_same("bfmt: migration record text", BFMT_BYTES,
+		 "migration %llu closed (%s): %llu %s, lag %.3f ms", 12ULL,
+		 "quiet", 7ULL, "steered", 1.2345678);
+	fmt_same("bfmt: '*' width is formatted at once", BFMT_BYTES,
+		 "[%*d]", 5, 42);
+	memset(long_s, 'a', sizeof(long_s) - 1);
+	fmt_same("bfmt: truncated as snprintf", BFMT_BYTES, "%s and %d",
+		 long_s, 1);
+	fmt_same("bfmt: a long string under a wide width", BFMT_BYTES,
+		 "%250s|", long_s + 100);
+	fmt_same("bfmt: arguments beyond the record: formatted at once",
+		 BFMT_BYTES, "%s|%s|%d", long_s + 150, long_s + 150, 9);
+	fmt_same("bfmt: a short output buffer", 8, "steer %s -> %s", "A",
+		 "B");
+	fmt_same("bfmt: no conversion", BFMT_BYTES, "VIF up again: pointer "
+		 "withdrawn");
+
+	reset("C");
+	chs[1].name = name_b;
+	p = add_binding("p1", 5, 3, "A");
+	sync_all();
+	n_ev = 0;
+	move(p, "B");
+	strcpy(name_b, "XXXX");	/* the view changes after the update */
+	check(n_ev == 1 && !strcmp(ev_port[0], "p1") &&
+	      !strcmp(last_event(), "steer A -> B-chassis"),
+	      "event kept unformatted: its text once read, with the names "
+	      "of the move", "%u events, last \"%s\" port %s", n_ev,
+	      last_event(), ev_port[0]);
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -852,6 +960,13 @@ int main(void)
 	t_ipv6();
 	t_reconcile();
 	t_reconcile_manual();
+	t_events();
+	/* Over every case above (moves, rollbacks, flaps, VIF events,
+	 * reconcile): a move's first entry is fresh, and a set marked
+	 * fresh never lands where an entry is. */
+	check(fresh_sets > 0 && !fresh_lies,
+	      "sets marked fresh: the key's first entry, never a rewrite",
+	      "%d fresh sets, %d found an entry", fresh_sets, fresh_lies);
 	policy_destroy(pol);
 	return tap_finish();
 }

@@ -30,6 +30,15 @@ uint32_t hash_u64(uint64_t k)
 	return (uint32_t)k;
 }
 
+uint32_t hash_16(const void *p)
+{
+	uint64_t a, b;
+
+	memcpy(&a, p, 8);
+	memcpy(&b, (const char *)p + 8, 8);
+	return hash_u64(a ^ (b * 0x9e3779b97f4a7c15ull));
+}
+
 static void hmap_grow(struct hmap *m)
 {
 	size_t nmask = m->b ? m->mask * 2 + 1 : 63, i;

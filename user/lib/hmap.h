@@ -30,6 +30,10 @@ struct hmap {
 uint32_t hash_bytes(const void *p, size_t n);
 uint32_t hash_str(const char *s);
 uint32_t hash_u64(uint64_t k);
+/* 16 bytes (a uuid): both halves, a multiply each, where hash_bytes()
+ * takes one per byte (every row the Southbound sends is looked up by
+ * its uuid). */
+uint32_t hash_16(const void *p);
 
 void hmap_insert(struct hmap *m, struct hnode *h, uint32_t hash);
 void hmap_remove(struct hmap *m, struct hnode *h);

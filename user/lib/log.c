@@ -34,6 +34,11 @@ const char *log_prog(void)
 	return log_name;
 }
 
+int log_enabled(enum log_level level)
+{
+	return level <= log_max;
+}
+
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	static const int prio[] = { 3, 4, 6, 7 };

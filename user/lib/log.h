@@ -11,6 +11,8 @@ enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DBG };
 void log_init(const char *prog, enum log_level level);
 void log_set_level(enum log_level level);
 const char *log_prog(void);
+/* Whether a message of @level would be written (to skip making it). */
+int log_enabled(enum log_level level);
 void log_msg(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -203,8 +203,6 @@ void maps_close(struct maps *m)
 	if (m->vnis)
 		munmap(m->vnis, VNI_BYTES);
 	m->vnis = NULL;
-	free(m->vnis_want);
-	m->vnis_want = NULL;
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
 			close(*fds[i]);
@@ -396,60 +394,91 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+struct vni_want {
+	uint32_t w;
+	uint64_t bits;
+};
+
+static int cmp_want(const void *a, const void *b)
+{
+	uint32_t x = ((const struct vni_want *)a)->w;
+	uint32_t y = ((const struct vni_want *)b)->w;
+
+	return x < y ? -1 : x > y;
+}
+
 /*
  * Recompute bitmap words from the steer map's keys: the @nw words of
- * @words (sorted, unique), or every word (@words NULL).  Returns how
- * many words changed, or -errno if the walk broke off (then nothing is
- * written: an unseen entry could lose its bit).
+ * @words (sorted, unique), or every word (@words NULL).  What the keys
+ * want is collected sparsely, two words per key, and merged: a 4 MiB
+ * copy of the bitmap, zeroed for every full rebuild, stayed resident in
+ * every agent (its peak RSS).  Returns how many words changed, or
+ * -errno if the walk broke off (then nothing is written: an unseen
+ * entry could lose its bit).
  */
 static int vni_rebuild(struct maps *m, const uint32_t *words, size_t nw)
 {
 	struct ovnmig_port_key k, next;
-	uint64_t *want;
+	struct vni_want *want = NULL;
+	size_t n = 0, cap = 0, i, j;
 	void *prev = NULL;
-	size_t i;
 	int err, changed = 0;
 
 	if (!m->vnis)
 		return -ENODEV;
-	if (!m->vnis_want) {
-		/* Zero pages cost nothing until a rebuild touches them. */
-		m->vnis_want = xcalloc(OVNMIG_STEER_FILTER_WORDS,
-				       sizeof(*want));
-	}
-	want = m->vnis_want;
-	if (!words)
-		memset(want, 0, VNI_BYTES);
-	for (i = 0; words && i < nw; i++)
-		want[words[i]] = 0;
 	err = dir_lock(m, LOCK_EX);
 	if (err)
 		return err;
-	while (!bpf_map_get_next_key(m->steer_fd, prev, &next)) {
-		uint32_t w[2], j;
+	for (;;) {
+		uint32_t w[2];
 		uint64_t bit[2];
 
+		if (bpf_map_get_next_key(m->steer_fd, prev, &next)) {
+			err = errno == ENOENT ? 0 : -errno;
+			break;
+		}
 		key_bits(&next, w, bit);
-		for (j = 0; j < 2; j++)
-			if (!words ||
-			    bsearch(&w[j], words, nw, sizeof(w[j]), cmp_u32))
-				want[w[j]] |= bit[j];
+		for (j = 0; j < 2; j++) {
+			if (words &&
+			    !bsearch(&w[j], words, nw, sizeof(w[j]), cmp_u32))
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 256;
+				want = xrealloc(want, cap * sizeof(*want));
+			}
+			want[n].w = w[j];
+			want[n++].bits = bit[j];
+		}
 		k = next;
 		prev = &k;
 	}
-	err = errno == ENOENT ? 0 : -errno;
+	if (n)
+		qsort(want, n, sizeof(*want), cmp_want);
+	for (i = j = 0; i < n; i++) {
+		if (j && want[j - 1].w == want[i].w)
+			want[j - 1].bits |= want[i].bits;
+		else
+			want[j++] = want[i];
+	}
+	n = j;
 	/* Only words that differ are written: the datapath reads the
-	 * others undisturbed. */
-	for (i = 0; !err && i < (words ? nw : OVNMIG_STEER_FILTER_WORDS);
+	 * others undisturbed.  Both walks go up: one merge. */
+	for (i = j = 0; !err && i < (words ? nw : OVNMIG_STEER_FILTER_WORDS);
 	     i++) {
 		uint32_t w = words ? words[i] : i;
+		uint64_t v = 0;
 
-		if (__atomic_load_n(&m->vnis[w], __ATOMIC_RELAXED) == want[w])
+		while (j < n && want[j].w < w)
+			j++;
+		if (j < n && want[j].w == w)
+			v = want[j].bits;
+		if (__atomic_load_n(&m->vnis[w], __ATOMIC_RELAXED) == v)
 			continue;
-		__atomic_store_n(&m->vnis[w], want[w], __ATOMIC_SEQ_CST);
+		__atomic_store_n(&m->vnis[w], v, __ATOMIC_SEQ_CST);
 		changed++;
 	}
 	dir_unlock(m);
+	free(want);
 	return err ? err : changed;
 }
 
@@ -569,6 +598,8 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 	struct ovnmig_steer *sv;
 	struct ovnmig_fwd *fv;
 	uint32_t ns = 0, nsd = 0, nf = 0, nfd = 0, *vni_words;
+	uint32_t ns_fresh = 0, nf_fresh = 0;
+	bool trust = n_steer_after >= 0 && n_fwd_after >= 0;
 	size_t per = 4 * sizeof(*sk_set) + sizeof(*sv) + sizeof(*fv) +
 		     2 * sizeof(uint32_t);
 	size_t cnt = n > 0 ? (size_t)n : 1;
@@ -590,13 +621,23 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 	for (i = 0; i < n; i++) {
 		const struct policy_op *o = &ops[i];
 
+		/* Fresh sets from the top of the arrays down, the others
+		 * from the bottom up; joined below. */
 		if (o->kind == POLICY_STEER && o->del) {
 			sk_del[nsd++] = o->key;
+		} else if (o->kind == POLICY_STEER && o->fresh && trust) {
+			ns_fresh++;
+			sk_set[cnt - ns_fresh] = o->key;
+			sv[cnt - ns_fresh] = o->steer;
 		} else if (o->kind == POLICY_STEER) {
 			sk_set[ns] = o->key;
 			sv[ns++] = o->steer;
 		} else if (o->del) {
 			fk_del[nfd++] = o->key;
+		} else if (o->fresh && trust) {
+			nf_fresh++;
+			fk_set[cnt - nf_fresh] = o->key;
+			fv[cnt - nf_fresh] = o->fwd;
 		} else {
 			fk_set[nf] = o->key;
 			fv[nf] = o->fwd;
@@ -605,6 +646,16 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 			fv[nf++].pad = 0;
 		}
 	}
+	/* A rewrite of the same move keeps the datapath's counts: only
+	 * the sets that are not fresh may have any (maps_evidence.h). */
+	maps_evidence_carry_steer(m, sk_set, sv, ns);
+	maps_evidence_carry_fwd(m, fk_set, fv, nf);
+	memmove(sk_set + ns, sk_set + cnt - ns_fresh, ns_fresh * sizeof(*sk_set));
+	memmove(sv + ns, sv + cnt - ns_fresh, ns_fresh * sizeof(*sv));
+	ns += ns_fresh;
+	memmove(fk_set + nf, fk_set + cnt - nf_fresh, nf_fresh * sizeof(*fk_set));
+	memmove(fv + nf, fv + cnt - nf_fresh, nf_fresh * sizeof(*fv));
+	nf += nf_fresh;
 	/* Turn the lookups on before the first entry lands. */
 	err = 0;
 	if ((ns && !m->n_steer) || (nf && !m->n_fwd))
@@ -616,13 +667,10 @@ int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 			return e;
 		vni_mark(m, sk_set, ns);
 	}
-	/* A rewrite of the same move keeps the datapath's counts. */
-	maps_evidence_carry_steer(m, sk_set, sv, ns);
 	e = update_batch(m->steer_fd, sk_set, sv, sizeof(*sv), ns);
 	if (ns && m->vnis)
 		dir_unlock(m);
 	err = err ? err : e;
-	maps_evidence_carry_fwd(m, fk_set, fv, nf);
 	e = update_batch(m->fwd_fd, fk_set, fv, sizeof(*fv), nf);
 	err = err ? err : e;
 	e = delete_batch(m->steer_fd, sk_del, nsd);

@@ -46,6 +46,9 @@ enum policy_op_kind { POLICY_STEER, POLICY_FWD };
 struct policy_op {
 	enum policy_op_kind kind;
 	bool del;
+	/* A set the writer knows is the key's first entry: no counts of an
+	 * earlier entry of the same move to carry (maps_apply()). */
+	bool fresh;
 	struct ovnmig_port_key key;
 	union {
 		struct ovnmig_steer steer;
@@ -64,7 +67,6 @@ struct maps {
 	int nexthop_fd;			/* -1: absent (an older datapath) */
 	int lock_fd;			/* the pin directory, for flock */
 	uint64_t *vnis;			/* vnis_fd mmap'ed, or NULL */
-	uint64_t *vnis_want;		/* a rebuild's scratch, reused */
 	/*
 	 * What the config's OVNMIG_CFG_STEER_VNI_FILTER should be: -1 leave
 	 * it as it is (ovnmigctl), 0 off, 1 on (ovnmigd, after a rebuild).
@@ -104,7 +106,10 @@ void maps_close(struct maps *m);
 
 /* Apply one batch of policy ops.  Sets the active flags first when
  * entries appear and clears them last when a map empties.  The counts
- * after the batch come from the caller (-1: count the maps). */
+ * after the batch come from the caller (-1: count the maps).  A set
+ * carries the counts of an entry of the same move it replaces (one
+ * lookup each), unless it is fresh and the caller gave the counts (it
+ * knows every entry). */
 int maps_apply(struct maps *m, const struct policy_op *ops, int n,
 	       int n_steer_after, int n_fwd_after);
 

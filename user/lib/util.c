@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include "util.h"
 
@@ -52,4 +53,28 @@ char *xstrdup(const char *s)
 	if (!d)
 		out_of_memory();
 	return d;
+}
+
+void str_copy(char *dst, const char *src, size_t size)
+{
+	size_t n;
+
+	if (!size)
+		return;
+	n = strnlen(src, size - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void mem_drop(const void *start, const void *end)
+{
+	static uintptr_t pg;
+	uintptr_t s, e;
+
+	if (!pg)
+		pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	s = ((uintptr_t)start + pg - 1) & ~(pg - 1);
+	e = (uintptr_t)end & ~(pg - 1);
+	if (e > s)
+		madvise((void *)s, e - s, MADV_DONTNEED);
 }

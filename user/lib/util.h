@@ -27,5 +27,12 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* Copy @src into @dst of @size bytes, cut to fit and NUL-terminated
+ * (snprintf's "%s" without parsing a format on every call). */
+void str_copy(char *dst, const char *src, size_t size);
+/* Give the whole pages inside [start, end) of a malloc'ed buffer back to
+ * the kernel (MADV_DONTNEED): they read as zeros afterwards.  For text
+ * already parsed that its buffer's owner will not read again. */
+void mem_drop(const void *start, const void *end);
 
 #endif /* OVNMIG_UTIL_H */

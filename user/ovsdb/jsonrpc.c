@@ -52,6 +52,7 @@ int jsonrpc_scan(struct jsonrpc_scan *sc, const char *buf, size_t len,
 				return -EPROTO;
 			sc->started = true;
 			sc->depth = 1;
+			sc->n_val = 0;
 			continue;
 		}
 		if (sc->in_str) {
@@ -84,12 +85,19 @@ int jsonrpc_scan(struct jsonrpc_scan *sc, const char *buf, size_t len,
 		case '[':
 			if (++sc->depth > JSONRPC_MAX_DEPTH)
 				return -ELOOP;
+			if (sc->depth == 2 && sc->n_val < JSONRPC_SCAN_VALS)
+				sc->val_start[sc->n_val] = i;
 			break;
 		case '}':
 		case ']':
+			if (sc->depth == 2 && sc->n_val < JSONRPC_SCAN_VALS)
+				sc->val_end[sc->n_val++] = i + 1;
 			if (--sc->depth == 0) {
 				*msg_len = i + 1;
-				memset(sc, 0, sizeof(*sc));
+				/* The next message starts afresh; the values
+				 * found stay for the caller. */
+				sc->pos = 0;
+				sc->in_str = sc->esc = sc->started = false;
 				return 1;
 			}
 			break;
@@ -337,8 +345,30 @@ void jsonrpc_raw_free(struct jsonrpc_raw *m)
 	memset(m, 0, sizeof(*m));
 }
 
-int jsonrpc_parse_raw(const char *buf, size_t len, struct jsonrpc_raw *m,
-		      char *why, size_t why_len)
+/* Past the member value at w->p, from its start *s: at once when the
+ * scanner @sc saw where it ends (an array or object: the text is walked
+ * by whoever takes it, json_walk_skip() checks little more than the
+ * scanner did), else by walking it. */
+static int skip_value(struct json_walk *w, const char *buf,
+		      const struct jsonrpc_scan *sc, const char **s)
+{
+	unsigned int i;
+
+	if (!json_walk_ws(w))
+		return -EPROTO;
+	for (i = 0; sc && i < sc->n_val; i++) {
+		if (buf + sc->val_start[i] == w->p) {
+			*s = w->p;
+			w->p = buf + sc->val_end[i];
+			return 0;
+		}
+	}
+	return json_walk_skip(w, s);
+}
+
+static int parse_raw(const char *buf, size_t len,
+		     const struct jsonrpc_scan *sc, struct jsonrpc_raw *m,
+		     char *why, size_t why_len)
 {
 	struct json_walk w = { buf, buf + len };
 	bool first = true;
@@ -350,7 +380,7 @@ int jsonrpc_parse_raw(const char *buf, size_t len, struct jsonrpc_raw *m,
 		const char *s;
 		json_t **slot = NULL;
 
-		if (json_walk_skip(&w, &s))
+		if (skip_value(&w, buf, sc, &s))
 			goto bad;
 		if (!strcmp(key, "id"))
 			slot = &m->id;
@@ -403,6 +433,12 @@ int jsonrpc_parse_raw(const char *buf, size_t len, struct jsonrpc_raw *m,
 bad:
 	jsonrpc_raw_free(m);
 	return protoerr(why, why_len, "bad JSON");
+}
+
+int jsonrpc_parse_raw(const char *buf, size_t len, struct jsonrpc_raw *m,
+		      char *why, size_t why_len)
+{
+	return parse_raw(buf, len, NULL, m, why, why_len);
 }
 
 struct jsonrpc *jsonrpc_open(struct stream *s)
@@ -539,7 +575,7 @@ int jsonrpc_recv_raw(struct jsonrpc *rpc, struct jsonrpc_raw *m, char *why,
 	r = recv_frame(rpc, &start, &mlen, why, why_len);
 	if (r)
 		return r;
-	return jsonrpc_parse_raw(start, mlen, m, why, why_len);
+	return parse_raw(start, mlen, &rpc->sc, m, why, why_len);
 }
 
 int jsonrpc_flush(struct jsonrpc *rpc)

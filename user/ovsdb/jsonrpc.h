@@ -36,11 +36,20 @@ size_t jsonrpc_max_msg(void);
 
 struct stream;
 
+#define JSONRPC_SCAN_VALS	4
+
 /* Incremental splitter for a byte stream of JSON objects. */
 struct jsonrpc_scan {
 	size_t pos;		/* bytes of the current message scanned */
 	int depth;
 	bool in_str, esc, started;
+	/* The first JSONRPC_SCAN_VALS arrays and objects that are member
+	 * values of the message's object ("params", "result"): offsets
+	 * [start, end) in the message, as the scan found them, so that
+	 * framing and splitting need not both walk a 27 MB snapshot.
+	 * Valid from a return of 1 to the next call. */
+	size_t val_start[JSONRPC_SCAN_VALS], val_end[JSONRPC_SCAN_VALS];
+	unsigned int n_val;
 };
 
 /* Scans buf[sc->pos..len); returns 1 with *msg_len when a whole object

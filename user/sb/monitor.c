@@ -517,8 +517,12 @@ static int sess_message(void *arg, struct ovsdb_sess *s,
 			const struct jsonrpc_raw *m, char *why, size_t why_len)
 {
 	struct sbview *v = arg;
+	int err;
 
-	return db_message(v, dbconn_of(v, s), m, why, why_len);
+	v->drop_text = true;
+	err = db_message(v, dbconn_of(v, s), m, why, why_len);
+	v->drop_text = false;
+	return err;
 }
 
 int sbview_inject(struct sbview *v, int db, int method, const char *buf,

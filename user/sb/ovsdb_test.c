@@ -2330,6 +2330,43 @@ static const struct jv_case {
 	{ "form feed is not whitespace", "\f1", 0, false, NULL, 0, 0 },
 };
 
+/*
+ * The framer's record of the message's member values that are arrays or
+ * objects (jsonrpc_recv_raw() splits "params" and "result" with it): a
+ * message whose strings hold brackets, quotes and escapes, fed at once
+ * and a byte at a time, and the spans a JSON reader sees.
+ */
+static void test_scan_spans(void)
+{
+	static const char msg[] =
+		" {\"id\":null,\"method\":\"update3\",\"params\":[\"m]\","
+		"{\"t\":{\"u\":[1,\"}\\\"[\"]}}],\"x\":{\"y\":\"]\"},\"n\":3}";
+	static const char *const want[] = {
+		"[\"m]\",{\"t\":{\"u\":[1,\"}\\\"[\"]}}]", "{\"y\":\"]\"}",
+	};
+	size_t len = strlen(msg), ml = 0, i, k;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		struct jsonrpc_scan sc = { 0 };
+		bool good = true;
+		int r = 0;
+
+		/* pass 0: the whole message; 1: a byte more each call */
+		for (i = pass ? 1 : len; i <= len && r == 0; i++)
+			r = jsonrpc_scan(&sc, msg, i, &ml);
+		good = r == 1 && ml == len && sc.n_val == 2;
+		for (k = 0; good && k < 2; k++)
+			good = sc.val_end[k] - sc.val_start[k] ==
+			       strlen(want[k]) &&
+			       !memcmp(msg + sc.val_start[k], want[k],
+				       strlen(want[k]));
+		ok(good, pass ? "jsonrpc_scan: member values' spans, a byte "
+		   "at a time" : "jsonrpc_scan: member values' spans",
+		   "r=%d len=%zu n_val=%u", r, ml, sc.n_val);
+	}
+}
+
 static void test_jv(void)
 {
 	struct jv_doc d = { 0 };
@@ -2439,6 +2476,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(mode, "jv")) {
 		test_jv();
+		test_scan_spans();
 		return tap_finish();
 	}
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/ovsdb-test.XXXXXX");

@@ -36,7 +36,7 @@ static struct row *row_new(const struct tbl *t, const struct row *from,
 
 struct row *row_find(const struct tbl *t, const uint8_t uuid[16])
 {
-	uint32_t h = hash_bytes(uuid, 16);
+	uint32_t h = hash_16(uuid);
 	struct hnode *n;
 
 	HMAP_FOR_EACH_HASH(n, &t->rows, h) {
@@ -79,7 +79,7 @@ static bool pending_has(const struct hmap *m, const uint8_t uuid[16])
 {
 	struct hnode *n;
 
-	HMAP_FOR_EACH_HASH(n, m, hash_bytes(uuid, 16))
+	HMAP_FOR_EACH_HASH(n, m, hash_16(uuid))
 		if (!memcmp(container_of(n, struct row, hn)->uuid, uuid, 16))
 			return true;
 	return false;
@@ -231,7 +231,7 @@ static int parse_row(struct sbview *v, enum tbl_id ti, const char *uuid_s,
 	}
 	nr->seen = v->gen;
 	if (!cur)
-		hmap_insert(&v->pending[ti], &nr->hn, hash_bytes(uuid, 16));
+		hmap_insert(&v->pending[ti], &nr->hn, hash_16(uuid));
 	add_change(v, ti, cur, nr, false);
 	return 0;
 }
@@ -249,11 +249,15 @@ static int tbl_by_name(const struct sbview *v, enum db_id db, const char *n)
 /* Pass 1 over a <table-updates[2]> given as text: one row at a time is
  * parsed (jv.h, into arrays reused from row to row), so a 100,000-row
  * snapshot never exists as one tree and a row costs no allocation. */
+/* Parsed text is given back by this much at a time (a syscall each). */
+#define DROP_STEP	(1u << 20)
+
 static int parse_updates(struct sbview *v, enum db_id db, const char *tu,
 			 size_t tu_len, bool v2, bool snapshot,
 			 struct ovsdb_err *e)
 {
 	struct json_walk w = { tu, tu + tu_len };
+	const char *parsed = tu;
 	unsigned int seen = 0;
 	bool first = true;
 	char tname[48];
@@ -288,6 +292,15 @@ static int parse_updates(struct sbview *v, enum db_id db, const char *tu,
 			}
 			if (parse_row(v, ti, uuid, ru, v2, snapshot, e))
 				return -EPROTO;
+			/*
+			 * A snapshot's text (27 MB at 100,000 bindings) and
+			 * the rows made of it (jv copies every string) need
+			 * not be resident at once: the agent's peak RSS.
+			 */
+			if (v->drop_text && w.p - parsed >= DROP_STEP) {
+				mem_drop(parsed, w.p);
+				parsed = w.p;
+			}
 		}
 		if (r2 < 0) {
 			snprintf(e->why, sizeof(e->why),
@@ -349,27 +362,51 @@ uint32_t dp_key_of(struct sbview *v, const uint8_t dp[16])
 	return d ? d->key : 0;
 }
 
-void pb_pub(const struct pb_row *p, struct sbview_binding *b)
+/* A uuid's text: copied from @ref_s when @ref has the same bytes (a
+ * change's old and new row share most of theirs), else formatted. */
+static void uuid_pub(const uint8_t u[16], char *out, const uint8_t *ref,
+		     const char *ref_s)
+{
+	if (ref && !memcmp(u, ref, 16))
+		memcpy(out, ref_s, OVSDB_UUID_LEN + 1);
+	else
+		ovsdb_format_uuid(u, out);
+}
+
+/* pb_pub(), with the texts of @r (made from @rp by pb_pub()) reused. */
+static void pb_pub_like(const struct pb_row *p, struct sbview_binding *b,
+			const struct pb_row *rp, const struct sbview_binding *r)
 {
 	int i;
 
 	memset(b, 0, sizeof(*b));
-	ovsdb_format_uuid(p->r.uuid, b->uuid.s);
+	uuid_pub(p->r.uuid, b->uuid.s, rp ? rp->r.uuid : NULL,
+		 r ? r->uuid.s : NULL);
 	b->logical_port = p->lport ? p->lport : "";
 	b->type = p->type ? p->type : "";
 	b->dp_key = p->dp_key;
 	b->port_key = p->port_key;
-	ovsdb_format_uuid(p->dp, b->datapath.s);
+	uuid_pub(p->dp, b->datapath.s, rp ? rp->dp : NULL,
+		 r ? r->datapath.s : NULL);
 	if (p->has_chassis)
-		ovsdb_format_uuid(p->chassis, b->chassis.s);
+		uuid_pub(p->chassis, b->chassis.s,
+			 rp && rp->has_chassis ? rp->chassis : NULL,
+			 r ? r->chassis.s : NULL);
 	b->n_additional = p->n_addl;
 	for (i = 0; i < p->n_addl; i++)
 		ovsdb_format_uuid(p->addl[i], b->additional[i].s);
 	if (p->has_req)
-		ovsdb_format_uuid(p->req, b->requested_chassis.s);
+		uuid_pub(p->req, b->requested_chassis.s,
+			 rp && rp->has_req ? rp->req : NULL,
+			 r ? r->requested_chassis.s : NULL);
 	b->requested_opt = p->req_opt ? p->req_opt : "";
 	b->activated_opt = p->act_opt ? p->act_opt : "";
 	b->up = p->up;
+}
+
+void pb_pub(const struct pb_row *p, struct sbview_binding *b)
+{
+	pb_pub_like(p, b, NULL, NULL);
 }
 
 void if_pub(const struct if_row *r, struct sbview_iface *i)
@@ -552,7 +589,7 @@ static void swap_rows(struct sbview *v)
 
 		if (c->new && c->new != c->old && !c->old_is_copy) {
 			hmap_insert(&t->rows, &c->new->hn,
-				    hash_bytes(c->new->uuid, 16));
+				    hash_16(c->new->uuid));
 			if (t->link)
 				t->link(v, c->new);
 		}
@@ -636,7 +673,8 @@ static void report_bindings(struct sbview *v, bool *began)
 		if (o)
 			pb_pub((struct pb_row *)o, &ob);
 		if (n)
-			pb_pub((struct pb_row *)n, &nb);
+			pb_pub_like((struct pb_row *)n, &nb,
+				    (struct pb_row *)o, o ? &ob : NULL);
 		if (o && n && binding_pub_eq(&ob, &nb))
 			continue;
 		begin_once(v, began);

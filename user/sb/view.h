@@ -179,6 +179,9 @@ struct sbview {
 	unsigned int ring_i;
 	struct sbview_iface iface_tmp;
 	bool warned_addl;
+	/* The update's text is the session's receive buffer, released
+	 * after it: parse_updates() gives back what it has parsed. */
+	bool drop_text;
 	uint64_t rows_skipped;	/* rows kept but not usable (sbview.h) */
 	struct jv_doc jd;	/* the row being parsed (update.c) */
 };
