@@ -406,7 +406,9 @@ demo_ovnmig_on() {
 }
 
 # demo_dp_stats TAG DIR: the datapath counters of every chassis (from its
-# pinned maps, so even with the agent down) as DIR/stats-chK-TAG.json.
+# pinned maps, so even with the agent down) as DIR/stats-chK-TAG.json,
+# and the agent's status (bounce's on-demand attaches: "bounce") as
+# DIR/status-chK-TAG.json where it runs.
 demo_dp_stats() {
 	local tag=$1 dir=$2 k b
 	for k in 1 2 3; do
@@ -414,6 +416,9 @@ demo_dp_stats() {
 		mountpoint -q "$b" 2>/dev/null || continue
 		lab_ch "$k" "$LAB_OVNMIGCTL" -j -m -b "$b" stats \
 			>"$dir/stats-ch$k-$tag.json" 2>/dev/null
+		[ -S "$(_demo_ctl "$k")" ] &&
+			lab_ch "$k" "$LAB_OVNMIGCTL" -s "$(_demo_ctl "$k")" -j status \
+				>"$dir/status-ch$k-$tag.json" 2>/dev/null
 	done
 	return 0
 }
