@@ -37,7 +37,7 @@ export LAB_DIR=${DEMO_LAB_DIR:-/tmp/ovnmig-demo-lab}
 DEMO_FAMILY=ipv4
 DEMO_PEER_IP=192.0.2.3
 # Every peer workload: its address, chassis and MAC (demo_peer_add).
-declare -A DEMO_PEER_ADDR=([peer]=$DEMO_PEER_IP) DEMO_PEER_CH=([peer]=3) \
+declare -gA DEMO_PEER_ADDR=([peer]=$DEMO_PEER_IP) DEMO_PEER_CH=([peer]=3) \
 	DEMO_PEER_MAC=([peer]=0a:00:00:00:00:03)
 declare -A DEMO_VMIP
 demo_ip_next=10

@@ -204,11 +204,17 @@ lab_up() {
 		_lab_wait 60 _lab_chassis_registered "$k" ||
 			{ _lab_err "chassis $k: not registered in the SB with br-int and a Geneve device within 60 s"; return 1; }
 	done
-	# Every chassis has its tunnels to all others with an OpenFlow port,
-	# then computes its flows once more from that state.  Without this a
-	# fresh lab sometimes (the first lab after the VM's boot, about one
-	# in three) never got remote-port flows on the peer's chassis: its
-	# controller had computed before a tunnel's ofport was known.
+	_lab_mesh_ready "$n"
+}
+
+# _lab_mesh_ready N: every chassis 1..N has its tunnels to all others
+# with an OpenFlow port, then computes its flows once more from that
+# state.  Without this a fresh lab sometimes (the first lab after the
+# VM's boot, about one in three) never got remote-port flows on the
+# peer's chassis: its controller had computed before a tunnel's ofport
+# was known.
+_lab_mesh_ready() {
+	local n=$1 k
 	for ((k = 1; k <= n; k++)); do
 		_lab_wait 60 _lab_tunnels_ready "$k" "$n" ||
 			{ _lab_err "chassis $k: tunnels to the other $((n - 1)) chassis not ready within 60 s"; return 1; }
@@ -223,7 +229,7 @@ lab_up() {
 # waited for as lab_up waits for its chassis: registered, every chassis'
 # tunnels to all others ready, every controller recomputed once more.
 lab_add_chassis() {
-	local n=$1 k
+	local n=$1
 	_lab_state
 	[ "$n" = $((LAB_NCH + 1)) ] || { _lab_err "lab_add_chassis: $n: the next chassis is $((LAB_NCH + 1))"; return 1; }
 	_lab_chassis_up "$n" || { _lab_err "chassis $n: setup failed"; return 1; }
@@ -231,14 +237,7 @@ lab_add_chassis() {
 	echo "$n $LAB_V6" >"$LAB_DIR/lab"
 	_lab_wait 60 _lab_chassis_registered "$n" ||
 		{ _lab_err "chassis $n: not registered in the SB with br-int and a Geneve device within 60 s"; return 1; }
-	for ((k = 1; k <= n; k++)); do
-		_lab_wait 60 _lab_tunnels_ready "$k" "$n" ||
-			{ _lab_err "chassis $k: tunnels to the other $((n - 1)) chassis not ready within 60 s"; return 1; }
-	done
-	for ((k = 1; k <= n; k++)); do
-		lab_ch "$k" ovn-appctl -t ovn-controller recompute >/dev/null ||
-			{ _lab_err "chassis $k: ovn-controller recompute failed"; return 1; }
-	done
+	_lab_mesh_ready "$n"
 }
 
 # lab_del_chassis K: the last chassis leaves the lab (its workloads must
