@@ -295,6 +295,26 @@ static uint32_t rd32(const uint8_t *p, bool swap)
 	return swap ? __builtin_bswap32(v) : v;
 }
 
+/*
+ * Every sender chassis' Geneve packets toward the old and the new host,
+ * and the first SB update each chassis got after the claim: the ground
+ * truth for every agent's migration record (its chassis' SB update, the
+ * last packet from a sender that still reached the old host).  Bounded:
+ * a lab has a handful of chassis; more addresses are counted, not kept.
+ */
+#define WIRE_MAX_HOSTS 64
+
+struct sender {
+	struct addr a;
+	int64_t first_new_any, last_old;
+	int64_t to_old, to_new;
+};
+
+struct sb_dst {
+	struct addr a;
+	int64_t first_ns;	/* first SB update to it after the claim */
+};
+
 struct wire {
 	struct addr peer, old, new;
 	/* The SB speaks to the chassis over the control network, which is
@@ -307,7 +327,36 @@ struct wire {
 	int64_t new_before_sb, old_after_sb, old_to_new;
 	int64_t fab_pkts, fab_bytes, peer_pkts;
 	int64_t first_t, last_t;
+	struct sender snd[WIRE_MAX_HOSTS];
+	struct sb_dst sbd[WIRE_MAX_HOSTS];
+	size_t n_snd, n_sbd;
+	int64_t hosts_dropped;
 };
+
+/*
+ * The entry of address (family, b) in a table of *n entries of size
+ * bytes, each starting with its struct addr; a new one is zeroed with its
+ * times at -1 by the caller (*fresh).  NULL when the table is full.
+ */
+static void *wire_slot(void *tab, size_t size, size_t *n, int family,
+		       const uint8_t *b, bool *fresh)
+{
+	uint8_t *e = tab;
+	size_t i;
+
+	*fresh = false;
+	for (i = 0; i < *n; i++, e += size)
+		if (addr_eq((const struct addr *)e, family, b))
+			return e;
+	if (*n == WIRE_MAX_HOSTS)
+		return NULL;
+	(*n)++;
+	memset(e, 0, size);
+	((struct addr *)e)->family = family;
+	memcpy(((struct addr *)e)->b, b, family == AF_INET ? 4 : 16);
+	*fresh = true;
+	return e;
+}
 
 /* One frame: l3 points at the IP header. */
 static void wire_packet(struct wire *w, int64_t t, const uint8_t *l3,
@@ -350,6 +399,9 @@ static void wire_packet(struct wire *w, int64_t t, const uint8_t *l3,
 		bool to_new = addr_eq(&w->new, family, dst);
 		bool to_old = addr_eq(&w->old, family, dst);
 		bool from_peer = addr_eq(&w->peer, family, src);
+		bool fresh;
+		struct sender *sn = wire_slot(w->snd, sizeof(w->snd[0]),
+					      &w->n_snd, family, src, &fresh);
 
 		if (t >= w->from && t <= w->to) {
 			w->fab_pkts++;
@@ -357,6 +409,18 @@ static void wire_packet(struct wire *w, int64_t t, const uint8_t *l3,
 		}
 		if (addr_eq(&w->old, family, src) && to_new)
 			w->old_to_new++;
+		if (!sn) {
+			w->hosts_dropped++;
+		} else {
+			if (fresh)
+				sn->first_new_any = sn->last_old = -1;
+			if (to_new && sn->first_new_any < 0)
+				sn->first_new_any = t;
+			if (to_old)
+				sn->last_old = t;
+			sn->to_old += to_old;
+			sn->to_new += to_new;
+		}
 		if (!from_peer)
 			return;
 		w->peer_pkts++;
@@ -374,13 +438,15 @@ static void wire_packet(struct wire *w, int64_t t, const uint8_t *l3,
 		w->old_after_sb += to_old;
 		return;
 	}
-	if (proto == 6 && len >= 20 && w->sb_ns < 0 && t >= w->sb_after) {
+	if (proto == 6 && len >= 20 && t >= w->sb_after) {
 		size_t thl = (l4[12] >> 4) * 4u;
 		size_t ip_len = family == AF_INET ?
 			(size_t)((l3[2] << 8) | l3[3]) - hl :
 			(size_t)((l3[4] << 8) | l3[5]);
 		unsigned int sport = (l4[0] << 8) | l4[1];
 		unsigned int dport = (l4[2] << 8) | l4[3];
+		struct sb_dst *sd;
+		bool fresh;
 
 		if (thl < 20 || ip_len <= thl || ip_len - thl < SB_MIN_PAYLOAD)
 			return;
@@ -389,16 +455,64 @@ static void wire_packet(struct wire *w, int64_t t, const uint8_t *l3,
 			w->sb_nb_ns = t;
 		/*
 		 * The move itself: the new host's ovn-controller claims the
-		 * port (its transaction to the SB), and the SB tells the
-		 * peer's chassis (where ovn-controller and ovnmigd listen).
+		 * port (its transaction to the SB), and the SB tells every
+		 * chassis (where ovn-controller and ovnmigd listen); the
+		 * peer's is "the SB change" of the table.
 		 */
 		if (dport == SB_PORT && w->claim_ns < 0 &&
 		    addr_eq(&w->sb_new, family, src))
 			w->claim_ns = t;
-		if (sport == SB_PORT && w->claim_ns >= 0 &&
-		    addr_eq(&w->sb_peer, family, dst))
+		if (sport != SB_PORT || w->claim_ns < 0)
+			return;
+		sd = wire_slot(w->sbd, sizeof(w->sbd[0]), &w->n_sbd, family,
+			       dst, &fresh);
+		if (!sd) {
+			w->hosts_dropped++;
+			return;
+		}
+		if (fresh)
+			sd->first_ns = t;
+		if (w->sb_ns < 0 && addr_eq(&w->sb_peer, family, dst))
 			w->sb_ns = t;
 	}
+}
+
+static void print_addr(const struct addr *a)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(a->family, a->b, s, sizeof(s)))
+		strcpy(s, "?");
+	printf("\"%s\"", s);
+}
+
+/* Per sender chassis and per SB client address (see struct sender). */
+static void print_hosts(const struct wire *w)
+{
+	size_t i;
+
+	printf(",\"senders\":[");
+	for (i = 0; i < w->n_snd; i++) {
+		const struct sender *sn = &w->snd[i];
+
+		printf("%s{\"ip\":", i ? "," : "");
+		print_addr(&sn->a);
+		printf(",\"to_old\":%" PRId64 ",\"to_new\":%" PRId64
+		       ",\"last_old_ns\":\"%" PRId64 "\""
+		       ",\"first_new_ns\":\"%" PRId64 "\"",
+		       sn->to_old, sn->to_new, sn->last_old, sn->first_new_any);
+		if (w->sb_ns >= 0 && sn->last_old >= 0)
+			printf(",\"lag_last_old_ms\":%.3f",
+			       (sn->last_old - w->sb_ns) / 1e6);
+		printf("}");
+	}
+	printf("],\"sb_updates\":[");
+	for (i = 0; i < w->n_sbd; i++) {
+		printf("%s{\"ip\":", i ? "," : "");
+		print_addr(&w->sbd[i].a);
+		printf(",\"first_ns\":\"%" PRId64 "\"}", w->sbd[i].first_ns);
+	}
+	printf("],\"hosts_dropped\":%" PRId64, w->hosts_dropped);
 }
 
 static int cmd_wire(int argc, char **argv)
@@ -537,10 +651,12 @@ static int cmd_wire(int argc, char **argv)
 	       ",\"old_to_new\":%" PRId64 ",\"peer_pkts\":%" PRId64
 	       ",\"fabric_pkts\":%" PRId64 ",\"fabric_bytes\":%" PRId64
 	       ",\"capture_first_ns\":\"%" PRId64 "\""
-	       ",\"capture_last_ns\":\"%" PRId64 "\"}\n",
+	       ",\"capture_last_ns\":\"%" PRId64 "\"",
 	       w.first_new, w.first_new_any, w.last_old, w.new_before_sb,
 	       w.old_after_sb, w.old_to_new, w.peer_pkts, w.fab_pkts,
 	       w.fab_bytes, w.first_t, w.last_t);
+	print_hosts(&w);
+	printf("}\n");
 	return 0;
 }
 

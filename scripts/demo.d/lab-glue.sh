@@ -4,7 +4,9 @@
 # scripts/demo.d/inside and scenarios.sh call, plus ovnmig on every chassis.
 #
 #   demo_lab_up ipv4|ipv6 / demo_lab_down
-#   demo_underlay_dev / demo_chassis_ip K / demo_peer_ip / demo_vm_ip VM
+#   demo_underlay_dev / demo_chassis_ip K / demo_chassis_json /
+#   demo_peer_ip [PEER] / demo_peer_chassis [PEER] / demo_vm_ip VM
+#   demo_peer_add PEER K IP MAC / demo_peer_del PEER
 #   demo_peer_exec CMD... / demo_vm_exec VM CMD...
 #   demo_vms_add METHOD PORTS VM... / demo_vms_del VM...
 #   demo_migrate METHOD MODE TIMELINE VM...   (MODE live|abort|cold)
@@ -19,7 +21,9 @@
 #
 # Layout: ch1 = the old host, ch2 = the new host, ch3 = the peer's chassis
 # (the "third chassis" whose traffic must be repointed).  The peer
-# workload "peer" sits on ch3 at 192.0.2.3 on ls0 (192.0.2.0/25); VMs
+# workload "peer" sits on ch3 at 192.0.2.3 on ls0 (192.0.2.0/25); scenario
+# 13 adds a fourth chassis ch4 without ovnmigd and "peer2" on it at
+# 192.0.2.4 (demo_peer_add, for its runs only); VMs
 # get 192.0.2.10.. on ls0, extra NICs 192.0.2.201.. on ls1
 # (192.0.2.128/25; only one multi-NIC VM exists at a time).
 #
@@ -32,6 +36,9 @@ export LAB_DIR=${DEMO_LAB_DIR:-/tmp/ovnmig-demo-lab}
 
 DEMO_FAMILY=ipv4
 DEMO_PEER_IP=192.0.2.3
+# Every peer workload: its address, chassis and MAC (demo_peer_add).
+declare -gA DEMO_PEER_ADDR=([peer]=$DEMO_PEER_IP) DEMO_PEER_CH=([peer]=3) \
+	DEMO_PEER_MAC=([peer]=0a:00:00:00:00:03)
 declare -A DEMO_VMIP
 demo_ip_next=10
 
@@ -71,6 +78,9 @@ _demo_lab_up() {
 	local opt=
 	DEMO_FAMILY=$1
 	[ "$1" = ipv6 ] && opt=--ipv6
+	# A new lab has the first peer only.
+	DEMO_PEER_ADDR=([peer]=$DEMO_PEER_IP) DEMO_PEER_CH=([peer]=3)
+	DEMO_PEER_MAC=([peer]=0a:00:00:00:00:03)
 	lab_up 3 $opt || { demo_collect; return 1; }
 	lab_add_vm peer 3 ls0 "$DEMO_PEER_IP/25" 0a:00:00:00:00:03 || { demo_collect; return 1; }
 	lab_nbctl --may-exist ls-add ls1 || return 1
@@ -104,7 +114,55 @@ demo_chassis_ip() {
 }
 # The chassis' address toward the SB: IPv4 in both labs.
 demo_chassis_sb_ip() { echo "$LAB_UL4.$((10 + $1))"; }
-demo_peer_ip() { echo "$DEMO_PEER_IP"; }
+demo_peer_ip() { echo "${DEMO_PEER_ADDR[${1:-peer}]}"; }
+demo_peer_chassis() { echo "${DEMO_PEER_CH[${1:-peer}]}"; }
+# demo_chassis_json: every chassis' tunnel and SB addresses, as JSON
+# ({"ch1": {"ip": ..., "sb_ip": ...}, ...}): the report matches the
+# capture's senders and SB updates with the agents' records by them.
+demo_chassis_json() {
+	local k sep=
+	_lab_state
+	printf '{'
+	for ((k = 1; k <= LAB_NCH; k++)); do
+		printf '%s"ch%s":{"ip":"%s","sb_ip":"%s"}' "$sep" "$k" \
+			"$(demo_chassis_ip "$k")" "$(demo_chassis_sb_ip "$k")"
+		sep=,
+	done
+	printf '}'
+}
+
+# demo_peer_add PEER K IP MAC: another peer workload PEER on ls0 at IP,
+# on chassis K, which joins the lab for it when K is new (scenario 13:
+# ch4, where no ovnmigd ever runs); ready when the first peer reaches it.
+demo_peer_add() {
+	local p=$1 k=$2 ip=$3 mac=$4
+	_lab_state
+	if [ "$k" -gt "$LAB_NCH" ]; then
+		lab_add_chassis "$k" || return 1
+	fi
+	lab_add_vm "$p" "$k" ls0 "$ip/25" "$mac" || return 1
+	DEMO_PEER_ADDR[$p]=$ip DEMO_PEER_CH[$p]=$k DEMO_PEER_MAC[$p]=$mac
+	lab_nbctl --timeout=120 --wait=hv sync || return 1
+	_lab_wait 60 _demo_port_up "$p" || { echo "lab: port $p not up within 60 s" >&2; return 1; }
+	lab_ping peer "$ip" 30
+}
+
+# demo_peer_del PEER: PEER goes, and its chassis with it when it is the
+# last one and not the first peer's.
+demo_peer_del() {
+	local p=$1 k
+	k=${DEMO_PEER_CH[$p]:-}
+	[ -n "$k" ] && [ "$p" != peer ] || return 0
+	lab_nbctl --if-exists lsp-del "$p"
+	lab_ch "$k" ovs-vsctl --if-exists del-port br-int "$(_lab_ifname "$p" 0 "$k")"
+	ip netns pids "lab-vm-$p" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+	ip netns del "lab-vm-$p" 2>/dev/null
+	rm -rf "$LAB_DIR/vms/$p"
+	unset "DEMO_PEER_ADDR[$p]" "DEMO_PEER_CH[$p]" "DEMO_PEER_MAC[$p]"
+	_lab_state
+	[ "$k" = "$LAB_NCH" ] && [ "$k" != "${DEMO_PEER_CH[peer]}" ] && lab_del_chassis "$k"
+	lab_nbctl --timeout=120 --wait=hv sync
+}
 demo_vm_ip() { echo "${DEMO_VMIP[$1]}"; }
 demo_peer_exec() { lab_vm peer "$@"; }
 demo_vm_exec() { local vm=$1; shift; lab_vm "$vm" "$@"; }
@@ -141,16 +199,17 @@ demo_vms_add() {
 	done
 }
 
-# demo_static_neigh VM: permanent neighbour entries between VM (every leg
-# it has now) and the peer.
+# demo_static_neigh VM [PEER]: permanent neighbour entries between VM
+# (every leg it has now) and PEER (default: the peer on ch3).
 demo_static_neigh() {
-	local vm=$1 vip vmac dev pmac=0a:00:00:00:00:03
+	local vm=$1 p=${2:-peer} vip vmac dev pmac pip
 	vip=${DEMO_VMIP[$vm]}
+	pmac=${DEMO_PEER_MAC[$p]} pip=${DEMO_PEER_ADDR[$p]}
 	read -r _ _ _ vmac _ <"$LAB_DIR/vms/$vm/nic0"
-	ip -n lab-vm-peer neigh replace "$vip" lladdr "$vmac" dev e0c3 nud permanent
+	ip -n "lab-vm-$p" neigh replace "$vip" lladdr "$vmac" dev "e0c${DEMO_PEER_CH[$p]}" nud permanent
 	for dev in e0c1 e0c2; do
 		ip -n "lab-vm-$vm" link show "$dev" >/dev/null 2>&1 || continue
-		ip -n "lab-vm-$vm" neigh replace "$DEMO_PEER_IP" lladdr "$pmac" \
+		ip -n "lab-vm-$vm" neigh replace "$pip" lladdr "$pmac" \
 			dev "$dev" nud permanent
 	done
 }
@@ -160,7 +219,7 @@ _demo_port_up() {
 }
 
 demo_vms_del() {
-	local vm nic k port nb=() ovs=([1]= [2]= [3]=)
+	local vm nic k p port nb=() ovs=([1]= [2]= [3]=)
 	# Batched (one NB transaction, one ovs-vsctl per chassis): scenario 5
 	# removes 20 VMs, and every process costs ~0.1 s under emulation.
 	for vm in "$@"; do
@@ -176,7 +235,9 @@ demo_vms_del() {
 	[ ${#nb[@]} -gt 0 ] && lab_nbctl "${nb[@]}"
 	for vm in "$@"; do
 		[ -d "$LAB_DIR/vms/$vm" ] || continue
-		ip -n lab-vm-peer neigh del "${DEMO_VMIP[$vm]}" dev e0c3 2>/dev/null
+		for p in "${!DEMO_PEER_CH[@]}"; do
+			ip -n "lab-vm-$p" neigh del "${DEMO_VMIP[$vm]}" dev "e0c${DEMO_PEER_CH[$p]}" 2>/dev/null
+		done
 		ip netns pids "lab-vm-$vm" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
 		# The VM's ends of its legs go with its netns, their peers with them.
 		ip netns del "lab-vm-$vm" 2>/dev/null
@@ -345,7 +406,9 @@ demo_ovnmig_on() {
 }
 
 # demo_dp_stats TAG DIR: the datapath counters of every chassis (from its
-# pinned maps, so even with the agent down) as DIR/stats-chK-TAG.json.
+# pinned maps, so even with the agent down) as DIR/stats-chK-TAG.json,
+# and the agent's status (bounce's on-demand attaches: "bounce") as
+# DIR/status-chK-TAG.json where it runs.
 demo_dp_stats() {
 	local tag=$1 dir=$2 k b
 	for k in 1 2 3; do
@@ -353,14 +416,19 @@ demo_dp_stats() {
 		mountpoint -q "$b" 2>/dev/null || continue
 		lab_ch "$k" "$LAB_OVNMIGCTL" -j -m -b "$b" stats \
 			>"$dir/stats-ch$k-$tag.json" 2>/dev/null
+		[ -S "$(_demo_ctl "$k")" ] &&
+			lab_ch "$k" "$LAB_OVNMIGCTL" -s "$(_demo_ctl "$k")" -j status \
+				>"$dir/status-ch$k-$tag.json" 2>/dev/null
 	done
 	return 0
 }
 
 # demo_agent_events DIR: each agent's recent events (ovnmigctl events:
-# what it decided for which port, stamped with CLOCK_MONOTONIC) and the
-# offset to CLOCK_REALTIME (the probe's and the capture's clock), so that
-# the report can time the agent against the SB update on the wire.
+# what it decided for which port, stamped with CLOCK_MONOTONIC), its
+# migration records (ovnmigctl migrations -j: per move its repoint lag
+# as steer or bounce saw it) and the offset to CLOCK_REALTIME (the
+# probe's and the capture's clock), so that the report can time the
+# agent against the SB update and the packets on the wire.
 demo_agent_events() {
 	local dir=$1 k
 	for k in 1 2 3; do
@@ -368,6 +436,9 @@ demo_agent_events() {
 		# --wait 0: the history only (one JSON object per line).
 		lab_ch "$k" "$LAB_OVNMIGCTL" -s "$(_demo_ctl "$k")" -j events --wait 0 \
 			>"$dir/events-ch$k.jsonl" 2>/dev/null
+		lab_ch "$k" "$LAB_OVNMIGCTL" -s "$(_demo_ctl "$k")" -j migrations \
+			>"$dir/migrations-ch$k.json" 2>/dev/null ||
+			rm -f "$dir/migrations-ch$k.json"
 	done
 	python3 -c 'import time; print(time.clock_gettime_ns(time.CLOCK_REALTIME) - time.clock_gettime_ns(time.CLOCK_MONOTONIC))' \
 		>"$dir/mono-to-realtime-ns" 2>/dev/null
@@ -443,9 +514,10 @@ demo_kill_on_move_stop() {
 	demo_monitor_pid= demo_killer_pid=
 }
 
-# demo_freeze_peer_ctl VM SECS LOG: stop (SIGSTOP) the peer chassis'
-# (ch3) ovn-controller now, and continue it SECS after the SB binds the
-# VM's port to ch2; LOG gets "frozen", "claim_seen" and "thawed" t_ns.
+# demo_freeze_peer_ctl K VM SECS LOG: stop (SIGSTOP) the ovn-controller
+# of chassis K (a peer's: ch3, or ch4 in scenario 13) now, and continue it
+# SECS after the SB binds the VM's port to ch2; LOG gets "frozen",
+# "claim_seen" and "thawed" t_ns.
 # Bounded: continued after 60 s + SECS (+ 300 s, below) whatever happens.
 # While it is frozen (scenarios 11 and 12, the long stalls):
 #   DEMO_STALL_SAMPLE_S=S: every S seconds from the claim, and once more
@@ -460,9 +532,9 @@ demo_kill_on_move_stop() {
 # demo_freeze_wait waits for the thaw; demo_freeze_stop also continues
 # the controller in any case.
 demo_freeze_peer_ctl() {
-	local vm=$1 secs=$2 log=$3 pid port
+	local ch=$1 vm=$2 secs=$3 log=$4 pid port
 	port=$(_lab_port "$vm" 0)
-	pid=$(cat "$LAB_DIR/ch3/run/ovn-controller.pid")
+	pid=$(cat "$LAB_DIR/ch$ch/run/ovn-controller.pid")
 	demo_frozen_pid=$pid
 	_demo_claim_watch freeze
 	demo_freeze_mon_pid=$claim_mon_pid

@@ -30,7 +30,8 @@ _wait_file() {
 	return 1
 }
 
-# probe_pair DIR VM: UDP both ways between VM and the peer (and TCP when
+# probe_pair DIR VM: UDP both ways between VM and the run's peer
+# (RUN_PEER: the peer on ch3, or peer2 on ch4 in scenario 13; and TCP when
 # DEMO_TCP=1), in the background.  UDP runs until probe_stop (bounded by
 # PROBE_MAX_S, longer with a freeze, anyway); TCP runs TCP_S seconds so that its survival is
 # judged on a clean end.  Sets udp_pids and tcp_pids.
@@ -41,14 +42,14 @@ probe_pair() {
 	# samples are taken (demo_freeze_peer_ctl); then the catch-up.
 	[ "${RUN_FREEZE_S:-0}" != 0 ] && max=$((PROBE_MAX_S + RUN_FREEZE_S + 600))
 	vip=$(demo_vm_ip "$vm")
-	pip=$(demo_peer_ip)
+	pip=$(demo_peer_ip "$RUN_PEER")
 	udp_pids=() tcp_pids=()
 	_bg ip netns exec "lab-vm-$vm" "$PROBE" udp --listen "$PORT_FWD" --send "$pip:$PORT_REV" \
 		--rate "$RATE" --duration "$max" --start-delay 300 --wait 3 \
 		--linger 300 --trace "$d/fwd.trace" --json "$d/fwd.json" \
 		--ready "$d/ready-vm" >"$d/probe-vm.log" 2>&1 &
 	udp_pids+=($!)
-	_bg ip netns exec lab-vm-peer "$PROBE" udp --listen "$PORT_REV" --send "$vip:$PORT_FWD" \
+	_bg ip netns exec "lab-vm-$RUN_PEER" "$PROBE" udp --listen "$PORT_REV" --send "$vip:$PORT_FWD" \
 		--rate "$RATE" --duration "$max" --start-delay 300 --wait 3 \
 		--linger 300 --trace "$d/rev.trace" --json "$d/rev.json" \
 		--ready "$d/ready-peer" >"$d/probe-peer.log" 2>&1 &
@@ -59,7 +60,7 @@ probe_pair() {
 			--ready "$d/ready-tcp" >"$d/tcp-vm.log" 2>&1 &
 		tcp_pids+=($!)
 		_wait_file "$d/ready-tcp"
-		_bg ip netns exec lab-vm-peer "$PROBE" tcp --send "$vip:$PORT_TCP" --rate 200 \
+		_bg ip netns exec "lab-vm-$RUN_PEER" "$PROBE" tcp --send "$vip:$PORT_TCP" --rate 200 \
 			--duration "$TCP_S" --start-delay 200 --wait 10 \
 			--json "$d/tcp-peer.json" >"$d/tcp-peer.log" 2>&1 &
 		tcp_pids+=($!)
@@ -124,7 +125,7 @@ start_traffic() {
 	# the wire, measuring ARP instead of OVN.  A real guest's peers keep
 	# their neighbour entries through a live migration the same way when
 	# the outage is short.
-	demo_static_neigh "$RUN_VM" >"$d/neigh.log" 2>&1
+	demo_static_neigh "$RUN_VM" "$RUN_PEER" >"$d/neigh.log" 2>&1
 	if ! capture_start "$d"; then
 		echo "capture failed" >"$d/capture.failed"
 	fi
@@ -134,12 +135,14 @@ start_traffic() {
 		demo_kill_on_move "$RUN_VM" "$d/agent-kill"
 	fi
 	# Last thing before the pause: the peer's ovn-controller freezes
-	# (scenario 10, the lagging sender) or starts a full recompute
+	# (scenario 10, the lagging sender; 13, on the peer's chassis
+	# without ovnmigd) or starts a full recompute
 	# (scenario 2, the move lands during one).
 	if [ "${RUN_FREEZE_S:-0}" != 0 ]; then
 		DEMO_STALL_SAMPLE_S=$RUN_SAMPLE_S DEMO_STALL_KILL_S=$RUN_STALL_KILL_S \
 		DEMO_STALL_AFTER_KILL_S=$RUN_STALL_AFTER_KILL_S \
-			demo_freeze_peer_ctl "$RUN_VM" "$RUN_FREEZE_S" "$d/freeze"
+			demo_freeze_peer_ctl "$(demo_peer_chassis "$RUN_PEER")" \
+				"$RUN_VM" "$RUN_FREEZE_S" "$d/freeze"
 	fi
 	if [ "${RUN_RECOMPUTE:-0}" = 1 ]; then
 		demo_peer_recompute "$d/recompute"
@@ -170,7 +173,9 @@ stall_tail() {
 
 # measure_run SCN METHOD [vms=N] [ports=N] [mode=live|abort|cold]
 #             [kill_agent=0|1] [freeze=S] [sample=S] [stall_kill=K]
-#             [after_kill=S]
+#             [after_kill=S] [peer=NAME]
+#   peer=NAME: the traffic's other end (default peer, on ch3; peer2 on
+#   ch4 in scenario 13), whose chassis' controller freeze= stops;
 #   freeze=S: the peer's ovn-controller stopped from the pause to S s
 #   after the claim; sample=S: the datapath counters every S s of it
 #   (demo_freeze_peer_ctl); stall_kill=K: every ovnmigd killed -9 K s
@@ -181,7 +186,7 @@ stall_tail() {
 #   sync, "caught_up" in the freeze log) and samples twice more.
 measure_run() {
 	local scn=$1 method=$2 vms=1 ports=1 mode=live kill_agent=0 freeze=0 recompute=0 kv
-	local sample=0 stall_kill='' after_kill=11
+	local sample=0 stall_kill='' after_kill=11 peer=peer pch
 	local win=${FABRIC_WIN[$1]:-$FABRIC_WIN_S}
 	local d vm i names=() rc=0 tl ev_pause ev_unplug pause_ms
 	shift 2
@@ -196,6 +201,7 @@ measure_run() {
 		sample=*) sample=${kv#sample=} ;;
 		stall_kill=*) stall_kill=${kv#stall_kill=} ;;
 		after_kill=*) after_kill=${kv#after_kill=} ;;
+		peer=*) peer=${kv#peer=} ;;
 		esac
 	done
 	d=$(run_dir "$scn" "$method")
@@ -214,6 +220,8 @@ measure_run() {
 	[[ $method == *+ovnmig* ]] && demo_dp_stats before "$d"
 	RUN_DIR=$d RUN_VM=$vm RUN_KILL_AGENT=$kill_agent RUN_FREEZE_S=$freeze RUN_RECOMPUTE=$recompute
 	RUN_SAMPLE_S=$sample RUN_STALL_KILL_S=$stall_kill RUN_STALL_AFTER_KILL_S=$after_kill
+	RUN_PEER=$peer
+	pch=$(demo_peer_chassis "$peer")
 	[[ $method == *+ovnmig* ]] || RUN_STALL_KILL_S=
 	say "$scn $method: migrating ch1 -> ch2 ($mode, pause ${PAUSE_MS} ms) under traffic"
 	if [ "$vms" = 1 ]; then
@@ -274,10 +282,12 @@ measure_run() {
 	meta "$d" status='"ok"' mode="$(jstr "$mode")" vms="$vms" ports="$ports" \
 		pause_ms="${pause_ms:-$PAUSE_MS}" pause_requested_ms="$PAUSE_MS" \
 		rate="$RATE" probe_clock='"realtime"' \
-		peer_ip="$(jstr "$(demo_chassis_ip 3)")" \
+		peer="$(jstr "$peer")" peer_chassis="$pch" \
+		peer_ip="$(jstr "$(demo_chassis_ip "$pch")")" \
 		old_ip="$(jstr "$(demo_chassis_ip 1)")" \
 		new_ip="$(jstr "$(demo_chassis_ip 2)")" \
-		peer_sb_ip="$(jstr "$(demo_chassis_sb_ip 3)")" \
+		peer_sb_ip="$(jstr "$(demo_chassis_sb_ip "$pch")")" \
+		chassis="$(demo_chassis_json)" \
 		new_sb_ip="$(jstr "$(demo_chassis_sb_ip 2)")" \
 		pause_probe_ns="$(jstr "$ev_pause")" nb_ns="$(jstr "$ev_unplug")" \
 		resume_ns="$(jstr "$(ev resume)")" \
@@ -344,6 +354,43 @@ scenario_s12() {
 		sample="${DEMO_STALL_SAMPLE_S:-4}" stall_kill="${DEMO_STALL_KILL_S:-4}" after_kill=11 ;;
 	*) not_run "$1" "$2" "no ovnmigd to kill without ovnmig" ;;
 	esac
+}
+# Scenario 13: a sender without ovnmig (a node not yet upgraded, a
+# gateway): a fourth chassis ch4, which runs no ovnmigd, hosts peer2
+# (192.0.2.4) and the traffic runs between it and the VM; ch4's
+# ovn-controller is frozen as the peer's in scenario 10 (from the pause
+# to DEMO_FREEZE_S after the claim).  No steer can repoint ch4's flows:
+# only the old host's bounce (attached on demand when its forwarding
+# entry appears) forwards what still reaches ch1.  ch4 and peer2 join
+# the lab before the scenario's first run and leave after its last
+# (scenario_s13_done), so that no other scenario runs with them.
+# multichassis+ovnmig does not run: a multichassis port's clone toward
+# the new host is installed before the freeze (scenario 10 shows it),
+# and with ovnmig only multichassis' twin would add nothing here.
+demo_peer2=0
+scenario_s13() {
+	case $2 in
+	multichassis+ovnmig*) not_run "$1" "$2" "the frozen controller's clone toward the new host was installed before the freeze: the same as multichassis (scenario 10 shows multichassis+ovnmig)"; return 0 ;;
+	esac
+	if [ $demo_peer2 = 0 ]; then
+		say "s13: ch4 (no ovnmigd) joins the lab with peer2 at ${DEMO_PEER2_IP:-192.0.2.4}"
+		if demo_peer_add peer2 4 "${DEMO_PEER2_IP:-192.0.2.4}" 0a:00:00:00:00:04 >"$out/peer2.log" 2>&1; then
+			demo_peer2=1
+		else
+			demo_peer2=2
+		fi
+	fi
+	if [ $demo_peer2 = 2 ]; then
+		not_run "$1" "$2" "ch4 and peer2 did not come up: $(tail -1 "$out/peer2.log")"
+		return 1
+	fi
+	measure_run "$1" "$2" freeze="${DEMO_FREEZE_S:-3}" peer=peer2
+}
+scenario_s13_done() {
+	[ $demo_peer2 = 0 ] && return 0
+	say "s13: peer2 and ch4 leave the lab"
+	demo_peer_del peer2 >>"$out/peer2.log" 2>&1
+	demo_peer2=0
 }
 scenario_s1() { DEMO_TCP=$((1 - DEMO_QUICK)) measure_run "$1" "$2"; }
 scenario_s4() { measure_run "$1" "$2" ports=3; }

@@ -24,6 +24,10 @@
 # Functions (all return non-zero and print "lab: what: why" on failure)
 #   lab_up N [--ipv6]          central + N chassis, waits until every chassis
 #                              is registered in the SB and has br-int
+#   lab_add_chassis K          one more chassis K (= N+1) in a running lab, as
+#                              lab_up sets each up (tunnels, recompute)
+#   lab_del_chassis K          the last chassis K taken out again (its
+#                              daemons, SB row, netns and link)
 #   lab_add_vm NAME K LS IP/PLEN MAC [IP6/PLEN]
 #                              logical switch LS (created if missing), port
 #                              NAME (requested-chassis=chK), VM netns, leg on
@@ -200,11 +204,17 @@ lab_up() {
 		_lab_wait 60 _lab_chassis_registered "$k" ||
 			{ _lab_err "chassis $k: not registered in the SB with br-int and a Geneve device within 60 s"; return 1; }
 	done
-	# Every chassis has its tunnels to all others with an OpenFlow port,
-	# then computes its flows once more from that state.  Without this a
-	# fresh lab sometimes (the first lab after the VM's boot, about one
-	# in three) never got remote-port flows on the peer's chassis: its
-	# controller had computed before a tunnel's ofport was known.
+	_lab_mesh_ready "$n"
+}
+
+# _lab_mesh_ready N: every chassis 1..N has its tunnels to all others
+# with an OpenFlow port, then computes its flows once more from that
+# state.  Without this a fresh lab sometimes (the first lab after the
+# VM's boot, about one in three) never got remote-port flows on the
+# peer's chassis: its controller had computed before a tunnel's ofport
+# was known.
+_lab_mesh_ready() {
+	local n=$1 k
 	for ((k = 1; k <= n; k++)); do
 		_lab_wait 60 _lab_tunnels_ready "$k" "$n" ||
 			{ _lab_err "chassis $k: tunnels to the other $((n - 1)) chassis not ready within 60 s"; return 1; }
@@ -213,6 +223,39 @@ lab_up() {
 		lab_ch "$k" ovn-appctl -t ovn-controller recompute >/dev/null ||
 			{ _lab_err "chassis $k: ovn-controller recompute failed"; return 1; }
 	done
+}
+
+# lab_add_chassis K: chassis K joins the running lab (K = LAB_NCH + 1),
+# waited for as lab_up waits for its chassis: registered, every chassis'
+# tunnels to all others ready, every controller recomputed once more.
+lab_add_chassis() {
+	local n=$1
+	_lab_state
+	[ "$n" = $((LAB_NCH + 1)) ] || { _lab_err "lab_add_chassis: $n: the next chassis is $((LAB_NCH + 1))"; return 1; }
+	_lab_chassis_up "$n" || { _lab_err "chassis $n: setup failed"; return 1; }
+	LAB_NCH=$n
+	echo "$n $LAB_V6" >"$LAB_DIR/lab"
+	_lab_wait 60 _lab_chassis_registered "$n" ||
+		{ _lab_err "chassis $n: not registered in the SB with br-int and a Geneve device within 60 s"; return 1; }
+	_lab_mesh_ready "$n"
+}
+
+# lab_del_chassis K: the last chassis leaves the lab (its workloads must
+# be gone): its daemons stop, its Chassis row goes (the others drop their
+# tunnels to it), its netns and underlay link go.
+lab_del_chassis() {
+	local n=$1 d=$LAB_DIR/ch$1 f
+	_lab_state
+	[ "$n" = "$LAB_NCH" ] && [ "$n" -gt 1 ] || { _lab_err "lab_del_chassis: $n: only the last chassis ($LAB_NCH) leaves"; return 1; }
+	for f in "$d/run/ovn-controller.pid" "$d/run/ovs-vswitchd.pid" "$d/run/ovsdb-server.pid"; do
+		_lab_kill_pidfile "$f"
+	done
+	lab_sbctl --if-exists chassis-del "ch$n" >/dev/null 2>&1
+	ip netns del "lab-ch$n" 2>/dev/null
+	ip link del "lab-ul$n" 2>/dev/null
+	rm -rf "$d"
+	LAB_NCH=$((n - 1))
+	echo "$LAB_NCH $LAB_V6" >"$LAB_DIR/lab"
 }
 
 # _lab_tunnels_ready K N: chK has N-1 Geneve interfaces, each with an ofport.
