@@ -36,20 +36,22 @@ _wait_file() {
 # PROBE_MAX_S, longer with a freeze, anyway); TCP runs TCP_S seconds so that its survival is
 # judged on a clean end.  Sets udp_pids and tcp_pids.
 probe_pair() {
-	local d=$1 vm=$2 vip pip max=$PROBE_MAX_S
+	# The run's peer (measure_run sets RUN_PEER); the lab's own peer for
+	# callers outside a measured run (vm/demo-pkg-upgrade).
+	local d=$1 vm=$2 vip pip max=$PROBE_MAX_S peer=${RUN_PEER:-peer}
 	# A stall lasts its seconds from the claim, which can come minutes
 	# after the pause on a loaded host, and up to 300 s more while its
 	# samples are taken (demo_freeze_peer_ctl); then the catch-up.
 	[ "${RUN_FREEZE_S:-0}" != 0 ] && max=$((PROBE_MAX_S + RUN_FREEZE_S + 600))
 	vip=$(demo_vm_ip "$vm")
-	pip=$(demo_peer_ip "$RUN_PEER")
+	pip=$(demo_peer_ip "$peer")
 	udp_pids=() tcp_pids=()
 	_bg ip netns exec "lab-vm-$vm" "$PROBE" udp --listen "$PORT_FWD" --send "$pip:$PORT_REV" \
 		--rate "$RATE" --duration "$max" --start-delay 300 --wait 3 \
 		--linger 300 --trace "$d/fwd.trace" --json "$d/fwd.json" \
 		--ready "$d/ready-vm" >"$d/probe-vm.log" 2>&1 &
 	udp_pids+=($!)
-	_bg ip netns exec "lab-vm-$RUN_PEER" "$PROBE" udp --listen "$PORT_REV" --send "$vip:$PORT_FWD" \
+	_bg ip netns exec "lab-vm-$peer" "$PROBE" udp --listen "$PORT_REV" --send "$vip:$PORT_FWD" \
 		--rate "$RATE" --duration "$max" --start-delay 300 --wait 3 \
 		--linger 300 --trace "$d/rev.trace" --json "$d/rev.json" \
 		--ready "$d/ready-peer" >"$d/probe-peer.log" 2>&1 &
@@ -60,7 +62,7 @@ probe_pair() {
 			--ready "$d/ready-tcp" >"$d/tcp-vm.log" 2>&1 &
 		tcp_pids+=($!)
 		_wait_file "$d/ready-tcp"
-		_bg ip netns exec "lab-vm-$RUN_PEER" "$PROBE" tcp --send "$vip:$PORT_TCP" --rate 200 \
+		_bg ip netns exec "lab-vm-$peer" "$PROBE" tcp --send "$vip:$PORT_TCP" --rate 200 \
 			--duration "$TCP_S" --start-delay 200 --wait 10 \
 			--json "$d/tcp-peer.json" >"$d/tcp-peer.log" 2>&1 &
 		tcp_pids+=($!)
